@@ -1,0 +1,147 @@
+"""Stage 3: Turkish analyzers for Whoosh (tokenizer | filters), one per index field.
+
+Whoosh pickles analyzers into the index schema, so every class here lives at a
+stable import path and holds no unpicklable state (the stemmer is looked up
+through :mod:`searcher.turkish` at call time).
+
+Fields and their chains (indexing and querying use the same chain):
+
+* ``exact``  words as written, folded: Turkish lower | apostrophe | fold.  Keeps
+  positions and stop words: phrases and quotations are matched here.
+* ``stem``   Turkish lower | apostrophe | circumflex | stop | Snowball | fold.
+* ``prefix`` the first :data:`PREFIX_LENGTH` letters of the folded word (a
+  strong, robust baseline for Turkish, which Snowball under- and over-stems).
+"""
+
+from __future__ import annotations
+
+import re
+
+from whoosh.analysis import Filter, RegexTokenizer
+
+from . import turkish
+
+#: Bump when any chain changes: an index built with another version is rebuilt.
+ANALYZER_VERSION = 1
+#: Word characters, with an apostrophe suffix kept for :class:`ApostropheFilter`.
+TOKEN_PATTERN = r"\w+(?:'\w+)*"
+PREFIX_LENGTH = 5
+TOKEN_RE = re.compile(TOKEN_PATTERN)
+
+
+class TurkishLowercaseFilter(Filter):
+    """``KIZILAY`` -> ``kızılay``; ``İNGİLİZ`` -> ``ingiliz``."""
+
+    def __call__(self, tokens):
+        for t in tokens:
+            t.text = turkish.lower(t.text)
+            yield t
+
+
+class ApostropheFilter(Filter):
+    """``çiçerin'i`` -> ``çiçerin``: Turkish writes case suffixes on names after '."""
+
+    def __call__(self, tokens):
+        for t in tokens:
+            t.text = turkish.drop_suffix(t.text)
+            yield t
+
+
+class CircumflexFilter(Filter):
+    """``ilân`` -> ``ilan``, ``silâh`` -> ``silah``."""
+
+    def __call__(self, tokens):
+        for t in tokens:
+            t.text = turkish.strip_circumflex(t.text)
+            yield t
+
+
+class TurkishStopFilter(Filter):
+    """Drop function words; positions of the remaining words are kept."""
+
+    def __call__(self, tokens):
+        for t in tokens:
+            if t.text not in turkish.STOP_WORDS:
+                yield t
+
+
+class TurkishStemFilter(Filter):
+    """Snowball Turkish stem (PyStemmer when available), cached."""
+
+    def __call__(self, tokens):
+        for t in tokens:
+            t.text = turkish.stem(t.text)
+            yield t
+
+
+class FoldFilter(Filter):
+    """Remove diacritics: ``gümrük`` -> ``gumruk``.  Runs after stemming."""
+
+    def __call__(self, tokens):
+        for t in tokens:
+            t.text = turkish.fold(t.text)
+            yield t
+
+
+class PrefixFilter(Filter):
+    """Keep the first :data:`PREFIX_LENGTH` characters of each word."""
+
+    def __call__(self, tokens):
+        for t in tokens:
+            t.text = t.text[:PREFIX_LENGTH]
+            yield t
+
+
+def _tokenizer() -> RegexTokenizer:
+    return RegexTokenizer(TOKEN_PATTERN)
+
+
+def exact_analyzer():
+    return _tokenizer() | TurkishLowercaseFilter() | ApostropheFilter() | FoldFilter()
+
+
+def stem_analyzer():
+    return (
+        _tokenizer()
+        | TurkishLowercaseFilter()
+        | ApostropheFilter()
+        | CircumflexFilter()
+        | TurkishStopFilter()
+        | TurkishStemFilter()
+        | FoldFilter()
+    )
+
+
+def prefix_analyzer():
+    return (
+        _tokenizer()
+        | TurkishLowercaseFilter()
+        | ApostropheFilter()
+        | CircumflexFilter()
+        | TurkishStopFilter()
+        | FoldFilter()
+        | PrefixFilter()
+    )
+
+
+def surface(word: str) -> str:
+    """A word as the vocabulary keeps it: lower-cased, suffix after ' and circumflex removed."""
+    return turkish.strip_circumflex(turkish.drop_suffix(turkish.lower(word)))
+
+
+def stem_term(word_surface: str) -> str:
+    """The ``stem`` field term of a surface word (same as :func:`stem_analyzer`)."""
+    return turkish.fold(turkish.stem(word_surface))
+
+
+def exact_term(word_surface: str) -> str:
+    return turkish.fold(word_surface)
+
+
+def prefix_term(word_surface: str) -> str:
+    return turkish.fold(word_surface)[:PREFIX_LENGTH]
+
+
+def surface_analyzer():
+    """Words as spelled (lower case, no suffix, no circumflex): the vocabulary field."""
+    return _tokenizer() | TurkishLowercaseFilter() | ApostropheFilter() | CircumflexFilter()

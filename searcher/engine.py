@@ -1,0 +1,754 @@
+"""Stage 5: queries -> ranked hits with snippets, highlights, context and footnotes.
+
+Query language (what users type, nothing else is special):
+
+* words: matched through three fields (Snowball stem, exact word, 5-letter prefix),
+  typed with or without Turkish letters, in any case, with or without suffixes;
+* ``"a quotation"`` (straight or curly quotes): a phrase on the exact field,
+  across line and page breaks, punctuation and case ignored;
+* ``Meclis-i``, ``V.İ.``: a word written with inner punctuation is a small phrase.
+
+Ranking is BM25F (Whoosh) summed over the query's clauses, times how much of the
+query a passage covers (clauses weighted by rarity).  A passage that covers less
+than :data:`MIN_COVERAGE` of the query is not a hit, so a query about something
+the text never discusses returns few or no hits.  Matching is done clause by
+clause on Whoosh matchers, never through Whoosh's top-N quality skipping (which
+can loop forever: Whoosh issue 461).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import sys
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import analysis, index, turkish
+from .document import Footnote
+from .errors import IndexStateError, LocationError, QueryError, SearcherError
+from .normalize import normalize
+
+#: Share of the query (weighted by rarity) a passage must cover to be a hit.
+MIN_COVERAGE = 0.6
+SNIPPET_CHARS = 240
+MAX_QUERY_CHARS = 2000
+MAX_QUERY_WORDS = 64
+FIELD_WEIGHTS = {"stem": 1.0, "exact": 0.7, "prefix": 0.6}
+TYPO_WEIGHT = 0.7
+PROXIMITY_WEIGHT = 0.5
+
+_QUOTES = '"“”„«»'
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+# ------------------------------------------------------------------ values
+
+
+@dataclass(frozen=True)
+class Snippet:
+    """The best fragment of a passage; ``highlights`` are spans in ``text``."""
+
+    text: str
+    highlights: tuple[tuple[int, int], ...] = ()
+    start: int = 0  # offset of ``text`` in the passage (before any leading ellipsis)
+
+    def __str__(self) -> str:
+        return self.text
+
+    def marked(self, open_: str = "[", close: str = "]") -> str:
+        """The fragment with every match wrapped in *open_* / *close*."""
+        out, last = [], 0
+        for s, e in self.highlights:
+            out += [self.text[last:s], open_, self.text[s:e], close]
+            last = e
+        out.append(self.text[last:])
+        return "".join(out)
+
+    def to_dict(self) -> dict:
+        return {"text": self.text, "highlights": [list(h) for h in self.highlights]}
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One ranked passage.  ``line``/``page`` are where the first match is."""
+
+    rank: int
+    score: float
+    doc: str
+    passage: int
+    line: int
+    line_start: int
+    line_end: int
+    page: int
+    section: str
+    text: str
+    snippet: Snippet
+    highlights: tuple[tuple[int, int], ...]
+    footnotes: tuple[Footnote, ...]
+    before: tuple[str, ...] = ()
+    after: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict:
+        return {
+            "rank": self.rank,
+            "score": round(self.score, 4),
+            "doc": self.doc,
+            "passage": self.passage,
+            "line": self.line,
+            "line_start": self.line_start,
+            "line_end": self.line_end,
+            "page": self.page,
+            "section": self.section,
+            "text": self.text,
+            "snippet": self.snippet.to_dict(),
+            "highlights": [list(h) for h in self.highlights],
+            "footnotes": [f.to_dict() for f in self.footnotes],
+            "before": list(self.before),
+            "after": list(self.after),
+        }
+
+
+@dataclass(frozen=True)
+class StoredPassage:
+    """A passage as read back from the index (for ``show`` and context)."""
+
+    doc: str
+    number: int
+    text: str
+    line_start: int
+    line_end: int
+    page: int
+    section: str
+    footnotes: tuple[Footnote, ...]
+    line_map: tuple[tuple[int, int, int], ...] = field(repr=False, compare=False, default=())
+
+
+# ------------------------------------------------------------------ queries
+
+
+@dataclass
+class Clause:
+    """One unit of the query: a word, a compound word or a quoted phrase."""
+
+    kind: str  # "word" | "phrase"
+    words: tuple[str, ...]  # surface forms (lower case, no suffix)
+    required: bool = False
+    exact: tuple[str, ...] = ()  # exact-field terms, in order (phrases, compounds)
+    stems: frozenset[str] = frozenset()
+    prefixes: frozenset[str] = frozenset()
+    exacts: frozenset[str] = frozenset()
+    typo: bool = False
+
+
+def split_query(query: str, *, phrase: bool = False) -> list[tuple[str, str]]:
+    """Query text -> ``[("word"|"phrase", text), ...]``; raises :class:`QueryError`."""
+    if not query or not query.strip():
+        raise QueryError("empty query")
+    query = _CONTROL.sub(" ", normalize(query, repair_mojibake=False))
+    if len(query) > MAX_QUERY_CHARS:
+        raise QueryError(f"query too long ({len(query)} characters; at most {MAX_QUERY_CHARS})")
+    if phrase:
+        parts = [("phrase", query.translate({ord(q): " " for q in _QUOTES}))]
+    else:
+        pieces = re.split(f"[{_QUOTES}]", query)
+        if len(pieces) % 2 == 0:
+            raise QueryError("unbalanced quote in query: close the phrase with another \"")
+        parts = []
+        for i, piece in enumerate(pieces):
+            if i % 2:
+                parts.append(("phrase", piece))
+            else:
+                parts.extend(("word", w) for w in piece.split())
+    kept = [(k, t) for k, t in parts if analysis.TOKEN_RE.search(turkish.lower(t))]
+    if not kept:
+        raise QueryError("query has no words to search for")
+    return kept
+
+
+def _edit_distance(a: str, b: str, limit: int) -> int:
+    """Damerau-Levenshtein (optimal string alignment) distance, capped at limit + 1."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i] + [0] * len(b)
+        best = i
+        for j, cb in enumerate(b, 1):
+            cost = 0 if ca == cb else 1
+            v = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                v = min(v, prev2[j - 2] + 1)
+            cur[j] = v
+            best = min(best, v)
+        if best > limit:
+            return limit + 1
+        prev2, prev = prev, cur
+    return prev[-1]
+
+
+def typo_limit(word: str) -> int:
+    """How many edits a word of this length may carry (none for very short words)."""
+    n = len(word)
+    return 0 if n < 4 else 1 if n < 8 else 2
+
+
+# ------------------------------------------------------------------ searcher
+
+
+class Searcher:
+    """Searches one index, keeping it open across queries.
+
+    The index is built from *texts_dir* on first use and brought up to date on
+    each search (a stat per text file; only changed documents are re-indexed).
+    """
+
+    def __init__(
+        self,
+        index_dir: str | os.PathLike | None = None,
+        texts_dir: str | os.PathLike | None = None,
+        *,
+        auto_update: bool = True,
+        progress: index.Progress | None = None,
+        warn=None,
+    ) -> None:
+        texts, idx = default_dirs(texts_dir, index_dir)
+        self.texts_dir = texts
+        self.index_dir = idx
+        self.auto_update = auto_update
+        self._progress = progress
+        self._warn = warn or _warn_stderr
+        self._generation: Path | None = None
+        self._manifest: dict | None = None
+        self._ix = None
+        self._searcher = None
+        self._vocab: dict[str, tuple[str, ...]] | None = None
+        self._by_length: dict[int, list[str]] | None = None
+        self._lock = threading.RLock()
+
+    # -- lifecycle
+    def __enter__(self) -> Searcher:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        with self._lock:
+            if self._searcher is not None:
+                self._searcher.close()
+            self._searcher = self._ix = None
+            self._generation = self._manifest = None
+            self._vocab = self._by_length = None
+
+    def refresh(self) -> None:
+        """Make sure the open index is the current one and matches the texts."""
+        with self._lock:
+            live = index.current_generation(self.index_dir)
+            if self.auto_update:
+                live = self._update_if_stale(live)
+            if live is None:
+                raise IndexStateError(
+                    f"no index in {self.index_dir}; run `searcher index` to build it"
+                )
+            if live != self._generation:
+                self._open(live)
+
+    def _update_if_stale(self, live: Path | None) -> Path | None:
+        manifest = self._manifest if live == self._generation else None
+        if live is not None and manifest is None:
+            try:
+                manifest = index.read_manifest(live)
+            except IndexStateError:
+                manifest = None
+        texts = index.list_texts(self.texts_dir)
+        changes = index.diff(texts, manifest)
+        if not changes and not changes.touched:
+            return live
+        if changes.rebuild and manifest is not None:
+            self._warn("index was built by another version of searcher; rebuilding it")
+        try:
+            progress = self._progress or index._stderr_progress()
+            report = index.update(self.texts_dir, self.index_dir, progress=progress)
+        except IndexStateError as exc:
+            if live is None or changes.rebuild:
+                raise
+            self._warn(f"{exc}; answering from the old index")
+            return live
+        for w in report.warnings:
+            self._warn(w)
+        return index.current_generation(self.index_dir)
+
+    def _open(self, generation: Path) -> None:
+        from whoosh import index as windex
+
+        if self._searcher is not None:
+            self._searcher.close()
+        try:
+            self._manifest = index.read_manifest(generation)
+            self._ix = windex.open_dir(str(generation), readonly=True)
+            self._searcher = self._ix.searcher()
+        except IndexStateError:
+            raise
+        except Exception as exc:  # whoosh raises many kinds on damaged files
+            raise IndexStateError(
+                f"index {self.index_dir} is corrupt ({exc.__class__.__name__}); "
+                "run `searcher index --rebuild`"
+            ) from exc
+        self._generation = generation
+        self._vocab = self._by_length = None
+
+    @property
+    def manifest(self) -> dict:
+        self.refresh()
+        assert self._manifest is not None
+        return self._manifest
+
+    # -- vocabulary
+    def _vocabulary(self) -> dict[str, tuple[str, ...]]:
+        if self._vocab is None:
+            assert self._generation is not None
+            vocab: dict[str, tuple[str, ...]] = {}
+            try:
+                with open(self._generation / index.VOCABULARY, encoding="utf-8") as f:
+                    for line in f:
+                        k, _, v = line.rstrip("\n").partition("\t")
+                        vocab[k] = tuple(v.split(" "))
+            except OSError as exc:
+                raise IndexStateError(
+                    f"index {self.index_dir} is corrupt (vocabulary unreadable); "
+                    "run `searcher index --rebuild`"
+                ) from exc
+            self._vocab = vocab
+        return self._vocab
+
+    def _near_words(self, folded: str) -> list[str]:
+        """Vocabulary words (folded) within the typo limit of *folded*, nearest first."""
+        limit = typo_limit(folded)
+        if not limit:
+            return []
+        if self._by_length is None:
+            by_length: dict[int, list[str]] = {}
+            for w in self._vocabulary():
+                if w.isalpha():
+                    by_length.setdefault(len(w), []).append(w)
+            self._by_length = by_length
+        found: list[tuple[int, int, str]] = []
+        vocab = self._vocabulary()
+        for n in range(len(folded) - limit, len(folded) + limit + 1):
+            for w in self._by_length.get(n, ()):
+                d = _edit_distance(folded, w, limit)
+                if d <= limit:
+                    found.append((d, -len(vocab[w]), w))
+        found.sort()
+        best = found[0][0] if found else 0
+        return [w for d, _, w in found if d == best][:8]
+
+    # -- query -> clauses
+    def _word_clause(self, word: str) -> Clause | None:
+        surface = analysis.surface(word)
+        tokens = analysis.TOKEN_RE.findall(surface)
+        if not tokens:
+            return None
+        if len(tokens) > 1:  # Meclis-i, V.İ.: a small phrase
+            c = self._phrase_clause(" ".join(tokens))
+            c.required = False
+            return c
+        surface = tokens[0]
+        folded = turkish.fold(surface)
+        vocab = self._vocabulary()
+        spellings = set(vocab.get(folded, ()))
+        typo = False
+        if not spellings:
+            stem_known = self._has("stem", analysis.stem_term(surface))
+            if not stem_known:
+                near = self._near_words(folded)
+                if near:
+                    typo = True
+                    spellings = {s for w in near for s in vocab[w]}
+        spellings.add(surface)
+        folds = {turkish.fold(s) for s in spellings}
+        return Clause(
+            kind="word",
+            words=(surface,),
+            stems=frozenset(analysis.stem_term(s) for s in spellings),
+            exacts=frozenset(folds),
+            prefixes=frozenset(
+                f[: analysis.PREFIX_LENGTH] for f in folds if len(f) >= analysis.PREFIX_LENGTH
+            ),
+            typo=typo,
+        )
+
+    def _phrase_clause(self, text: str) -> Clause:
+        words = tuple(analysis.surface(t) for t in analysis.TOKEN_RE.findall(turkish.lower(text)))
+        exact = tuple(turkish.fold(w) for w in words)
+        return Clause(kind="phrase", words=words, required=True, exact=exact)
+
+    def parse(self, query: str, *, phrase: bool = False) -> list[Clause]:
+        """Query text -> clauses (needs the open index for spellings and typos)."""
+        parts = split_query(query, phrase=phrase)
+        words = [t for k, t in parts if k == "word"]
+        content = [w for w in words if analysis.surface(w) not in turkish.STOP_WORDS]
+        if len(content) < len(words) and (content or any(k == "phrase" for k, _ in parts)):
+            drop = {w for w in words if analysis.surface(w) in turkish.STOP_WORDS}
+            parts = [(k, t) for k, t in parts if k == "phrase" or t not in drop]
+        clauses: list[Clause] = []
+        for kind, text in parts[:MAX_QUERY_WORDS]:
+            c = self._phrase_clause(text) if kind == "phrase" else self._word_clause(text)
+            if c is not None and (c.exact or c.exacts):
+                clauses.append(c)
+        if not clauses:
+            raise QueryError("query has no words to search for")
+        return clauses
+
+    def _has(self, fieldname: str, term: str) -> bool:
+        return self._searcher.doc_frequency(fieldname, term) > 0
+
+    # -- matching
+    def _clause_query(self, c: Clause):
+        from whoosh.query import And, Or, Phrase, Term
+
+        if c.kind == "phrase":
+            if len(c.exact) == 1:
+                return Term("exact", c.exact[0])
+            return Phrase("exact", list(c.exact))
+        w = TYPO_WEIGHT if c.typo else 1.0
+        terms = (
+            [Term("stem", t, boost=FIELD_WEIGHTS["stem"] * w) for t in sorted(c.stems)]
+            + [Term("exact", t, boost=FIELD_WEIGHTS["exact"] * w) for t in sorted(c.exacts)]
+            + [Term("prefix", t, boost=FIELD_WEIGHTS["prefix"] * w) for t in sorted(c.prefixes)]
+        )
+        return Or(terms) if len(terms) > 1 else terms[0] if terms else And([])
+
+    def _scores(self, q) -> dict[int, float]:
+        out: dict[int, float] = {}
+        m = q.matcher(self._searcher)
+        while m.is_active():
+            out[m.id()] = m.score()
+            m.next()
+        return out
+
+    def search(
+        self, query: str, limit: int | None = 10, *, phrase: bool = False, context: int = 1
+    ) -> list[Hit]:
+        """Ranked hits for *query* (see the module doc for the query language)."""
+        with self._lock:
+            self.refresh()
+            clauses = self.parse(query, phrase=phrase)
+            n_docs = max(self._searcher.doc_count(), 1)
+            per_clause = [self._scores(self._clause_query(c)) for c in clauses]
+            weights = [
+                math.log(1 + n_docs / (len(s) or 0.5)) if not c.required else 0.0
+                for c, s in zip(clauses, per_clause, strict=True)
+            ]
+            total_weight = sum(weights)
+            candidates: set[int] | None = None
+            for c, s in zip(clauses, per_clause, strict=True):
+                if c.required:
+                    candidates = set(s) if candidates is None else candidates & set(s)
+            if candidates is None:
+                candidates = set().union(*per_clause)
+            bonus = self._proximity(clauses, candidates)
+            ranked: list[tuple[float, int]] = []
+            for d in candidates:
+                covered = sum(w for w, s in zip(weights, per_clause, strict=True) if d in s)
+                coverage = covered / total_weight if total_weight else 1.0
+                if coverage < MIN_COVERAGE:
+                    continue
+                base = sum(s.get(d, 0.0) for s in per_clause) + bonus.get(d, 0.0)
+                ranked.append((base * (0.25 + 0.75 * coverage * coverage), d))
+            ranked.sort(key=lambda x: (-x[0], x[1]))
+            if limit is not None:
+                ranked = ranked[: max(limit, 0)]
+            return [
+                self._hit(rank, score, docnum, clauses, context)
+                for rank, (score, docnum) in enumerate(ranked, start=1)
+            ]
+
+    def _proximity(self, clauses: list[Clause], candidates: set[int]) -> dict[int, float]:
+        """Bonus for passages where consecutive query words stand close together."""
+        from whoosh.query import Or, Phrase
+
+        words = [c for c in clauses if c.kind == "word" and c.exacts]
+        if len(words) < 2 or not candidates:
+            return {}
+        pairs = []
+        for a, b in zip(words, words[1:], strict=False):
+            for x in sorted(a.exacts)[:3]:
+                for y in sorted(b.exacts)[:3]:
+                    pairs.append(Phrase("exact", [x, y], slop=3, boost=PROXIMITY_WEIGHT))
+        return {d: s for d, s in self._scores(Or(pairs)).items() if d in candidates}
+
+    # -- hits
+    def _stored(self, docnum: int) -> StoredPassage:
+        f = self._searcher.stored_fields(docnum)
+        return _stored_passage(f)
+
+    def _neighbours(self, docnum: int, p: StoredPassage, n: int) -> tuple[tuple, tuple]:
+        if n <= 0:
+            return (), ()
+        before, after = [], []
+        for k in range(1, n + 1):
+            q = self._by_number(docnum - k, p.doc, p.number - k)
+            if q is None:
+                break
+            before.insert(0, q.text)
+        for k in range(1, n + 1):
+            q = self._by_number(docnum + k, p.doc, p.number + k)
+            if q is None:
+                break
+            after.append(q.text)
+        return tuple(before), tuple(after)
+
+    def _by_number(self, guess: int, doc: str, number: int) -> StoredPassage | None:
+        if number < 1:
+            return None
+        if 0 <= guess < self._searcher.doc_count_all():
+            try:
+                p = self._stored(guess)
+                if p.doc == doc and p.number == number:
+                    return p
+            except Exception:
+                pass
+        docnum = self._searcher.document_number(id=f"{doc}#{number}")
+        return None if docnum is None else self._stored(docnum)
+
+    def _hit(self, rank: int, score: float, docnum: int, clauses, context: int) -> Hit:
+        p = self._stored(docnum)
+        spans = highlight_spans(p.text, clauses)
+        first = spans[0][0] if spans else 0
+        before, after = self._neighbours(docnum, p, context)
+        lm = p.line_map
+        line = _entry_at(lm, first)[1] if lm else p.line_start
+        page = _entry_at(lm, first)[2] if lm else p.page
+        return Hit(
+            rank=rank,
+            score=score,
+            doc=p.doc,
+            passage=p.number,
+            line=line,
+            line_start=p.line_start,
+            line_end=p.line_end,
+            page=page,
+            section=p.section,
+            text=p.text,
+            snippet=make_snippet(p.text, spans),
+            highlights=tuple(spans),
+            footnotes=p.footnotes,
+            before=before,
+            after=after,
+        )
+
+    # -- locations and stats
+    def passages(self, doc: str | None = None) -> list[StoredPassage]:
+        """Every passage of the index (of *doc* only, if given), in document order."""
+        with self._lock:
+            self.refresh()
+            out = [
+                _stored_passage(f)
+                for f in self._searcher.all_stored_fields()
+                if doc is None or f["doc"] == doc
+            ]
+            out.sort(key=lambda p: (p.doc, p.number))
+            return out
+
+    def locate(self, location: str, context: int = 0) -> tuple[StoredPassage, tuple, tuple]:
+        """``doc:line`` or ``doc:¶n`` -> the passage there with *context* neighbours."""
+        doc, sep, where = location.rpartition(":")
+        if not sep or not doc or not where:
+            raise LocationError(f"bad location {location!r}: use DOC:LINE or DOC:¶NUMBER")
+        doc = Path(doc).name
+        with self._lock:
+            self.refresh()
+            if doc not in self._manifest["docs"]:
+                raise LocationError(f"no document named {doc!r} in the index")
+            passages = self.passages(doc)
+            try:
+                if where[0] in "¶#p":
+                    n = int(where[1:])
+                    match = [p for p in passages if p.number == n]
+                else:
+                    n = int(where)
+                    match = [p for p in passages if p.line_start <= n <= p.line_end]
+            except ValueError:
+                raise LocationError(
+                    f"bad location {location!r}: use DOC:LINE or DOC:¶NUMBER"
+                ) from None
+            if not match:
+                raise LocationError(f"no passage at {location}")
+            p = match[0]
+            i = passages.index(p)
+            before = tuple(passages[max(i - context, 0) : i]) if context > 0 else ()
+            after = tuple(passages[i + 1 : i + 1 + context]) if context > 0 else ()
+            return p, before, after
+
+    def stats(self) -> dict:
+        """Counts and facts about the index, for ``searcher stats``."""
+        with self._lock:
+            self.refresh()
+            m = self._manifest
+            docs = m["docs"]
+            size = sum(
+                f.stat().st_size for f in self._generation.iterdir() if f.is_file()
+            )
+            return {
+                "index": str(self.index_dir),
+                "texts": str(self.texts_dir),
+                "documents": len(docs),
+                "passages": sum(d["passages"] for d in docs.values()),
+                "pages": sum(d["pages"] for d in docs.values()),
+                "footnotes": sum(d["footnotes"] for d in docs.values()),
+                "terms": {
+                    name: sum(1 for _ in self._searcher.lexicon(name))
+                    for name in ("exact", "stem", "prefix")
+                },
+                "index_bytes": size,
+                "built": m["built"],
+                "schema_version": m["schema"],
+                "analyzer_version": m["analyzer"],
+            }
+
+
+def _entry_at(line_map, offset: int):
+    import bisect
+
+    i = bisect.bisect_right(line_map, (offset, float("inf"), 0)) - 1
+    return line_map[max(i, 0)]
+
+
+def _stored_passage(f: dict) -> StoredPassage:
+    d = f["data"]
+    return StoredPassage(
+        doc=f["doc"],
+        number=d["number"],
+        text=d["text"],
+        line_start=d["line_start"],
+        line_end=d["line_end"],
+        page=d["page"],
+        section=d["section"],
+        footnotes=tuple(Footnote(m, s, ln) for m, s, ln in d["footnotes"]),
+        line_map=tuple(tuple(e) for e in d["line_map"]),
+    )
+
+
+# ------------------------------------------------------------------ highlighting
+
+
+def highlight_spans(text: str, clauses: list[Clause]) -> list[tuple[int, int]]:
+    """Character spans of *text* that matched the query's clauses, in order."""
+    words = [
+        (m.start(), m.end(), analysis.surface(m.group()))
+        for m in analysis.TOKEN_RE.finditer(text)
+    ]
+    folded = [turkish.fold(w) for _, _, w in words]
+    spans: list[tuple[int, int]] = []
+    for c in clauses:
+        if c.kind == "phrase":
+            n = len(c.exact)
+            for i in range(len(words) - n + 1):
+                if tuple(folded[i : i + n]) == c.exact:
+                    spans.append((words[i][0], words[i + n - 1][1]))
+            continue
+        for (s, e, w), f in zip(words, folded, strict=True):
+            if (
+                f in c.exacts
+                or (c.prefixes and f[: analysis.PREFIX_LENGTH] in c.prefixes)
+                or (w not in turkish.STOP_WORDS and analysis.stem_term(w) in c.stems)
+            ):
+                spans.append((s, e))
+    spans.sort()
+    merged: list[tuple[int, int]] = []
+    for s, e in spans:
+        if merged and s <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
+        else:
+            merged.append((s, e))
+    return merged
+
+
+def make_snippet(text: str, spans: list[tuple[int, int]], width: int = SNIPPET_CHARS) -> Snippet:
+    """The window of about *width* characters holding the most matches."""
+    if len(text) <= width:
+        return Snippet(text, tuple(spans), 0)
+    best, best_count = 0, -1
+    for i, (s, _) in enumerate(spans):
+        count = sum(1 for s2, e2 in spans[i:] if e2 <= s + width)
+        if count > best_count:
+            best, best_count = s, count
+    start = max(0, best - width // 4)
+    if spans:
+        # centre the run of matches in the window
+        last = max(e for s, e in spans if s >= best and e <= best + width) if best_count else best
+        start = max(0, min(best, (best + last) // 2 - width // 2))
+    end = min(len(text), start + width)
+    start = max(0, end - width) if end == len(text) else start
+    if start > 0:
+        sp = text.find(" ", start, start + 30)
+        start = sp + 1 if sp != -1 else start
+    if end < len(text):
+        sp = text.rfind(" ", end - 30, end)
+        end = sp if sp > start else end
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if end < len(text) else ""
+    shift = len(prefix) - start
+    inner = tuple((s + shift, e + shift) for s, e in spans if s >= start and e <= end)
+    return Snippet(prefix + text[start:end] + suffix, inner, start)
+
+
+# ------------------------------------------------------------------ defaults
+
+
+def _project_root() -> Path:
+    return Path(__file__).resolve().parent.parent
+
+
+def default_dirs(
+    texts_dir: str | os.PathLike | None, index_dir: str | os.PathLike | None
+) -> tuple[Path, Path]:
+    """Where texts and index live when not given: env vars, ./texts, the project's texts."""
+    texts = texts_dir or os.environ.get("SEARCHER_TEXTS")
+    idx = index_dir or os.environ.get("SEARCHER_INDEX")
+    if texts is None:
+        local = Path.cwd() / "texts"
+        texts = local if local.is_dir() else _project_root() / "texts"
+    texts = Path(texts)
+    if idx is None:
+        idx = texts.parent / "index"
+    return texts, Path(idx)
+
+
+def _warn_stderr(message: str) -> None:
+    sys.stderr.write(f"searcher: warning: {message}\n")
+
+
+_DEFAULT: dict[tuple[Path, Path], Searcher] = {}
+
+
+def search(
+    query: str,
+    limit: int | None = 10,
+    *,
+    phrase: bool = False,
+    context: int = 1,
+    index_dir: str | os.PathLike | None = None,
+    texts_dir: str | os.PathLike | None = None,
+) -> list[Hit]:
+    """Search the default (or given) texts; the index is built on first use and reused."""
+    key = default_dirs(texts_dir, index_dir)
+    s = _DEFAULT.get(key)
+    if s is None:
+        s = _DEFAULT[key] = Searcher(index_dir=key[1], texts_dir=key[0])
+    return s.search(query, limit, phrase=phrase, context=context)
+
+
+__all__ = [
+    "Hit",
+    "Searcher",
+    "SearcherError",
+    "Snippet",
+    "StoredPassage",
+    "search",
+]

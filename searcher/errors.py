@@ -1,0 +1,23 @@
+"""The errors a user can cause.  Each carries one line that tells them what to do."""
+
+from __future__ import annotations
+
+
+class SearcherError(Exception):
+    """Base of every error the user can cause (the CLI prints it and exits 2)."""
+
+
+class QueryError(SearcherError):
+    """The query cannot be understood: empty, only punctuation, unbalanced quote."""
+
+
+class TextsError(SearcherError):
+    """The texts folder is missing, empty or unreadable."""
+
+
+class IndexStateError(SearcherError):
+    """The index is missing, corrupt, locked by another writer or not writable."""
+
+
+class LocationError(SearcherError):
+    """A ``doc:line`` or ``doc:¶n`` location names no passage."""

@@ -1,0 +1,393 @@
+"""Stage 4: the Whoosh index on disk: build, update, open, versions, lock.
+
+Guarantees (modelled on SQLite/Lucene): a reader always sees a complete index,
+and a writer that dies at any moment leaves the previous index intact.
+
+Layout of an index directory::
+
+    index/CURRENT          name of the live generation (replaced atomically)
+    index/gen-<id>/        one complete Whoosh index + manifest.json + vocabulary.tsv
+    index/.lock            writers take an exclusive flock on it
+
+A build or update writes a *new* generation (an update starts from a copy of the
+live one and re-indexes only the documents that changed), then swaps CURRENT with
+``os.replace``.  Readers open whatever CURRENT names; the previous generation is
+kept one round so a reader that opened it just before the swap can finish.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import IndexStateError, TextsError
+
+#: Bump when the stored fields or the manifest change shape.
+SCHEMA_VERSION = 1
+CURRENT = "CURRENT"
+MANIFEST = "manifest.json"
+VOCABULARY = "vocabulary.tsv"
+LOCK = ".lock"
+TEXT_SUFFIX = ".txt"
+
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass(frozen=True)
+class DocState:
+    """What the index knows about one text file, to tell whether it changed."""
+
+    size: int
+    mtime_ns: int
+    sha256: str
+    passages: int = 0
+    pages: int = 0
+    footnotes: int = 0
+
+
+@dataclass
+class Changes:
+    """Differences between the texts folder and an index manifest."""
+
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    touched: dict[str, DocState] = field(default_factory=dict)  # same content, new mtime
+    rebuild: bool = False
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.changed or self.removed or self.rebuild)
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    documents: int
+    passages: int
+    indexed: int  # documents (re)indexed by this run
+    seconds: float
+    warnings: tuple[str, ...] = ()
+
+
+def schema():
+    from whoosh.fields import ID, STORED, TEXT, Schema
+
+    from .analysis import exact_analyzer, prefix_analyzer, stem_analyzer, surface_analyzer
+
+    return Schema(
+        id=ID(stored=True, unique=True),
+        doc=ID(stored=True),
+        exact=TEXT(analyzer=exact_analyzer(), phrase=True),
+        stem=TEXT(analyzer=stem_analyzer(), phrase=False),
+        prefix=TEXT(analyzer=prefix_analyzer(), phrase=False),
+        surface=TEXT(analyzer=surface_analyzer(), phrase=False),
+        data=STORED(),
+    )
+
+
+def versions() -> dict:
+    from .analysis import ANALYZER_VERSION
+
+    return {"schema": SCHEMA_VERSION, "analyzer": ANALYZER_VERSION}
+
+
+# ---------------------------------------------------------------- texts folder
+
+
+def list_texts(texts_dir: Path) -> dict[str, Path]:
+    """The ``.txt`` files of a texts folder by name; a clear error if there are none."""
+    if not texts_dir.exists():
+        raise TextsError(f"texts folder not found: {texts_dir}")
+    if not texts_dir.is_dir():
+        raise TextsError(f"texts folder is not a directory: {texts_dir}")
+    try:
+        files = {
+            p.name: p
+            for p in sorted(texts_dir.iterdir())
+            if p.suffix.lower() == TEXT_SUFFIX and p.is_file()
+        }
+    except PermissionError as exc:
+        raise TextsError(f"cannot read texts folder {texts_dir}: permission denied") from exc
+    if not files:
+        raise TextsError(f"no .txt files in texts folder {texts_dir}")
+    return files
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def diff(texts: dict[str, Path], manifest: dict | None) -> Changes:
+    """Cheap staleness check: sizes and mtimes first, a hash only when they differ."""
+    ch = Changes()
+    if manifest is None or {k: manifest.get(k) for k in versions()} != versions():
+        ch.rebuild = True
+        ch.added = list(texts)
+        return ch
+    known: dict = manifest.get("docs", {})
+    for name, path in texts.items():
+        st = path.stat()
+        old = known.get(name)
+        if old is None:
+            ch.added.append(name)
+        elif old["size"] != st.st_size or old["mtime_ns"] != st.st_mtime_ns:
+            if old["size"] == st.st_size and old["sha256"] == _sha256(path):
+                ch.touched[name] = DocState(**{**old, "mtime_ns": st.st_mtime_ns})
+            else:
+                ch.changed.append(name)
+    ch.removed = [name for name in known if name not in texts]
+    return ch
+
+
+# ------------------------------------------------------------- generations
+
+
+def current_generation(index_dir: Path) -> Path | None:
+    """The live generation directory, or None when no index was ever built."""
+    try:
+        name = (index_dir / CURRENT).read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise IndexStateError(
+            f"cannot read index {index_dir} ({exc.__class__.__name__}); "
+            "run `searcher index --rebuild`"
+        ) from exc
+    if not name.startswith("gen-") or "/" in name:
+        raise IndexStateError(f"index {index_dir} is corrupt; run `searcher index --rebuild`")
+    return index_dir / name
+
+
+def read_manifest(generation: Path) -> dict:
+    try:
+        return json.loads((generation / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise IndexStateError(
+            f"index {generation.parent} is corrupt (manifest unreadable); "
+            "run `searcher index --rebuild`"
+        ) from exc
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    with tmp.open("w", encoding="utf-8") as f:
+        f.write(text)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+    _fsync_dir(path.parent)
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+@contextmanager
+def writer_lock(index_dir: Path, timeout: float = 60.0) -> Iterator[None]:
+    """Exclusive lock for writers; a second writer waits up to *timeout* seconds."""
+    try:
+        index_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(index_dir / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    except PermissionError as exc:
+        raise IndexStateError(f"cannot write index {index_dir}: permission denied") from exc
+    except OSError as exc:
+        raise IndexStateError(f"cannot write index {index_dir}: {exc.strerror}") from exc
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError as exc:
+                if exc.errno not in (errno.EAGAIN, errno.EACCES):
+                    raise
+                if time.monotonic() >= deadline:
+                    raise IndexStateError(
+                        f"index {index_dir} is being built by another process; "
+                        "try again when it finishes"
+                    ) from None
+                time.sleep(0.05)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _cleanup(index_dir: Path, keep: set[str]) -> None:
+    """Remove generations other than *keep* (unfinished builds and old ones)."""
+    for p in index_dir.iterdir():
+        if p.name.startswith("gen-") and p.name not in keep and p.is_dir():
+            shutil.rmtree(p, ignore_errors=True)
+        elif p.name.startswith(f".{CURRENT}.") and p.name.endswith(".tmp"):
+            p.unlink(missing_ok=True)
+
+
+# ------------------------------------------------------------------ building
+
+
+def _stderr_progress() -> Progress | None:
+    if not sys.stderr.isatty():
+        return None
+
+    def report(done: int, total: int, name: str) -> None:
+        end = "\n" if done == total else ""
+        sys.stderr.write(f"\rsearcher: indexing {done}/{total} {name[:50]:<50}{end}")
+        sys.stderr.flush()
+
+    return report
+
+
+def _passage_data(p) -> dict:
+    return {
+        "number": p.number,
+        "text": p.text,
+        "line_start": p.line_start,
+        "line_end": p.line_end,
+        "page": p.page,
+        "section": p.section,
+        "footnotes": [(f.marker, f.stars, f.line) for f in p.footnotes],
+        "line_map": [list(e) for e in p.line_map],
+    }
+
+
+def _index_document(writer, name: str, path: Path, warnings: list[str]) -> DocState:
+    from .document import decode, parse_passages
+
+    data = path.read_bytes()
+    st = path.stat()
+    text, errors = decode(data, str(path))
+    for err in errors:
+        warnings.append(f"{err}; indexed with replacement characters")
+    if "\x00" in text[:65536] and not errors:
+        warnings.append(f"{path}: looks like a binary file; indexed what reads as text")
+    passages = parse_passages(text, name)
+    for p in passages:
+        writer.add_document(
+            id=f"{name}#{p.number}",
+            doc=name,
+            exact=p.text,
+            stem=p.text,
+            prefix=p.text,
+            surface=p.text,
+            data=_passage_data(p),
+        )
+    return DocState(
+        size=len(data),
+        mtime_ns=st.st_mtime_ns,
+        sha256=hashlib.sha256(data).hexdigest(),
+        passages=len(passages),
+        pages=max((p.page for p in passages), default=0),
+        footnotes=sum(len(p.footnotes) for p in passages),
+    )
+
+
+def _write_vocabulary(ix, generation: Path) -> None:
+    """fold(word) -> the Turkish spellings seen in the texts, for ASCII queries and typos."""
+    from .turkish import fold
+
+    by_fold: dict[str, list[str]] = {}
+    with ix.reader() as reader:
+        for word in reader.lexicon("surface"):
+            w = word.decode("utf-8")
+            by_fold.setdefault(fold(w), []).append(w)
+    lines = (f"{k}\t{' '.join(v)}\n" for k, v in sorted(by_fold.items()))
+    (generation / VOCABULARY).write_text("".join(lines), encoding="utf-8")
+
+
+def update(
+    texts_dir: Path,
+    index_dir: Path,
+    *,
+    rebuild: bool = False,
+    progress: Progress | None = None,
+    lock_timeout: float = 60.0,
+) -> BuildReport:
+    """Bring the index up to date with the texts folder (or rebuild it from scratch)."""
+    started = time.perf_counter()
+    texts = list_texts(texts_dir)
+    with writer_lock(index_dir, lock_timeout):
+        live = current_generation(index_dir)
+        manifest = None
+        if live is not None and not rebuild:
+            try:
+                manifest = read_manifest(live)
+            except IndexStateError:
+                manifest = None
+        ch = diff(texts, manifest)
+        if manifest is not None and not ch and not ch.touched:
+            docs = manifest["docs"]
+            return BuildReport(
+                len(docs), sum(d["passages"] for d in docs.values()), 0,
+                time.perf_counter() - started,
+            )
+        report = _write_generation(texts, index_dir, live, manifest, ch, progress)
+        return BuildReport(
+            report[0], report[1], report[2], time.perf_counter() - started, tuple(report[3])
+        )
+
+
+def _write_generation(texts, index_dir, live, manifest, ch: Changes, progress):
+    from whoosh import index as windex
+
+    gen = index_dir / f"gen-{time.time_ns():x}-{os.getpid()}"
+    warnings: list[str] = []
+    try:
+        if ch.rebuild or live is None or manifest is None:
+            gen.mkdir()
+            ix = windex.create_in(str(gen), schema())
+            docs: dict[str, dict] = {}
+            todo = list(texts)
+        else:
+            shutil.copytree(live, gen)
+            ix = windex.open_dir(str(gen))
+            docs = dict(manifest["docs"])
+            todo = ch.added + ch.changed
+        writer = ix.writer(limitmb=256)
+        try:
+            for name in ch.changed + ch.removed:
+                if not ch.rebuild:
+                    writer.delete_by_term("doc", name)
+                docs.pop(name, None)
+            for i, name in enumerate(todo, start=1):
+                docs[name] = _index_document(writer, name, texts[name], warnings).__dict__
+                if progress:
+                    progress(i, len(todo), name)
+            for name, state in ch.touched.items():
+                docs[name] = state.__dict__
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit(optimize=bool(ch.removed or ch.changed))
+        _write_vocabulary(ix, gen)
+        new_manifest = {**versions(), "built": time.time(), "docs": docs}
+        (gen / MANIFEST).write_text(json.dumps(new_manifest, indent=1), encoding="utf-8")
+        _fsync_dir(gen)
+        _write_atomic(index_dir / CURRENT, gen.name)
+    except BaseException:
+        shutil.rmtree(gen, ignore_errors=True)
+        raise
+    _cleanup(index_dir, {gen.name} | ({live.name} if live else set()))
+    passages = sum(d["passages"] for d in docs.values())
+    return len(docs), passages, len(todo), warnings

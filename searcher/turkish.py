@@ -1,0 +1,77 @@
+"""Turkish letter knowledge: case, diacritic folding, stop words, stemming.
+
+The one place that knows that ``I`` lowers to ``ı`` and ``İ`` to ``i`` (Python's
+``str.lower`` gets both wrong), which letters fold to ASCII, and how Snowball
+Turkish is called.  No Whoosh here, so the benchmark and the query path can use
+it cheaply.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+
+_UPPER_SPECIAL = str.maketrans({"I": "ı", "İ": "i"})
+_CIRCUMFLEX = str.maketrans({"â": "a", "î": "i", "û": "u", "Â": "A", "Î": "İ", "Û": "U"})
+_FOLD_SPECIAL = str.maketrans({"ı": "i", "ß": "ss", "æ": "ae", "ø": "o", "đ": "d", "ł": "l"})
+
+
+def lower(text: str) -> str:
+    """Turkish lower case: ``KIZILAY`` -> ``kızılay``, ``İSMET`` -> ``ismet``."""
+    return text.replace("I\u0307", "i").translate(_UPPER_SPECIAL).lower().replace("i\u0307", "i")
+
+
+def drop_suffix(word: str) -> str:
+    """``çiçerin'i`` -> ``çiçerin``: case suffixes on names follow an apostrophe."""
+    i = word.find("'")
+    return word[:i] if i > 0 else word
+
+
+def strip_circumflex(text: str) -> str:
+    """``ilân`` -> ``ilan``: the circumflex is optional spelling, Snowball wants it gone."""
+    return text.translate(_CIRCUMFLEX)
+
+
+@lru_cache(maxsize=65536)
+def fold(text: str) -> str:
+    """Remove diacritics after lower-casing: ``gümrük`` -> ``gumruk``, ``ışık`` -> ``isik``."""
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFD", text.translate(_FOLD_SPECIAL))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+#: Function words that must not drive ranking (after Lucene's Turkish list,
+#: without the number words: "üç", "bin" are content in a history text).
+STOP_WORDS = frozenset(
+    """
+    acaba ama ancak arada aslında ayrıca bana bazı belki ben benden beni benim beri bile
+    bir birçok biri birkaç birkez birşey birşeyi biz bize bizden bizi bizim böyle böylece bu
+    buna bunda bundan bunlar bunları bunların bunu bunun burada çok çünkü da daha dahi de defa
+    değil diğer diye dolayı dolayısıyla edecek eden ederek edilecek ediliyor edilmesi ediyor
+    eğer en etmesi etti ettiği ettiğini gibi göre halen hangi hatta hem henüz hep hepsi her
+    herhangi herkesin hiç hiçbir için ile ilgili ise işte itibaren itibariyle kadar karşın
+    kendi kendilerine kendini kendisi kendisine kendisini kez ki kim kimden kime kimi kimse mi
+    mu mü mı mıdır midir nasıl ne neden nedenle nerde nerede nereye niye niçin o olan olarak
+    oldu olduğu olduğunu olduklarını olmadı olmadığı olmak olması olmayan olmaz olsa olsun
+    olup olur olursa oluyor ona ondan onlar onlardan onları onların onu onun oysa öyle pek
+    rağmen sadece sanki sen senden seni senin siz sizden sizi sizin şey şeyden şeyi şeyler
+    şöyle şu şuna şunda şundan şunları şunu tarafından üzere var vardı ve veya ya yani yine
+    yoksa zaten zaman hangisi kaç
+    """.split()
+)
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    import snowballstemmer  # uses PyStemmer's C implementation when it is installed
+
+    return snowballstemmer.stemmer("turkish")
+
+
+@lru_cache(maxsize=131072)
+def stem(word: str) -> str:
+    """Snowball Turkish stem of a lower-cased word without circumflexes."""
+    if len(word) < 3 or not word.isalpha():
+        return word
+    return _stemmer().stemWord(word)
