@@ -32,12 +32,14 @@ from .errors import IndexStateError, LocationError, QueryError, SearcherError
 from .normalize import normalize
 
 #: Share of the query (weighted by rarity) a passage must cover to be a hit.
-MIN_COVERAGE = 0.6
+MIN_COVERAGE = 0.5
 SNIPPET_CHARS = 240
 MAX_QUERY_CHARS = 2000
 MAX_QUERY_WORDS = 64
 FIELD_WEIGHTS = {"stem": 1.0, "exact": 0.7, "prefix": 0.6}
 TYPO_WEIGHT = 0.7
+#: Shortest bare form (word less suffixes) searched for a query word.
+BARE_MIN = 5
 PROXIMITY_WEIGHT = 0.5
 
 _QUOTES = '"“”„«»'
@@ -193,7 +195,7 @@ def _edit_distance(a: str, b: str, limit: int) -> int:
 def typo_limit(word: str) -> int:
     """How many edits a word of this length may carry (none for very short words)."""
     n = len(word)
-    return 0 if n < 4 else 1 if n < 8 else 2
+    return 0 if n < 5 else 1 if n < 8 else 2
 
 
 # ------------------------------------------------------------------ searcher
@@ -370,6 +372,7 @@ class Searcher:
                     typo = True
                     spellings = {s for w in near for s in vocab[w]}
         spellings.add(surface)
+        spellings |= self._bare_forms(folded, len(turkish.stem(surface)))
         folds = {turkish.fold(s) for s in spellings}
         return Clause(
             kind="word",
@@ -381,6 +384,18 @@ class Searcher:
             ),
             typo=typo,
         )
+
+    def _bare_forms(self, folded: str, stem_length: int) -> set[str]:
+        """Vocabulary words that are the query word less a suffix: ``ültimatom`` for
+        ``ültimatomlar``.  Turkish only adds suffixes, and Snowball does not always
+        reduce both forms to one stem, so the bare form's stem is searched too.  A
+        bare form shorter than the Snowball stem is another word (``bilgi`` is not
+        ``bilgisayar`` less a suffix)."""
+        vocab = self._vocabulary()
+        out: set[str] = set()
+        for n in range(len(folded) - 1, max(BARE_MIN, stem_length - 1) - 1, -1):
+            out.update(vocab.get(folded[:n], ()))
+        return out
 
     def _phrase_clause(self, text: str) -> Clause:
         words = tuple(analysis.surface(t) for t in analysis.TOKEN_RE.findall(turkish.lower(text)))

@@ -1,0 +1,218 @@
+"""Ranking quality on the development queries: searcher vs SQLite FTS5 vs plain Whoosh.
+
+    python benchmarks/quality.py [--queries benchmarks/dev.jsonl] [--texts texts] [-v]
+
+Scoring follows benchmarks/QUERIES.md: a returned passage is relevant when, after
+folding both, it contains one of the query's relevant strings (grade 2 or 1).
+Measures at k = 10: success@1, MRR, recall@10, nDCG@10 (gains 2/1), and for
+negative queries the mean number of hits returned.  All three systems search the
+same passages (searcher's segmentation), so only the ranking differs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import re
+import sqlite3
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from searcher import Searcher  # noqa: E402
+from searcher.normalize import GLYPHS  # noqa: E402
+from searcher.turkish import fold as fold_word  # noqa: E402
+from searcher.turkish import lower  # noqa: E402
+
+K = 10
+
+
+def fold(text: str) -> str:
+    """The scoring fold of the query README: glyphs, Turkish lower, no diacritics/punctuation."""
+    text = fold_word(lower(text.translate(GLYPHS)))
+    return " ".join(re.sub(r"[^\w\s]|_", " ", text).split())
+
+
+def grade(passage_folded: str, relevant: dict[str, int]) -> int:
+    return max((g for s, g in relevant.items() if fold(s) in passage_folded), default=0)
+
+
+# ------------------------------------------------------------------ systems
+
+
+class SearcherSystem:
+    name = "searcher"
+
+    def __init__(self, texts: Path, workdir: Path) -> None:
+        self.s = Searcher(index_dir=workdir / "searcher-index", texts_dir=texts)
+        self.passages = {(p.doc, p.number): p.text for p in self.s.passages()}
+
+    def search(self, query: str) -> list[tuple[str, int]]:
+        return [(h.doc, h.passage) for h in self.s.search(query, K, context=0)]
+
+
+class FTS5System:
+    """SQLite FTS5, unicode61 tokenizer with diacritics removed, bm25 ranking."""
+
+    name = "sqlite-fts5"
+
+    def __init__(self, passages: dict[tuple[str, int], str]) -> None:
+        self.db = sqlite3.connect(":memory:")
+        self.db.execute(
+            "CREATE VIRTUAL TABLE p USING fts5(doc UNINDEXED, number UNINDEXED, text, "
+            "tokenize = 'unicode61 remove_diacritics 2')"
+        )
+        self.db.executemany(
+            "INSERT INTO p VALUES (?, ?, ?)", [(d, n, t) for (d, n), t in passages.items()]
+        )
+
+    def search(self, query: str) -> list[tuple[str, int]]:
+        parts = re.split(r"[\"“”]", query)
+        terms = []
+        for i, part in enumerate(parts):
+            words = re.findall(r"\w+", part)
+            if i % 2 and words:
+                terms.append('"' + " ".join(words) + '"')
+            else:
+                terms += [f'"{w}"' for w in words]
+        if not terms:
+            return []
+        sql = "SELECT doc, number FROM p WHERE p MATCH ? ORDER BY bm25(p) LIMIT ?"
+        try:
+            return [(d, int(n)) for d, n in self.db.execute(sql, (" ".join(terms), K))]
+        except sqlite3.OperationalError:
+            return []
+
+
+class WhooshSystem:
+    """Plain Whoosh: default tokenizer and lower-casing plus a Snowball Turkish stem filter."""
+
+    name = "whoosh-snowball"
+
+    def __init__(self, passages: dict[tuple[str, int], str], workdir: Path) -> None:
+        from whoosh import index
+        from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter
+        from whoosh.fields import ID, NUMERIC, TEXT, Schema
+        from whoosh.qparser import QueryParser
+
+        from searcher.turkish import stem  # Snowball Turkish, nothing more
+
+        analyzer = RegexTokenizer() | LowercaseFilter() | StemFilter(stemfn=stem)
+        schema = Schema(doc=ID(stored=True), number=NUMERIC(stored=True),
+                        text=TEXT(analyzer=analyzer))
+        d = workdir / "whoosh-plain"
+        d.mkdir()
+        self.ix = index.create_in(str(d), schema)
+        w = self.ix.writer()
+        for (doc, n), t in passages.items():
+            w.add_document(doc=doc, number=n, text=t)
+        w.commit()
+        self.searcher = self.ix.searcher()
+        self.parser = QueryParser("text", schema)
+
+    def search(self, query: str) -> list[tuple[str, int]]:
+        try:
+            q = self.parser.parse(query.replace("“", '"').replace("”", '"'))
+        except Exception:
+            return []
+        return [(h["doc"], h["number"]) for h in self.searcher.search(q, limit=K)]
+
+
+# ------------------------------------------------------------------ scoring
+
+
+def evaluate(system, queries, folded, verbose=False):
+    per_type: dict[str, list[dict]] = defaultdict(list)
+    latencies = []
+    for q in queries:
+        t0 = time.perf_counter()
+        results = system.search(q["query"])
+        latencies.append(time.perf_counter() - t0)
+        rel = q["relevant"]
+        if not rel:
+            per_type[q["type"]].append({"hits": len(results)})
+            if verbose:
+                print(f"  {system.name:16} {q['id']} {q['query']!r}: {len(results)} hits")
+            continue
+        grades = [grade(folded[r], rel) for r in results[:K]]
+        all_grades = sorted((g for g in (grade(f, rel) for f in folded.values()) if g),
+                            reverse=True)
+        dcg = sum(g / math.log2(i + 2) for i, g in enumerate(grades))
+        idcg = sum(g / math.log2(i + 2) for i, g in enumerate(all_grades[:K]))
+        first = next((i for i, g in enumerate(grades) if g), None)
+        m = {
+            "s1": 1.0 if grades and grades[0] else 0.0,
+            "mrr": 1.0 / (first + 1) if first is not None else 0.0,
+            "recall": sum(1 for g in grades if g) / len(all_grades) if all_grades else 0.0,
+            "ndcg": dcg / idcg if idcg else 0.0,
+        }
+        per_type[q["type"]].append(m)
+        if verbose and (m["s1"] < 1 or m["ndcg"] < 0.9):
+            print(f"  {system.name:16} {q['id']} {q['query']!r}: s@1={m['s1']:.0f} "
+                  f"ndcg={m['ndcg']:.2f} grades={grades} relevant={len(all_grades)}")
+    return per_type, latencies
+
+
+def summarise(per_type):
+    rows = {}
+    everything = []
+    for t, ms in sorted(per_type.items()):
+        if "hits" in ms[0]:
+            rows[t] = {"n": len(ms), "hits": sum(m["hits"] for m in ms) / len(ms)}
+        else:
+            rows[t] = {"n": len(ms), **{k: sum(m[k] for m in ms) / len(ms)
+                                       for k in ("s1", "mrr", "recall", "ndcg")}}
+            everything += ms
+    rows["ALL"] = {"n": len(everything), **{k: sum(m[k] for m in everything) / len(everything)
+                                           for k in ("s1", "mrr", "recall", "ndcg")}}
+    return rows
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--queries", type=Path, default=ROOT / "benchmarks" / "dev.jsonl")
+    ap.add_argument("--texts", type=Path, default=ROOT / "texts")
+    ap.add_argument("-v", "--verbose", action="store_true", help="show weak queries")
+    args = ap.parse_args(argv)
+    queries = [json.loads(x) for x in args.queries.read_text(encoding="utf-8").splitlines()
+               if x.strip()]
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        ours = SearcherSystem(args.texts, work)
+        passages = ours.passages
+        folded = {k: fold(t) for k, t in passages.items()}
+        systems = [ours, FTS5System(passages), WhooshSystem(passages, work)]
+        results = {}
+        for system in systems:
+            per_type, lat = evaluate(system, queries, folded, args.verbose)
+            results[system.name] = (summarise(per_type), sorted(lat))
+        ours.s.close()
+
+    print(f"# Quality on {args.queries.name} ({len(queries)} queries, "
+          f"{len(passages)} passages, k={K})\n")
+    types = list(results["searcher"][0])
+    print("| type | n | system | success@1 | MRR | recall@10 | nDCG@10 | mean hits |")
+    print("|---|---|---|---|---|---|---|---|")
+    for t in types:
+        for name, (rows, _) in results.items():
+            r = rows[t]
+            if "hits" in r:
+                print(f"| {t} | {r['n']} | {name} | | | | | {r['hits']:.2f} |")
+            else:
+                print(f"| {t} | {r['n']} | {name} | {r['s1']:.2f} | {r['mrr']:.2f} | "
+                      f"{r['recall']:.2f} | {r['ndcg']:.3f} | |")
+    print()
+    for name, (_, lat) in results.items():
+        print(f"{name}: latency p50 {lat[len(lat) // 2] * 1000:.2f} ms "
+              f"(includes first-query warm-up)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
