@@ -202,7 +202,7 @@ def _marked(snippet, on: bool) -> str:
 def _print_line(h, path: str, on: bool, context: int) -> None:
     for t in h.before:
         click.echo(f"{path}-{' '.join(t.split())}")
-    click.echo(f"{path}:{h.line}:{_marked(h.snippet, on)}")
+    click.echo(f"{path}:{h.line}:{_marked(h.snippet, on)}", color=on)
     for t in h.after:
         click.echo(f"{path}-{' '.join(t.split())}")
     if context:
@@ -218,14 +218,15 @@ def _print_block(h, path: str, on: bool, context: int) -> None:
     if h.section:
         where += f"  §{h.section}"
     where += f"  ¶{h.passage}  score {h.score:.1f}"
-    click.echo(_paint(where, HEADER, on))
+    # color=on: Click strips escape codes when stdout is no terminal, unless told
+    click.echo(_paint(where, HEADER, on), color=on)
     for t in h.before:
-        click.echo(_paint(_indent(t), DIM, on))
-    click.echo(_indent(_marked(h.snippet, on)))
+        click.echo(_paint(_indent(t), DIM, on), color=on)
+    click.echo(_indent(_marked(h.snippet, on)), color=on)
     for t in h.after:
-        click.echo(_paint(_indent(t), DIM, on))
+        click.echo(_paint(_indent(t), DIM, on), color=on)
     if h.footnotes:
-        click.echo(_paint("  " + _notes(h.footnotes), DIM, on))
+        click.echo(_paint("  " + _notes(h.footnotes), DIM, on), color=on)
     click.echo()
 
 

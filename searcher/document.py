@@ -122,7 +122,7 @@ def _is_doubled(lines: list[str]) -> bool:
         if line.strip():
             text_lines += 1
             followed += lines[i + 1] == ""
-    return text_lines >= 4 and followed >= 0.9 * text_lines
+    return text_lines >= 2 and followed >= 0.9 * text_lines
 
 
 def _scan(lines: list[str]) -> Iterator[_Line]:
@@ -205,19 +205,24 @@ def parse_passages(text: str, doc: str = "<string>") -> list[Passage]:
                 passages.append(_make_passage(doc, len(passages) + 1, section, chunk))
         current = _Builder()
 
+    ended = False  # the current paragraph has ended; a lone footnote line may still join it
     for line in scanned:
-        if _is_heading(line.text) and not _ONLY_MARKERS.match(line.text):
+        markers_only = bool(_ONLY_MARKERS.match(line.text))
+        if ended and not markers_only:
+            flush()
+        ended = False
+        if _is_heading(line.text) and not markers_only:
             flush()
             heading.append(line.text)
             continue
         if heading:
             section = " ".join(" ".join(heading).split())
             heading = []
-        if line.gap_before and current and not _ONLY_MARKERS.match(line.text):
+        if line.gap_before and current and not markers_only:
             flush()
         current.add(line)
         if unwrapped or (len(line.text) < short and _SENTENCE_END.search(line.text)):
-            flush()
+            ended = True
     flush()
     if heading and not passages:  # a text that is nothing but a heading
         section = " ".join(" ".join(heading).split())

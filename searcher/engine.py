@@ -156,6 +156,10 @@ def split_query(query: str, *, phrase: bool = False) -> list[tuple[str, str]]:
         parts = [("phrase", query.translate({ord(q): " " for q in _QUOTES}))]
     else:
         pieces = re.split(f"[{_QUOTES}]", query)
+        body = query.strip()
+        if len(pieces) % 2 == 0 and len(body) > 1 and body[0] in _QUOTES and body[-1] in _QUOTES:
+            # a pasted quotation with a quote inside: "... gönderileceği” ve"
+            pieces = ["", re.sub(f"[{_QUOTES}]", " ", body), ""]
         if len(pieces) % 2 == 0:
             raise QueryError("unbalanced quote in query: close the phrase with another \"")
         parts = []

@@ -1,0 +1,48 @@
+"""Shared fixtures: the real document, indexed once per test session."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+REAL_TEXT = ROOT / "texts" / "sovyet-rusya-ve-tbmm-1920-1922.txt"
+
+
+@pytest.fixture(scope="session")
+def real_texts(tmp_path_factory) -> Path:
+    d = tmp_path_factory.mktemp("texts")
+    shutil.copy(REAL_TEXT, d / REAL_TEXT.name)
+    return d
+
+
+@pytest.fixture(scope="session")
+def real_searcher(real_texts, tmp_path_factory):
+    from searcher import Searcher
+
+    s = Searcher(index_dir=tmp_path_factory.mktemp("index"), texts_dir=real_texts)
+    s.refresh()
+    yield s
+    s.close()
+
+
+@pytest.fixture(scope="session")
+def real_passages():
+    from searcher import load_passages
+
+    return load_passages(REAL_TEXT)
+
+
+def write_texts(folder: Path, **files: str) -> Path:
+    """Write tiny text files (name without .txt -> content) into *folder*."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, content in files.items():
+        (folder / f"{name}.txt").write_text(content, encoding="utf-8")
+    return folder
+
+
+def doubled(*lines: str) -> str:
+    """A PDF-extraction style text: every line followed by an empty line."""
+    return "".join(f"{line} \n\n" for line in lines)

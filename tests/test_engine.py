@@ -1,0 +1,203 @@
+import json
+
+import pytest
+
+from searcher import QueryError, Searcher
+from searcher.engine import make_snippet
+from tests.conftest import doubled, write_texts
+
+FULL = "Sovyet Rusya ve Türkiye arasındaki dostluk ilişkilerinin kurulması, tarihsel"
+
+
+@pytest.fixture
+def tiny(tmp_path):
+    """A three-document corpus written in the test; one searcher per test."""
+    write_texts(
+        tmp_path / "texts",
+        gumruk=doubled(
+            "Sınır bölgeleri sâkinlerinin avantajlı gümrük kuralları vardı (*).",
+            " ",
+            "Türkiye Kızılay Derneğine yardım gönderildi.",
+            " ",
+            "Lenin, Çiçerin'i telefonla arayarak ilânı sordu (**).",
+        ),
+        sakarya=doubled(
+            "Çok pahalıya kazanılan Sakarya zaferi ülke ekonomisini altüst etmişti ve",
+            "hasta adam denen ülkeyi ayağa kaldırdı.",
+            " ",
+            "Menşevikler Türk ültimatomunu kabul ettiler.",
+            " ",
+            "Türkiye hükümeti bir ültimatom vererek Ardahan'ın boşaltılmasını istedi.",
+        ),
+        sayfa=doubled("Dostluk ve kardeşlik antlaşması imzalanınca halklar arasında çok")
+        + "\n\n"
+        + doubled("büyük bir sevinç yaşandı ve bayramlar yapıldı."),
+    )
+    with Searcher(index_dir=tmp_path / "index", texts_dir=tmp_path / "texts") as s:
+        yield s
+
+
+def first(s, query, **kw):
+    hits = s.search(query, **kw)
+    assert hits, f"no hits for {query!r}"
+    return hits[0]
+
+
+def test_ascii_query_finds_turkish_word(tiny):
+    h = first(tiny, "gumruk")
+    assert "avantajlı gümrük" in h.text
+    assert [h.text[s:e] for s, e in h.highlights] == ["gümrük"]
+
+
+def test_capitals_with_dotless_i_find_the_word(tiny):
+    assert "Kızılay" in first(tiny, "KIZILAY").text
+
+
+def test_inflected_query_finds_other_forms(tiny):
+    hits = tiny.search("ültimatomlar")
+    assert len(hits) == 2
+    assert all("ültimatom" in h.text for h in hits)
+
+
+def test_name_with_apostrophe_suffix_is_found_by_the_bare_name(tiny):
+    assert "Çiçerin'i" in first(tiny, "Çiçerin").text
+
+
+def test_circumflex_is_optional(tiny):
+    assert first(tiny, "ilan").text == first(tiny, "ilân").text
+
+
+def test_phrase_matches_across_line_break_ignoring_punctuation_and_case(tiny):
+    h = first(tiny, '"HASTA ADAM denen"')
+    assert h.doc == "sakarya.txt"
+    (span,) = h.highlights
+    assert h.text[span[0] : span[1]] == "hasta adam denen"
+
+
+def test_phrase_matches_across_page_break(tiny):
+    h = first(tiny, "“halklar arasında çok büyük bir sevinç”")
+    assert h.doc == "sayfa.txt" and h.page == 1
+    assert h.line == 1
+
+
+def test_phrase_typed_in_ascii(tiny):
+    assert first(tiny, '"dostluk ve kardeslik antlasmasi"').doc == "sayfa.txt"
+
+
+def test_pasted_quotation_with_a_quote_inside_is_one_phrase(tiny):
+    assert first(tiny, '"hasta adam” denen"').doc == "sakarya.txt"
+
+
+def test_phrase_must_match_in_order(tiny):
+    assert tiny.search('"adam hasta"') == []
+
+
+def test_typo_falls_back_to_nearest_word(tiny):
+    assert "Sakarya zaferi" in first(tiny, "Sakraya zaferi").text
+
+
+def test_query_about_something_absent_returns_nothing(tiny):
+    assert tiny.search("futbol maçı") == []
+    assert tiny.search("nükleer silahlar") == []
+
+
+def test_stop_words_do_not_drive_ranking(tiny):
+    h = first(tiny, "ve bir gümrük")
+    assert "gümrük" in h.text
+
+
+def test_only_stop_words_still_search_them(tiny):
+    assert tiny.search("ve") != []
+
+
+def test_hit_reports_line_page_footnotes_and_neighbours(tiny):
+    h = first(tiny, "telefonla", context=1)
+    assert (h.doc, h.passage, h.line, h.page) == ("gumruk.txt", 3, 9, 1)
+    assert [f.marker for f in h.footnotes] == ["(**)"]
+    assert h.before == ("Türkiye Kızılay Derneğine yardım gönderildi.",)
+    assert h.after == ()
+
+
+def test_line_is_the_line_of_the_first_match_not_of_the_passage(tiny):
+    h = first(tiny, "denen")
+    assert h.line_start == 1 and h.line == 3
+
+
+def test_hits_are_ranked_and_serialise_to_json(tiny):
+    hits = tiny.search("ültimatom Ardahan")
+    assert [h.rank for h in hits] == list(range(1, len(hits) + 1))
+    assert hits[0].score >= hits[-1].score
+    assert "Ardahan" in hits[0].text
+    d = json.loads(json.dumps(hits[0].to_dict()))
+    assert d["doc"] == hits[0].doc and d["line"] == hits[0].line
+    assert d["snippet"]["highlights"] == [list(x) for x in hits[0].snippet.highlights]
+
+
+def test_ranking_pins_on_a_tiny_corpus(tiny):
+    """A ranking change must be a visible, deliberate diff."""
+    # the exact form outranks the inflected one
+    assert [(h.doc, h.passage) for h in tiny.search("ültimatom")] == [
+        ("sakarya.txt", 3), ("sakarya.txt", 2),
+    ]
+    assert [(h.doc, h.passage) for h in tiny.search("Türkiye")][:1] == [("gumruk.txt", 2)]
+
+
+@pytest.mark.parametrize("query", ["", "   ", '"hasta adam', "!!! ...", "“”"])
+def test_bad_queries_raise_query_error(tiny, query):
+    with pytest.raises(QueryError):
+        tiny.search(query)
+
+
+def test_phrase_option_takes_the_whole_query_as_a_phrase(tiny):
+    assert tiny.search("adam hasta", phrase=True) == []
+    assert first(tiny, "hasta adam", phrase=True).doc == "sakarya.txt"
+
+
+def test_hits_are_frozen(tiny):
+    h = first(tiny, "gumruk")
+    with pytest.raises(AttributeError):
+        h.rank = 5
+
+
+def test_snippet_is_the_window_with_the_matches():
+    text = "a " * 300 + "gümrük kapısı " + "b " * 300
+    start = text.index("gümrük")
+    sn = make_snippet(text, [(start, start + 6)])
+    assert len(sn.text) <= 250
+    (s, e), = sn.highlights
+    assert sn.text[s:e] == "gümrük"
+    assert sn.marked("<", ">").count("<gümrük>") == 1
+
+
+def test_module_level_search_builds_the_index_on_first_use(tmp_path):
+    from searcher import search
+
+    texts = write_texts(tmp_path / "t", a=doubled("Gümrük kapısı açıldı."))
+    assert not (tmp_path / "i").exists()
+    hits = search("gumruk", texts_dir=texts, index_dir=tmp_path / "i")
+    assert hits[0].text == "Gümrük kapısı açıldı."
+    assert (tmp_path / "i" / "CURRENT").exists()
+
+
+# ---------------------------------------------------------------- real document
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("Kazim Karabekir Pasa", "Kazım Karabekir Paşa"),
+        ("İSMET PAŞA", "İsmet Paşa"),
+        ("ingiliz gazetesi", "İngiliz gazetesi Daily Herald"),
+        ("Trabzon'a silah gonderilmesi", "ilk parti silâh Trabzon'a gönderilmiş"),
+        ("Moskova Antlaşması ne zaman imzalandı", "Moskova Antlaşması"),
+        ('"hasta adam"', "'hasta adam'"),
+        ("Sakraya zaferi", "Sakarya"),
+    ],
+)
+def test_real_document_queries_rank_the_answer_first(real_searcher, query, expected):
+    assert expected in real_searcher.search(query, 1)[0].text
+
+
+def test_real_document_negative_queries_return_few_hits(real_searcher):
+    for q in ("futbol maçı", "nükleer silahlar", "internet bağlantısı"):
+        assert len(real_searcher.search(q)) <= 1
