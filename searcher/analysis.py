@@ -16,6 +16,7 @@ Fields and their chains (indexing and querying use the same chain):
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from whoosh.analysis import Filter, RegexTokenizer
 
@@ -124,6 +125,7 @@ def prefix_analyzer():
     )
 
 
+@lru_cache(maxsize=131072)
 def surface(word: str) -> str:
     """A word as the vocabulary keeps it: lower-cased, suffix after ' and circumflex removed."""
     return turkish.strip_circumflex(turkish.drop_suffix(turkish.lower(word)))

@@ -196,6 +196,11 @@ def _edit_distance(a: str, b: str, limit: int) -> int:
     return prev[-1]
 
 
+def _bigrams(word: str) -> frozenset[str]:
+    padded = f"^{word}$"
+    return frozenset(padded[i : i + 2] for i in range(len(padded) - 1))
+
+
 def typo_limit(word: str) -> int:
     """How many edits a word of this length may carry (none for very short words)."""
     n = len(word)
@@ -232,7 +237,8 @@ class Searcher:
         self._ix = None
         self._searcher = None
         self._vocab: dict[str, tuple[str, ...]] | None = None
-        self._by_length: dict[int, list[str]] | None = None
+        self._by_length: dict[int, list[tuple[str, frozenset[str]]]] | None = None
+        self._near_cache: dict[str, list[str]] = {}
         self._lock = threading.RLock()
 
     # -- lifecycle
@@ -306,6 +312,7 @@ class Searcher:
             ) from exc
         self._generation = generation
         self._vocab = self._by_length = None
+        self._near_cache = {}
 
     @property
     def manifest(self) -> dict:
@@ -332,26 +339,40 @@ class Searcher:
         return self._vocab
 
     def _near_words(self, folded: str) -> list[str]:
-        """Vocabulary words (folded) within the typo limit of *folded*, nearest first."""
+        """Vocabulary words (folded) within the typo limit of *folded*, nearest first.
+
+        A bigram filter keeps the edit-distance computation to a handful of
+        candidates: one edit changes at most three of a word's bigrams.
+        """
         limit = typo_limit(folded)
         if not limit:
             return []
+        cached = self._near_cache.get(folded)
+        if cached is not None:
+            return cached
         if self._by_length is None:
-            by_length: dict[int, list[str]] = {}
+            by_length: dict[int, list[tuple[str, frozenset[str]]]] = {}
             for w in self._vocabulary():
                 if w.isalpha():
-                    by_length.setdefault(len(w), []).append(w)
+                    by_length.setdefault(len(w), []).append((w, _bigrams(w)))
             self._by_length = by_length
-        found: list[tuple[int, int, str]] = []
+        grams = _bigrams(folded)
+        need = len(grams) - 3 * limit
         vocab = self._vocabulary()
+        found: list[tuple[int, int, str]] = []
         for n in range(len(folded) - limit, len(folded) + limit + 1):
-            for w in self._by_length.get(n, ()):
-                d = _edit_distance(folded, w, limit)
-                if d <= limit:
-                    found.append((d, -len(vocab[w]), w))
+            for w, wg in self._by_length.get(n, ()):
+                if len(grams & wg) >= need:
+                    d = _edit_distance(folded, w, limit)
+                    if d <= limit:
+                        found.append((d, -len(vocab[w]), w))
         found.sort()
         best = found[0][0] if found else 0
-        return [w for d, _, w in found if d == best][:8]
+        near = [w for d, _, w in found if d == best][:8]
+        if len(self._near_cache) > 4096:
+            self._near_cache.clear()
+        self._near_cache[folded] = near
+        return near
 
     # -- query -> clauses
     def _word_clause(self, word: str) -> Clause | None:
