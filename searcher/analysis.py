@@ -16,11 +16,44 @@ Fields and their chains (indexing and querying use the same chain):
 from __future__ import annotations
 
 import re
+import sys
+import types
 from functools import lru_cache
 
-from whoosh.analysis import Filter, RegexTokenizer
 
-from . import turkish
+def _defer_english_morphology() -> None:
+    """Keep Whoosh from compiling its English morphology regexes (~20 ms) at import.
+
+    ``whoosh.query.terms`` imports ``variations`` from ``whoosh.lang.morph_en`` only
+    for its English ``Variations`` query, which searcher never uses.  A stand-in
+    module loads the real one on first use, so other code that wants it still
+    gets it.
+    """
+    name = "whoosh.lang.morph_en"
+    if name in sys.modules:
+        return
+
+    def _real():
+        import importlib.util
+
+        del sys.modules[name]
+        spec = importlib.util.find_spec(name)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+        return module
+
+    stub = types.ModuleType(name)
+    stub.variations = lambda word: _real().variations(word)
+    stub.__getattr__ = lambda attr: getattr(_real(), attr)
+    sys.modules[name] = stub
+
+
+_defer_english_morphology()
+
+from whoosh.analysis import Filter, RegexTokenizer  # noqa: E402
+
+from . import turkish  # noqa: E402
 
 #: Bump when any chain changes: an index built with another version is rebuilt.
 ANALYZER_VERSION = 1
@@ -143,7 +176,3 @@ def exact_term(word_surface: str) -> str:
 def prefix_term(word_surface: str) -> str:
     return turkish.fold(word_surface)[:PREFIX_LENGTH]
 
-
-def surface_analyzer():
-    """Words as spelled (lower case, no suffix, no circumflex): the vocabulary field."""
-    return _tokenizer() | TurkishLowercaseFilter() | ApostropheFilter() | CircumflexFilter()

@@ -7,6 +7,7 @@ Layout of an index directory::
 
     index/CURRENT          name of the live generation (replaced atomically)
     index/gen-<id>/        one complete Whoosh index + manifest.json + vocabulary.tsv
+                           + words/ (each document's spellings, merged into vocabulary.tsv)
     index/.lock            writers take an exclusive flock on it
 
 A build or update writes a *new* generation (an update starts from a copy of the
@@ -34,10 +35,11 @@ from pathlib import Path
 from .errors import IndexStateError, TextsError
 
 #: Bump when the stored fields or the manifest change shape.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 CURRENT = "CURRENT"
 MANIFEST = "manifest.json"
 VOCABULARY = "vocabulary.tsv"
+WORDS = "words"  # one file of surface words per document, merged into VOCABULARY
 LOCK = ".lock"
 TEXT_SUFFIX = ".txt"
 
@@ -82,7 +84,7 @@ class BuildReport:
 def schema():
     from whoosh.fields import ID, STORED, TEXT, Schema
 
-    from .analysis import exact_analyzer, prefix_analyzer, stem_analyzer, surface_analyzer
+    from .analysis import exact_analyzer, prefix_analyzer, stem_analyzer
 
     return Schema(
         id=ID(stored=True, unique=True),
@@ -90,7 +92,6 @@ def schema():
         exact=TEXT(analyzer=exact_analyzer(), phrase=True),
         stem=TEXT(analyzer=stem_analyzer(), phrase=False),
         prefix=TEXT(analyzer=prefix_analyzer(), phrase=False),
-        surface=TEXT(analyzer=surface_analyzer(), phrase=False),
         data=STORED(),
     )
 
@@ -272,7 +273,14 @@ def _passage_data(p) -> dict:
     }
 
 
-def _index_document(writer, name: str, path: Path, warnings: list[str]) -> DocState:
+def _words_file(generation: Path, name: str) -> Path:
+    return generation / WORDS / (hashlib.sha1(name.encode()).hexdigest() + ".txt")
+
+
+def _index_document(
+    writer, generation: Path, name: str, path: Path, warnings: list[str]
+) -> DocState:
+    from .analysis import TOKEN_RE, surface
     from .document import decode, parse_passages
 
     data = path.read_bytes()
@@ -283,16 +291,18 @@ def _index_document(writer, name: str, path: Path, warnings: list[str]) -> DocSt
     if "\x00" in text[:65536] and not errors:
         warnings.append(f"{path}: looks like a binary file; indexed what reads as text")
     passages = parse_passages(text, name)
+    words: set[str] = set()
     for p in passages:
+        words.update(surface(w) for w in TOKEN_RE.findall(p.text))
         writer.add_document(
             id=f"{name}#{p.number}",
             doc=name,
             exact=p.text,
             stem=p.text,
             prefix=p.text,
-            surface=p.text,
             data=_passage_data(p),
         )
+    _words_file(generation, name).write_text("\n".join(sorted(words)), encoding="utf-8")
     return DocState(
         size=len(data),
         mtime_ns=st.st_mtime_ns,
@@ -303,16 +313,16 @@ def _index_document(writer, name: str, path: Path, warnings: list[str]) -> DocSt
     )
 
 
-def _write_vocabulary(ix, generation: Path) -> None:
+def _write_vocabulary(generation: Path, docs) -> None:
     """fold(word) -> the Turkish spellings seen in the texts, for ASCII queries and typos."""
     from .turkish import fold
 
-    by_fold: dict[str, list[str]] = {}
-    with ix.reader() as reader:
-        for word in reader.lexicon("surface"):
-            w = word.decode("utf-8")
-            by_fold.setdefault(fold(w), []).append(w)
-    lines = (f"{k}\t{' '.join(v)}\n" for k, v in sorted(by_fold.items()))
+    by_fold: dict[str, set[str]] = {}
+    for name in docs:
+        for w in _words_file(generation, name).read_text(encoding="utf-8").split("\n"):
+            if w:
+                by_fold.setdefault(fold(w), set()).add(w)
+    lines = (f"{k}\t{' '.join(sorted(v))}\n" for k, v in sorted(by_fold.items()))
     (generation / VOCABULARY).write_text("".join(lines), encoding="utf-8")
 
 
@@ -348,6 +358,20 @@ def update(
         )
 
 
+#: Above this many bytes of text to index, analysis runs in parallel processes.
+PARALLEL_BYTES = 2_000_000
+
+
+def _writer_settings(nbytes: int) -> dict:
+    """Whoosh writer settings, measured by benchmarks/speed.py on the 2-core machine:
+    two processes with one segment each build 100x the seed text 1.7x faster than
+    one process; merging the segments at the end costs more than it saves, so a
+    large build leaves two segments (updates merge when they delete)."""
+    if nbytes >= PARALLEL_BYTES and (os.cpu_count() or 1) > 1:
+        return {"limitmb": 256, "procs": min(os.cpu_count() or 1, 4), "multisegment": True}
+    return {"limitmb": 256}
+
+
 def _write_generation(texts, index_dir, live, manifest, ch: Changes, progress):
     from whoosh import index as windex
 
@@ -356,6 +380,7 @@ def _write_generation(texts, index_dir, live, manifest, ch: Changes, progress):
     try:
         if ch.rebuild or live is None or manifest is None:
             gen.mkdir()
+            (gen / WORDS).mkdir()
             ix = windex.create_in(str(gen), schema())
             docs: dict[str, dict] = {}
             todo = list(texts)
@@ -364,14 +389,15 @@ def _write_generation(texts, index_dir, live, manifest, ch: Changes, progress):
             ix = windex.open_dir(str(gen))
             docs = dict(manifest["docs"])
             todo = ch.added + ch.changed
-        writer = ix.writer(limitmb=256)
+        writer = ix.writer(**_writer_settings(sum(texts[n].stat().st_size for n in todo)))
         try:
             for name in ch.changed + ch.removed:
                 if not ch.rebuild:
                     writer.delete_by_term("doc", name)
+                    _words_file(gen, name).unlink(missing_ok=True)
                 docs.pop(name, None)
             for i, name in enumerate(todo, start=1):
-                docs[name] = _index_document(writer, name, texts[name], warnings).__dict__
+                docs[name] = _index_document(writer, gen, name, texts[name], warnings).__dict__
                 if progress:
                     progress(i, len(todo), name)
             for name, state in ch.touched.items():
@@ -380,7 +406,7 @@ def _write_generation(texts, index_dir, live, manifest, ch: Changes, progress):
             writer.cancel()
             raise
         writer.commit(optimize=bool(ch.removed or ch.changed))
-        _write_vocabulary(ix, gen)
+        _write_vocabulary(gen, docs)
         new_manifest = {**versions(), "built": time.time(), "docs": docs}
         (gen / MANIFEST).write_text(json.dumps(new_manifest, indent=1), encoding="utf-8")
         _fsync_dir(gen)

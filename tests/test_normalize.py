@@ -2,7 +2,8 @@ from searcher.normalize import normalize
 
 
 def test_pdf_glyphs_become_turkish_letters():
-    assert normalize("BarıĢ Ġran ġura KONFERANSI'NA BAġLADI") == "Barış İran Şura KONFERANSI'NA BAŞLADI"
+    raw = "BarıĢ Ġran ġura KONFERANSI'NA BAġLADI"
+    assert normalize(raw) == "Barış İran Şura KONFERANSI'NA BAŞLADI"
 
 
 def test_two_apostrophes_become_curly_double_quotes():

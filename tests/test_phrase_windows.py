@@ -4,7 +4,6 @@ import random
 
 from searcher import analysis, turkish
 
-
 _NO_QUOTES = str.maketrans({q: " " for q in '"“”„«»'})
 
 
@@ -52,7 +51,7 @@ def test_quoted_windows_return_their_passage_at_rank_one(real_searcher, real_pas
         p.page_at(0) != p.page_at(len(p.text) - 1) for _, p in windows
     )
     failures = []
-    for window, p in windows:
+    for window, _p in windows:
         hits = real_searcher.search(f'"{window}"', 3, context=0)
         want = _tokens(window)
         if not (hits and _contains(_tokens(hits[0].text), want)):
@@ -64,7 +63,7 @@ def test_windows_crossing_page_breaks_are_found(real_searcher, real_passages):
     found = 0
     for p in real_passages:
         pages = [(o, pg) for o, _, pg in p.line_map]
-        for (o1, pg1), (o2, pg2) in zip(pages, pages[1:], strict=False):
+        for (_o1, pg1), (o2, pg2) in zip(pages, pages[1:], strict=False):
             if pg1 != pg2:
                 words_before = p.text[:o2].split()[-3:]
                 words_after = p.text[o2:].split()[:3]
