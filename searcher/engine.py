@@ -20,9 +20,13 @@ from __future__ import annotations
 
 import math
 import os
+import pickle
 import re
+import struct
 import sys
 import threading
+import zlib
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -267,15 +271,21 @@ class Searcher:
                     f"no index in {self.index_dir}; run `searcher index` to build it"
                 )
             if live != self._generation:
-                self._open(live)
+                for attempt in range(3):
+                    try:
+                        self._open(live)
+                        break
+                    except IndexStateError:
+                        # a writer may have swapped in a newer generation meanwhile
+                        newer = index.current_generation(self.index_dir)
+                        if attempt == 2 or newer == live:
+                            raise
+                        live = newer
 
     def _update_if_stale(self, live: Path | None) -> Path | None:
         manifest = self._manifest if live == self._generation else None
         if live is not None and manifest is None:
-            try:
-                manifest = index.read_manifest(live)
-            except IndexStateError:
-                manifest = None
+            manifest = index.read_manifest(live)  # unreadable: corrupt, the user decides
         texts = index.list_texts(self.texts_dir)
         changes = index.diff(texts, manifest)
         if not changes and not changes.touched:
@@ -465,10 +475,11 @@ class Searcher:
 
     def _scores(self, q) -> dict[int, float]:
         out: dict[int, float] = {}
-        m = q.matcher(self._searcher)
-        while m.is_active():
-            out[m.id()] = m.score()
-            m.next()
+        with _reading(self.index_dir):
+            m = q.matcher(self._searcher)
+            while m.is_active():
+                out[m.id()] = m.score()
+                m.next()
         return out
 
     def search(
@@ -524,8 +535,8 @@ class Searcher:
 
     # -- hits
     def _stored(self, docnum: int) -> StoredPassage:
-        f = self._searcher.stored_fields(docnum)
-        return _stored_passage(f)
+        with _reading(self.index_dir):
+            return _stored_passage(self._searcher.stored_fields(docnum))
 
     def _neighbours(self, docnum: int, p: StoredPassage, n: int) -> tuple[tuple, tuple]:
         if n <= 0:
@@ -650,6 +661,19 @@ class Searcher:
                 "schema_version": m["schema"],
                 "analyzer_version": m["analyzer"],
             }
+
+
+@contextmanager
+def _reading(index_dir: Path):
+    """Damaged index files surface as many low-level errors; name the cure instead."""
+    try:
+        yield
+    except (OSError, EOFError, ValueError, KeyError, IndexError, struct.error, zlib.error,
+            pickle.UnpicklingError) as exc:
+        raise IndexStateError(
+            f"index {index_dir} is corrupt ({exc.__class__.__name__}); "
+            "run `searcher index --rebuild`"
+        ) from exc
 
 
 def _entry_at(line_map, offset: int):

@@ -283,13 +283,18 @@ def _index_document(
     from .analysis import TOKEN_RE, surface
     from .document import decode, parse_passages
 
-    data = path.read_bytes()
-    st = path.stat()
-    text, errors = decode(data, str(path))
+    try:
+        data = path.read_bytes()
+        st = path.stat()
+    except OSError as exc:
+        raise TextsError(f"cannot read {path}: {exc.strerror}") from exc
+    if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        warnings.append(f"{path}: binary file (NUL bytes), skipped")
+        text, errors = "", []
+    else:
+        text, errors = decode(data, str(path))
     for err in errors:
         warnings.append(f"{err}; indexed with replacement characters")
-    if "\x00" in text[:65536] and not errors:
-        warnings.append(f"{path}: looks like a binary file; indexed what reads as text")
     passages = parse_passages(text, name)
     words: set[str] = set()
     for p in passages:
@@ -411,6 +416,9 @@ def _write_generation(texts, index_dir, live, manifest, ch: Changes, progress):
         (gen / MANIFEST).write_text(json.dumps(new_manifest, indent=1), encoding="utf-8")
         _fsync_dir(gen)
         _write_atomic(index_dir / CURRENT, gen.name)
+    except OSError as exc:
+        shutil.rmtree(gen, ignore_errors=True)
+        raise IndexStateError(f"cannot write index {index_dir}: {exc.strerror or exc}") from exc
     except BaseException:
         shutil.rmtree(gen, ignore_errors=True)
         raise
