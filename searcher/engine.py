@@ -458,60 +458,97 @@ class Searcher:
         return self._searcher.doc_frequency(fieldname, term) > 0
 
     # -- matching
-    def _clause_query(self, c: Clause):
-        from whoosh.query import And, Or, Phrase, Term
-
-        if c.kind == "phrase":
-            if len(c.exact) == 1:
-                return Term("exact", c.exact[0])
-            return Phrase("exact", list(c.exact))
+    def _clause_terms(self, c: Clause) -> list[tuple[str, str, float]]:
+        """(field, term, weight) of a word clause: stems, exact words, prefixes."""
         w = TYPO_WEIGHT if c.typo else 1.0
-        terms = (
-            [Term("stem", t, boost=FIELD_WEIGHTS["stem"] * w) for t in sorted(c.stems)]
-            + [Term("exact", t, boost=FIELD_WEIGHTS["exact"] * w) for t in sorted(c.exacts)]
-            + [Term("prefix", t, boost=FIELD_WEIGHTS["prefix"] * w) for t in sorted(c.prefixes)]
+        return (
+            [("stem", t, FIELD_WEIGHTS["stem"] * w) for t in sorted(c.stems)]
+            + [("exact", t, FIELD_WEIGHTS["exact"] * w) for t in sorted(c.exacts)]
+            + [("prefix", t, FIELD_WEIGHTS["prefix"] * w) for t in sorted(c.prefixes)]
         )
-        return Or(terms) if len(terms) > 1 else terms[0] if terms else And([])
 
-    def _scores(self, q) -> dict[int, float]:
+    def _clause_df(self, c: Clause) -> int:
+        """Cheap estimate of how many passages a clause matches (from term statistics)."""
+        df = self._searcher.doc_frequency
+        if c.kind == "phrase":
+            return min((df("exact", t) for t in c.exact), default=0)
+        return max((df(f, t) for f, t, _ in self._clause_terms(c)), default=0)
+
+    def _clause_scores(self, c: Clause, at: list[int] | None) -> dict[int, float]:
+        """BM25F score of a clause for every passage it matches (only *at*, if given)."""
+        from whoosh.query import Phrase, Term
+
+        s = self._searcher
+        if c.kind == "phrase":
+            q = Term("exact", c.exact[0]) if len(c.exact) == 1 else Phrase("exact", list(c.exact))
+            with _reading(self.index_dir):
+                return _matcher_scores(q.matcher(s), at)
         out: dict[int, float] = {}
         with _reading(self.index_dir):
-            m = q.matcher(self._searcher)
-            while m.is_active():
-                out[m.id()] = m.score()
-                m.next()
+            for field_name, term, weight in self._clause_terms(c):
+                if not s.doc_frequency(field_name, term):
+                    continue
+                for d, score in _matcher_scores(s.postings(field_name, term), at).items():
+                    out[d] = out.get(d, 0.0) + weight * score
         return out
 
     def search(
         self, query: str, limit: int | None = 10, *, phrase: bool = False, context: int = 1
     ) -> list[Hit]:
-        """Ranked hits for *query* (see the module doc for the query language)."""
+        """Ranked hits for *query* (see the module doc for the query language).
+
+        Clauses are scored rarest first.  Once the clauses not yet scored weigh less
+        than :data:`MIN_COVERAGE` of the query, a passage that matched none of the
+        scored ones cannot become a hit, so the remaining (common, long) posting
+        lists are read only at the candidates, skipping the rest.
+        """
         with self._lock:
             self.refresh()
             clauses = self.parse(query, phrase=phrase)
             n_docs = max(self._searcher.doc_count(), 1)
-            per_clause = [self._scores(self._clause_query(c)) for c in clauses]
             weights = [
-                math.log(1 + n_docs / (len(s) or 0.5)) if not c.required else 0.0
-                for c, s in zip(clauses, per_clause, strict=True)
+                0.0 if c.required else math.log(1 + n_docs / (self._clause_df(c) or 0.5))
+                for c in clauses
             ]
-            total_weight = sum(weights)
-            candidates: set[int] | None = None
-            for c, s in zip(clauses, per_clause, strict=True):
-                if c.required:
-                    candidates = set(s) if candidates is None else candidates & set(s)
-            if candidates is None:
-                candidates = set().union(*per_clause)
-            bonus = self._proximity(clauses, candidates)
-            ranked: list[tuple[float, int]] = []
-            for d in candidates:
-                covered = sum(w for w, s in zip(weights, per_clause, strict=True) if d in s)
-                coverage = covered / total_weight if total_weight else 1.0
-                if coverage < MIN_COVERAGE:
-                    continue
-                base = sum(s.get(d, 0.0) for s in per_clause) + bonus.get(d, 0.0)
-                ranked.append((base * (0.25 + 0.75 * coverage * coverage), d))
-            ranked.sort(key=lambda x: (-x[0], x[1]))
+            total = sum(weights)
+            full = {i for i, c in enumerate(clauses) if c.required}
+            if not full:
+                rest = total
+                for i in sorted(range(len(clauses)), key=lambda i: -weights[i]):
+                    if rest < MIN_COVERAGE * total:
+                        break
+                    full.add(i)
+                    rest -= weights[i]
+            scores: dict[int, dict[int, float]] = {
+                i: self._clause_scores(clauses[i], None) for i in sorted(full)
+            }
+            required = [scores[i] for i in full if clauses[i].required]
+            if required:
+                cands = set(required[0]).intersection(*required[1:])
+            else:
+                cands = set().union(*scores.values())
+            at = sorted(cands)
+            for i in range(len(clauses)):
+                if i not in scores:
+                    scores[i] = self._clause_scores(clauses[i], at) if at else {}
+            kept: dict[int, float] = {}
+            for d in at:
+                covered = sum(w for i, w in enumerate(weights) if d in scores[i])
+                coverage = covered / total if total else 1.0
+                if coverage >= MIN_COVERAGE:
+                    kept[d] = coverage
+            bonus = self._proximity(clauses, sorted(kept))
+            ranked = sorted(
+                (
+                    (
+                        (sum(sc.get(d, 0.0) for sc in scores.values()) + bonus.get(d, 0.0))
+                        * (0.25 + 0.75 * coverage * coverage),
+                        d,
+                    )
+                    for d, coverage in kept.items()
+                ),
+                key=lambda x: (-x[0], x[1]),
+            )
             if limit is not None:
                 ranked = ranked[: max(limit, 0)]
             return [
@@ -519,19 +556,20 @@ class Searcher:
                 for rank, (score, docnum) in enumerate(ranked, start=1)
             ]
 
-    def _proximity(self, clauses: list[Clause], candidates: set[int]) -> dict[int, float]:
+    def _proximity(self, clauses: list[Clause], at: list[int]) -> dict[int, float]:
         """Bonus for passages where consecutive query words stand close together."""
         from whoosh.query import Or, Phrase
 
         words = [c for c in clauses if c.kind == "word" and c.exacts]
-        if len(words) < 2 or not candidates:
+        if len(words) < 2 or not at:
             return {}
         pairs = []
         for a, b in zip(words, words[1:], strict=False):
             for x in sorted(a.exacts)[:3]:
                 for y in sorted(b.exacts)[:3]:
                     pairs.append(Phrase("exact", [x, y], slop=3, boost=PROXIMITY_WEIGHT))
-        return {d: s for d, s in self._scores(Or(pairs)).items() if d in candidates}
+        with _reading(self.index_dir):
+            return _matcher_scores(Or(pairs).matcher(self._searcher), at)
 
     # -- hits
     def _stored(self, docnum: int) -> StoredPassage:
@@ -661,6 +699,26 @@ class Searcher:
                 "schema_version": m["schema"],
                 "analyzer_version": m["analyzer"],
             }
+
+
+def _matcher_scores(m, at: list[int] | None) -> dict[int, float]:
+    """Scores from a Whoosh matcher: every posting, or only those in sorted *at*."""
+    out: dict[int, float] = {}
+    if at is None:
+        while m.is_active():
+            out[m.id()] = m.score()
+            m.next()
+        return out
+    for d in at:
+        if not m.is_active():
+            break
+        if m.id() < d:
+            m.skip_to(d)
+            if not m.is_active():
+                break
+        if m.id() == d:
+            out[d] = m.score()
+    return out
 
 
 @contextmanager
