@@ -294,7 +294,11 @@ class Searcher:
             self._warn("index was built by another version of searcher; rebuilding it")
         try:
             progress = self._progress or index._stderr_progress()
-            report = index.update(self.texts_dir, self.index_dir, progress=progress)
+            # with an index to answer from, do not queue behind another writer
+            report = index.update(
+                self.texts_dir, self.index_dir, progress=progress,
+                lock_timeout=0 if live is not None else 60,
+            )
         except IndexStateError as exc:
             if live is None or changes.rebuild:
                 raise

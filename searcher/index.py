@@ -343,7 +343,12 @@ def update(
     started = time.perf_counter()
     texts = list_texts(texts_dir)
     with writer_lock(index_dir, lock_timeout):
-        live = current_generation(index_dir)
+        try:
+            live = current_generation(index_dir)
+        except IndexStateError:
+            if not rebuild:
+                raise
+            live = None  # a damaged pointer: the rebuild replaces it
         manifest = None
         if live is not None and not rebuild:
             try:
