@@ -243,6 +243,8 @@ class Searcher:
         self._vocab: dict[str, tuple[str, ...]] | None = None
         self._by_length: dict[int, list[tuple[str, frozenset[str]]]] | None = None
         self._near_cache: dict[str, list[str]] = {}
+        self._token_cache: dict[int, tuple] = {}
+        self._df_cache: dict[tuple[str, str], int] = {}
         self._lock = threading.RLock()
 
     # -- lifecycle
@@ -326,7 +328,7 @@ class Searcher:
             ) from exc
         self._generation = generation
         self._vocab = self._by_length = None
-        self._near_cache = {}
+        self._near_cache, self._token_cache, self._df_cache = {}, {}, {}
 
     @property
     def manifest(self) -> dict:
@@ -459,7 +461,7 @@ class Searcher:
         return clauses
 
     def _has(self, fieldname: str, term: str) -> bool:
-        return self._searcher.doc_frequency(fieldname, term) > 0
+        return self._df(fieldname, term) > 0
 
     # -- matching
     def _clause_terms(self, c: Clause) -> list[tuple[str, str, float]]:
@@ -471,9 +473,17 @@ class Searcher:
             + [("prefix", t, FIELD_WEIGHTS["prefix"] * w) for t in sorted(c.prefixes)]
         )
 
+    def _df(self, field_name: str, term: str) -> int:
+        key = (field_name, term)
+        n = self._df_cache.get(key)
+        if n is None:
+            with _reading(self.index_dir):
+                n = self._df_cache[key] = self._searcher.doc_frequency(field_name, term)
+        return n
+
     def _clause_df(self, c: Clause) -> int:
         """Cheap estimate of how many passages a clause matches (from term statistics)."""
-        df = self._searcher.doc_frequency
+        df = self._df
         if c.kind == "phrase":
             return min((df("exact", t) for t in c.exact), default=0)
         return max((df(f, t) for f, t, _ in self._clause_terms(c)), default=0)
@@ -490,7 +500,7 @@ class Searcher:
         out: dict[int, float] = {}
         with _reading(self.index_dir):
             for field_name, term, weight in self._clause_terms(c):
-                if not s.doc_frequency(field_name, term):
+                if not self._df(field_name, term):
                     continue
                 for d, score in _matcher_scores(s.postings(field_name, term), at).items():
                     out[d] = out.get(d, 0.0) + weight * score
@@ -567,15 +577,30 @@ class Searcher:
         words = [c for c in clauses if c.kind == "word" and c.exacts]
         if len(words) < 2 or not at:
             return {}
+        if len(words) < 2 or len(at) < 2:
+            return {}
         pairs = []
         for a, b in zip(words, words[1:], strict=False):
-            for x in sorted(a.exacts)[:3]:
-                for y in sorted(b.exacts)[:3]:
-                    pairs.append(Phrase("exact", [x, y], slop=3, boost=PROXIMITY_WEIGHT))
+            xs = [x for x in sorted(a.exacts) if self._df("exact", x)][:3]
+            ys = [y for y in sorted(b.exacts) if self._df("exact", y)][:3]
+            pairs += [
+                Phrase("exact", [x, y], slop=3, boost=PROXIMITY_WEIGHT) for x in xs for y in ys
+            ]
+        if not pairs:
+            return {}
         with _reading(self.index_dir):
             return _matcher_scores(Or(pairs).matcher(self._searcher), at)
 
     # -- hits
+    def _tokens(self, docnum: int, text: str) -> tuple[Token, ...]:
+        """Words of a passage, remembered: scripts often ask about the same passages."""
+        tokens = self._token_cache.get(docnum)
+        if tokens is None:
+            if len(self._token_cache) >= 4096:
+                self._token_cache.clear()
+            tokens = self._token_cache[docnum] = passage_tokens(text)
+        return tokens
+
     def _stored(self, docnum: int) -> StoredPassage:
         with _reading(self.index_dir):
             return _stored_passage(self._searcher.stored_fields(docnum))
@@ -611,7 +636,7 @@ class Searcher:
 
     def _hit(self, rank: int, score: float, docnum: int, clauses, context: int) -> Hit:
         p = self._stored(docnum)
-        spans = highlight_spans(p.text, clauses)
+        spans = highlight_spans(p.text, clauses, self._tokens(docnum, p.text))
         first = spans[0][0] if spans else 0
         before, after = self._neighbours(docnum, p, context)
         lm = p.line_map
@@ -763,28 +788,46 @@ def _stored_passage(f: dict) -> StoredPassage:
 # ------------------------------------------------------------------ highlighting
 
 
-def highlight_spans(text: str, clauses: list[Clause]) -> list[tuple[int, int]]:
+Token = tuple[int, int, str, str]  # start, end, folded word, stem term ("" for stop words)
+
+
+def passage_tokens(text: str) -> tuple[Token, ...]:
+    """Every word of a passage with the forms highlighting compares against."""
+    out = []
+    for m in analysis.TOKEN_RE.finditer(text):
+        w = analysis.surface(m.group())
+        stem = "" if w in turkish.STOP_WORDS else analysis.stem_term(w)
+        out.append((m.start(), m.end(), turkish.fold(w), stem))
+    return tuple(out)
+
+
+def highlight_spans(
+    text: str, clauses: list[Clause], tokens: tuple[Token, ...] | None = None
+) -> list[tuple[int, int]]:
     """Character spans of *text* that matched the query's clauses, in order."""
-    words = [
-        (m.start(), m.end(), analysis.surface(m.group()))
-        for m in analysis.TOKEN_RE.finditer(text)
-    ]
-    folded = [turkish.fold(w) for _, _, w in words]
+    words = passage_tokens(text) if tokens is None else tokens
+    exacts: set[str] = set()
+    prefixes: set[str] = set()
+    stems: set[str] = set()
     spans: list[tuple[int, int]] = []
     for c in clauses:
         if c.kind == "phrase":
             n = len(c.exact)
+            first = c.exact[0]
             for i in range(len(words) - n + 1):
-                if tuple(folded[i : i + n]) == c.exact:
+                if words[i][2] == first and tuple(w[2] for w in words[i : i + n]) == c.exact:
                     spans.append((words[i][0], words[i + n - 1][1]))
-            continue
-        for (s, e, w), f in zip(words, folded, strict=True):
-            if (
-                f in c.exacts
-                or (c.prefixes and f[: analysis.PREFIX_LENGTH] in c.prefixes)
-                or (w not in turkish.STOP_WORDS and analysis.stem_term(w) in c.stems)
-            ):
-                spans.append((s, e))
+        else:
+            exacts |= c.exacts
+            prefixes |= c.prefixes
+            stems |= c.stems
+    if exacts or stems:
+        k = analysis.PREFIX_LENGTH
+        spans += [
+            (s, e)
+            for s, e, f, stem in words
+            if f in exacts or f[:k] in prefixes or (stem and stem in stems)
+        ]
     spans.sort()
     merged: list[tuple[int, int]] = []
     for s, e in spans:

@@ -260,7 +260,8 @@ def _stderr_progress() -> Progress | None:
     return report
 
 
-def _passage_data(p) -> dict:
+def passage_record(p) -> dict:
+    """A passage as stored in the index (Whoosh compresses stored fields itself)."""
     return {
         "number": p.number,
         "text": p.text,
@@ -305,7 +306,7 @@ def _index_document(
             exact=p.text,
             stem=p.text,
             prefix=p.text,
-            data=_passage_data(p),
+            data=passage_record(p),
         )
     _words_file(generation, name).write_text("\n".join(sorted(words)), encoding="utf-8")
     return DocState(

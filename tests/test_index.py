@@ -306,7 +306,7 @@ def test_odd_encodings_line_ends_and_other_files(tmp_path):
     (texts / "bos.txt").write_bytes(b"")
     (texts / "bom8.txt").write_bytes("Kızılay derneği.".encode("utf-8-sig"))
     (texts / "bom16.txt").write_bytes("Gümrük kapısı.".encode("utf-16"))
-    (texts / "crlf.txt").write_bytes("Sakarya\r\nzaferi.\r\n".encode())
+    (texts / "crlf.txt").write_bytes(b"Sakarya\r\nzaferi.\r\n")
     (texts / "cr.txt").write_bytes("Telefon\rhattı.\r".encode())
     (texts / "notlar.md").write_text("Petrol armağanı")
     report = build(texts, tmp_path / "index")
