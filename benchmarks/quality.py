@@ -46,6 +46,19 @@ def grade(passage_folded: str, relevant: dict[str, int]) -> int:
 # ------------------------------------------------------------------ systems
 
 
+def fts5_query(query: str) -> str:
+    """The query as FTS5 reads it: words quoted (AND), "phrases" kept as phrases."""
+    parts = re.split(r"[\"“”]", query)
+    terms = []
+    for i, part in enumerate(parts):
+        words = re.findall(r"\w+", part)
+        if i % 2 and words:
+            terms.append('"' + " ".join(words) + '"')
+        else:
+            terms += [f'"{w}"' for w in words]
+    return " ".join(terms)
+
+
 class SearcherSystem:
     name = "searcher"
 
@@ -73,19 +86,12 @@ class FTS5System:
         )
 
     def search(self, query: str) -> list[tuple[str, int]]:
-        parts = re.split(r"[\"“”]", query)
-        terms = []
-        for i, part in enumerate(parts):
-            words = re.findall(r"\w+", part)
-            if i % 2 and words:
-                terms.append('"' + " ".join(words) + '"')
-            else:
-                terms += [f'"{w}"' for w in words]
+        terms = fts5_query(query)
         if not terms:
             return []
         sql = "SELECT doc, number FROM p WHERE p MATCH ? ORDER BY bm25(p) LIMIT ?"
         try:
-            return [(d, int(n)) for d, n in self.db.execute(sql, (" ".join(terms), K))]
+            return [(d, int(n)) for d, n in self.db.execute(sql, (terms, K))]
         except sqlite3.OperationalError:
             return []
 

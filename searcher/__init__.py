@@ -13,7 +13,6 @@ _LAZY = {
     "Searcher": "engine",
     "Hit": "engine",
     "Snippet": "engine",
-    "StoredPassage": "engine",
     "Passage": "document",
     "Footnote": "document",
     "load_passages": "document",

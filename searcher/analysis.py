@@ -45,7 +45,12 @@ def _defer_english_morphology() -> None:
 
     stub = types.ModuleType(name)
     stub.variations = lambda word: _real().variations(word)
-    stub.__getattr__ = lambda attr: getattr(_real(), attr)
+    def lookup(attr: str):
+        if attr.startswith("__"):  # the import system probing (__path__, ...)
+            raise AttributeError(attr)
+        return getattr(_real(), attr)
+
+    stub.__getattr__ = lookup
     sys.modules[name] = stub
 
 
@@ -63,31 +68,34 @@ PREFIX_LENGTH = 5
 TOKEN_RE = re.compile(TOKEN_PATTERN)
 
 
-class TurkishLowercaseFilter(Filter):
+class _MapFilter(Filter):
+    """Replace each token's text by ``fn(text)``; subclasses name the function."""
+
+    fn = staticmethod(str)
+
+    def __call__(self, tokens):
+        fn = self.fn
+        for t in tokens:
+            t.text = fn(t.text)
+            yield t
+
+
+class TurkishLowercaseFilter(_MapFilter):
     """``KIZILAY`` -> ``kızılay``; ``İNGİLİZ`` -> ``ingiliz``."""
 
-    def __call__(self, tokens):
-        for t in tokens:
-            t.text = turkish.lower(t.text)
-            yield t
+    fn = staticmethod(turkish.lower)
 
 
-class ApostropheFilter(Filter):
+class ApostropheFilter(_MapFilter):
     """``çiçerin'i`` -> ``çiçerin``: Turkish writes case suffixes on names after '."""
 
-    def __call__(self, tokens):
-        for t in tokens:
-            t.text = turkish.drop_suffix(t.text)
-            yield t
+    fn = staticmethod(turkish.drop_suffix)
 
 
-class CircumflexFilter(Filter):
+class CircumflexFilter(_MapFilter):
     """``ilân`` -> ``ilan``, ``silâh`` -> ``silah``."""
 
-    def __call__(self, tokens):
-        for t in tokens:
-            t.text = turkish.strip_circumflex(t.text)
-            yield t
+    fn = staticmethod(turkish.strip_circumflex)
 
 
 class TurkishStopFilter(Filter):
@@ -99,31 +107,26 @@ class TurkishStopFilter(Filter):
                 yield t
 
 
-class TurkishStemFilter(Filter):
+class TurkishStemFilter(_MapFilter):
     """Snowball Turkish stem (PyStemmer when available), cached."""
 
-    def __call__(self, tokens):
-        for t in tokens:
-            t.text = turkish.stem(t.text)
-            yield t
+    fn = staticmethod(turkish.stem)
 
 
-class FoldFilter(Filter):
+class FoldFilter(_MapFilter):
     """Remove diacritics: ``gümrük`` -> ``gumruk``.  Runs after stemming."""
 
-    def __call__(self, tokens):
-        for t in tokens:
-            t.text = turkish.fold(t.text)
-            yield t
+    fn = staticmethod(turkish.fold)
 
 
-class PrefixFilter(Filter):
+def _prefix(text: str) -> str:
+    return text[:PREFIX_LENGTH]
+
+
+class PrefixFilter(_MapFilter):
     """Keep the first :data:`PREFIX_LENGTH` characters of each word."""
 
-    def __call__(self, tokens):
-        for t in tokens:
-            t.text = t.text[:PREFIX_LENGTH]
-            yield t
+    fn = staticmethod(_prefix)
 
 
 def _tokenizer() -> RegexTokenizer:

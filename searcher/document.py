@@ -78,8 +78,7 @@ class Passage:
     def _entry(self, offset: int) -> tuple[int, int, int]:
         if not self.line_map:
             return (0, self.line_start, self.page)
-        i = bisect.bisect_right(self.line_map, (offset, float("inf"), 0)) - 1
-        return self.line_map[max(i, 0)]
+        return _entry_at(self.line_map, offset)
 
     def line_at(self, offset: int) -> int:
         """The source line of the character at *offset* in ``text``."""
@@ -264,7 +263,7 @@ def _make_passage(doc: str, number: int, section: str, b: _Builder) -> Passage:
     text = text.strip()
     line_map = tuple((max(o - lead, 0), ln, pg) for o, ln, pg in b.map)
     notes = tuple(
-        Footnote(m.group(0), len(m.group(1)), _line_of(line_map, m.start()))
+        Footnote(m.group(0), len(m.group(1)), _entry_at(line_map, m.start())[1])
         for m in FOOTNOTE.finditer(text)
     )
     return Passage(
@@ -280,9 +279,10 @@ def _make_passage(doc: str, number: int, section: str, b: _Builder) -> Passage:
     )
 
 
-def _line_of(line_map: tuple[tuple[int, int, int], ...], offset: int) -> int:
+def _entry_at(line_map, offset: int) -> tuple[int, int, int]:
+    """The ``(offset, line, page)`` entry of *line_map* that covers *offset*."""
     i = bisect.bisect_right(line_map, (offset, float("inf"), 0)) - 1
-    return line_map[max(i, 0)][1]
+    return line_map[max(i, 0)]
 
 
 def load_passages(path: str | Path, doc: str | None = None) -> list[Passage]:

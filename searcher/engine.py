@@ -27,11 +27,11 @@ import sys
 import threading
 import zlib
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import analysis, index, turkish
-from .document import Footnote
+from .document import Footnote, Passage
 from .errors import IndexStateError, LocationError, QueryError, SearcherError
 from .normalize import normalize
 
@@ -115,21 +115,6 @@ class Hit:
             "before": list(self.before),
             "after": list(self.after),
         }
-
-
-@dataclass(frozen=True)
-class StoredPassage:
-    """A passage as read back from the index (for ``show`` and context)."""
-
-    doc: str
-    number: int
-    text: str
-    line_start: int
-    line_end: int
-    page: int
-    section: str
-    footnotes: tuple[Footnote, ...]
-    line_map: tuple[tuple[int, int, int], ...] = field(repr=False, compare=False, default=())
 
 
 # ------------------------------------------------------------------ queries
@@ -262,6 +247,10 @@ class Searcher:
             self._generation = self._manifest = None
             self._vocab = self._by_length = None
 
+    def clear_caches(self) -> None:
+        """Forget remembered typo lookups, term statistics and passage words."""
+        self._near_cache, self._token_cache, self._df_cache = {}, {}, {}
+
     def refresh(self) -> None:
         """Make sure the open index is the current one and matches the texts."""
         with self._lock:
@@ -328,7 +317,7 @@ class Searcher:
             ) from exc
         self._generation = generation
         self._vocab = self._by_length = None
-        self._near_cache, self._token_cache, self._df_cache = {}, {}, {}
+        self.clear_caches()
 
     @property
     def manifest(self) -> dict:
@@ -601,11 +590,11 @@ class Searcher:
             tokens = self._token_cache[docnum] = passage_tokens(text)
         return tokens
 
-    def _stored(self, docnum: int) -> StoredPassage:
+    def _stored(self, docnum: int) -> Passage:
         with _reading(self.index_dir):
             return _stored_passage(self._searcher.stored_fields(docnum))
 
-    def _neighbours(self, docnum: int, p: StoredPassage, n: int) -> tuple[tuple, tuple]:
+    def _neighbours(self, docnum: int, p: Passage, n: int) -> tuple[tuple, tuple]:
         if n <= 0:
             return (), ()
         before, after = [], []
@@ -621,7 +610,7 @@ class Searcher:
             after.append(q.text)
         return tuple(before), tuple(after)
 
-    def _by_number(self, guess: int, doc: str, number: int) -> StoredPassage | None:
+    def _by_number(self, guess: int, doc: str, number: int) -> Passage | None:
         if number < 1:
             return None
         if 0 <= guess < self._searcher.doc_count_all():
@@ -639,9 +628,7 @@ class Searcher:
         spans = highlight_spans(p.text, clauses, self._tokens(docnum, p.text))
         first = spans[0][0] if spans else 0
         before, after = self._neighbours(docnum, p, context)
-        lm = p.line_map
-        line = _entry_at(lm, first)[1] if lm else p.line_start
-        page = _entry_at(lm, first)[2] if lm else p.page
+        line, page = p.line_at(first), p.page_at(first)
         return Hit(
             rank=rank,
             score=score,
@@ -661,7 +648,7 @@ class Searcher:
         )
 
     # -- locations and stats
-    def passages(self, doc: str | None = None) -> list[StoredPassage]:
+    def passages(self, doc: str | None = None) -> list[Passage]:
         """Every passage of the index (of *doc* only, if given), in document order."""
         with self._lock:
             self.refresh()
@@ -673,7 +660,7 @@ class Searcher:
             out.sort(key=lambda p: (p.doc, p.number))
             return out
 
-    def locate(self, location: str, context: int = 0) -> tuple[StoredPassage, tuple, tuple]:
+    def locate(self, location: str, context: int = 0) -> tuple[Passage, tuple, tuple]:
         """``doc:line`` or ``doc:¶n`` -> the passage there with *context* neighbours."""
         doc, sep, where = location.rpartition(":")
         if not sep or not doc or not where:
@@ -763,16 +750,9 @@ def _reading(index_dir: Path):
         ) from exc
 
 
-def _entry_at(line_map, offset: int):
-    import bisect
-
-    i = bisect.bisect_right(line_map, (offset, float("inf"), 0)) - 1
-    return line_map[max(i, 0)]
-
-
-def _stored_passage(f: dict) -> StoredPassage:
+def _stored_passage(f: dict) -> Passage:
     d = f["data"]
-    return StoredPassage(
+    return Passage(
         doc=f["doc"],
         number=d["number"],
         text=d["text"],
@@ -918,6 +898,5 @@ __all__ = [
     "Searcher",
     "SearcherError",
     "Snippet",
-    "StoredPassage",
     "search",
 ]

@@ -201,3 +201,19 @@ def test_real_document_queries_rank_the_answer_first(real_searcher, query, expec
 def test_real_document_negative_queries_return_few_hits(real_searcher):
     for q in ("futbol maçı", "nükleer silahlar", "internet bağlantısı"):
         assert len(real_searcher.search(q)) <= 1
+
+
+def test_ascii_word_maps_to_the_turkish_spellings_of_the_vocabulary(real_searcher):
+    (clause,) = real_searcher.parse("gonderilmesi")
+    assert "gönderilmesi" not in clause.words  # what was typed is kept as typed
+    assert "gonderilmes" in clause.stems or "gonderil" in clause.stems
+    (ascii_clause,) = real_searcher.parse("dumansiz")
+    (turkish_clause,) = real_searcher.parse("dumansız")
+    assert ascii_clause.stems == turkish_clause.stems
+    assert ascii_clause.exacts == turkish_clause.exacts
+
+
+def test_typo_clause_is_marked_and_uses_the_nearest_words(real_searcher):
+    (clause,) = real_searcher.parse("Konferensı")
+    assert clause.typo
+    assert "konferansi" in clause.exacts

@@ -172,17 +172,23 @@ def test_searches_in_other_processes_keep_answering_during_a_rebuild(tmp_path):
     assert answers and all(n == 4 for n in answers)
 
 
-def test_second_writer_waits_a_bounded_time_then_fails_clearly(three):
-    texts, idx = three
-    build(texts, idx)
+def hold_writer_lock(idx: Path) -> subprocess.Popen:
+    """Another process that holds the writer lock (for 30 s) until killed."""
     holder = subprocess.Popen(
         [sys.executable, "-c",
          "import sys, time; from pathlib import Path; from searcher import index\n"
          "with index.writer_lock(Path(sys.argv[1])):\n"
-         "    print('locked', flush=True); time.sleep(5)\n", str(idx)],
+         "    print('locked', flush=True); time.sleep(30)\n", str(idx)],
         stdout=subprocess.PIPE, cwd=ROOT,
     )
     assert holder.stdout.readline().strip() == b"locked"
+    return holder
+
+
+def test_second_writer_waits_a_bounded_time_then_fails_clearly(three):
+    texts, idx = three
+    build(texts, idx)
+    holder = hold_writer_lock(idx)
     t = time.monotonic()
     with pytest.raises(IndexStateError, match="being built by another process"):
         build(texts, idx, rebuild=True, lock_timeout=0.5)
@@ -195,14 +201,7 @@ def test_stale_search_while_another_process_builds_answers_from_the_old_index(th
     texts, idx = three
     build(texts, idx)
     (texts / "a.txt").write_text(doubled("Telefon hattı kuruldu."), encoding="utf-8")
-    holder = subprocess.Popen(
-        [sys.executable, "-c",
-         "import sys, time; from pathlib import Path; from searcher import index\n"
-         "with index.writer_lock(Path(sys.argv[1])):\n"
-         "    print('locked', flush=True); time.sleep(10)\n", str(idx)],
-        stdout=subprocess.PIPE, cwd=ROOT,
-    )
-    holder.stdout.readline()
+    holder = hold_writer_lock(idx)
     notes = []
     t = time.monotonic()
     with Searcher(idx, texts, warn=notes.append) as s:
