@@ -652,11 +652,13 @@ class Searcher:
         """Every passage of the index (of *doc* only, if given), in document order."""
         with self._lock:
             self.refresh()
-            out = [
-                _stored_passage(f)
-                for f in self._searcher.all_stored_fields()
-                if doc is None or f["doc"] == doc
-            ]
+            with _reading(self.index_dir):
+                fields = (
+                    self._searcher.all_stored_fields()
+                    if doc is None
+                    else self._searcher.documents(doc=doc)  # one term lookup, not a scan
+                )
+                out = [_stored_passage(f) for f in fields]
             out.sort(key=lambda p: (p.doc, p.number))
             return out
 
