@@ -27,6 +27,7 @@ import sys
 import threading
 import zlib
 from contextlib import contextmanager
+from functools import lru_cache
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -775,12 +776,18 @@ Token = tuple[int, int, str, str]  # start, end, folded word, stem term ("" for 
 
 def passage_tokens(text: str) -> tuple[Token, ...]:
     """Every word of a passage with the forms highlighting compares against."""
-    out = []
-    for m in analysis.TOKEN_RE.finditer(text):
-        w = analysis.surface(m.group())
-        stem = "" if w in turkish.STOP_WORDS else analysis.stem_term(w)
-        out.append((m.start(), m.end(), turkish.fold(w), stem))
-    return tuple(out)
+    forms = _word_forms
+    return tuple((m.start(), m.end(), *forms(m.group())) for m in _TOKEN_FINDITER(text))
+
+
+_TOKEN_FINDITER = analysis.TOKEN_RE.finditer
+
+
+@lru_cache(maxsize=131072)
+def _word_forms(word: str) -> tuple[str, str]:
+    """(folded word, stem term or "" for a stop word) of a word as written."""
+    w = analysis.surface(word)
+    return turkish.fold(w), ("" if w in turkish.STOP_WORDS else analysis.stem_term(w))
 
 
 def highlight_spans(
