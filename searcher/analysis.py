@@ -16,45 +16,11 @@ Fields and their chains (indexing and querying use the same chain):
 from __future__ import annotations
 
 import re
-import sys
-import types
 from functools import lru_cache
 
+from .startup import defer_module  # noqa: E402
 
-def _defer_english_morphology() -> None:
-    """Keep Whoosh from compiling its English morphology regexes (~20 ms) at import.
-
-    ``whoosh.query.terms`` imports ``variations`` from ``whoosh.lang.morph_en`` only
-    for its English ``Variations`` query, which searcher never uses.  A stand-in
-    module loads the real one on first use, so other code that wants it still
-    gets it.
-    """
-    name = "whoosh.lang.morph_en"
-    if name in sys.modules:
-        return
-
-    def _real():
-        import importlib.util
-
-        del sys.modules[name]
-        spec = importlib.util.find_spec(name)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-        return module
-
-    stub = types.ModuleType(name)
-    stub.variations = lambda word: _real().variations(word)
-    def lookup(attr: str):
-        if attr.startswith("__"):  # the import system probing (__path__, ...)
-            raise AttributeError(attr)
-        return getattr(_real(), attr)
-
-    stub.__getattr__ = lookup
-    sys.modules[name] = stub
-
-
-_defer_english_morphology()
+defer_module("whoosh.lang.morph_en", "variations")  # before anything imports whoosh.query
 
 from whoosh.analysis import Filter, RegexTokenizer  # noqa: E402
 

@@ -18,6 +18,7 @@ import click
 
 from . import __version__
 from .errors import SearcherError
+from .startup import defer_module
 
 
 class Exit(IntEnum):
@@ -29,36 +30,6 @@ class Exit(IntEnum):
 BOLD_MATCH = ("\x1b[1;31m", "\x1b[0m")
 HEADER = ("\x1b[35m", "\x1b[0m")
 DIM = ("\x1b[2m", "\x1b[0m")
-
-
-def _defer_urllib_request() -> None:
-    """Whoosh imports ``urllib.request`` at start-up (~25 ms: http, email, ssl) for a
-    download helper searcher never calls.  In the command's own process a stand-in
-    loads the real module on first use; nothing in a search ever uses it."""
-    import types
-    import urllib
-
-    name = "urllib.request"
-    if name in sys.modules:
-        return
-
-    def real():
-        import importlib
-
-        if sys.modules.get(name) is stub:
-            del sys.modules[name]
-        return importlib.import_module(name)
-
-    stub = types.ModuleType(name)
-    stub.urlretrieve = lambda *a, **k: real().urlretrieve(*a, **k)
-    def lookup(attr: str):
-        if attr.startswith("__"):  # the import system probing (__path__, ...)
-            raise AttributeError(attr)
-        return getattr(real(), attr)
-
-    stub.__getattr__ = lookup
-    sys.modules[name] = stub
-    urllib.request = stub
 
 
 def _ensure_utf8() -> None:
@@ -171,7 +142,8 @@ def main() -> None:
       searcher show sovyet-rusya-ve-tbmm-1920-1922.txt:2453 -C 1
     """
     _ensure_utf8()
-    _defer_urllib_request()
+    # the command's own process never downloads anything: see searcher.startup
+    defer_module("urllib.request", "urlretrieve")
 
 
 @main.command()

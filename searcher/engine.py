@@ -27,8 +27,8 @@ import sys
 import threading
 import zlib
 from contextlib import contextmanager
-from functools import lru_cache
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from . import analysis, index, turkish

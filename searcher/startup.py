@@ -1,0 +1,42 @@
+"""Start-up speed: modules Whoosh imports eagerly but searcher never uses.
+
+A terminal search must feel instant (see benchmarks/speed.py).  Whoosh imports
+``urllib.request`` (~25 ms: http, email, ssl) for a download helper and compiles
+its English morphology regexes (~20 ms) for a query type searcher never builds.
+:func:`defer_module` puts a stand-in in ``sys.modules`` that loads the real module
+the first time anything in it is used, so code that does need it still gets it.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import types
+
+
+def defer_module(name: str, *functions: str) -> None:
+    """Defer importing *name*; *functions* are names other modules import from it."""
+    if name in sys.modules:
+        return
+
+    def real():
+        if sys.modules.get(name) is stub:
+            del sys.modules[name]
+        return importlib.import_module(name)
+
+    def lookup(attr: str):
+        if attr.startswith("__"):  # the import system probing (__path__, ...)
+            raise AttributeError(attr)
+        return getattr(real(), attr)
+
+    def proxy(fn: str):
+        return lambda *args, **kwargs: getattr(real(), fn)(*args, **kwargs)
+
+    stub = types.ModuleType(name)
+    stub.__getattr__ = lookup
+    for fn in functions:
+        setattr(stub, fn, proxy(fn))
+    sys.modules[name] = stub
+    parent, _, child = name.rpartition(".")
+    if parent in sys.modules:
+        setattr(sys.modules[parent], child, stub)
