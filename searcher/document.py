@@ -28,7 +28,7 @@ from .normalize import normalize
 #: The one footnote-marker pattern of the project.
 FOOTNOTE = re.compile(r"\((\*{1,5})\)")
 
-_SENTENCE_END = re.compile(r"""[.:!?”")\]»'…]\s*$""")
+_SENTENCE_END = frozenset(""".:!?”")]»'…""")
 _ONLY_MARKERS = re.compile(r"^(?:\s*\(\*{1,5}\)\s*[.,;:]?)+\s*$")
 _LETTER = re.compile(r"[^\W\d_]")
 #: Longest passage before it is cut at a sentence end (a missed paragraph end).
@@ -149,8 +149,10 @@ def _scan(lines: list[str]) -> Iterator[_Line]:
 
 
 def _is_heading(text: str) -> bool:
+    if len(text) > 120:
+        return False
     letters = _LETTER.findall(text)
-    return len(letters) >= 3 and not any(c.islower() for c in letters) and len(text) <= 120
+    return len(letters) >= 3 and not any(c.islower() for c in letters)
 
 
 class _Builder:
@@ -220,7 +222,7 @@ def parse_passages(text: str, doc: str = "<string>") -> list[Passage]:
         if line.gap_before and current and not markers_only:
             flush()
         current.add(line)
-        if unwrapped or (len(line.text) < short and _SENTENCE_END.search(line.text)):
+        if unwrapped or (len(line.text) < short and line.text[-1:] in _SENTENCE_END):
             ended = True
     flush()
     if heading and not passages:  # a text that is nothing but a heading
