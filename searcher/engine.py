@@ -45,7 +45,7 @@ FIELD_WEIGHTS = {"stem": 1.0, "exact": 0.7, "prefix": 0.6}
 TYPO_WEIGHT = 0.7
 #: Shortest bare form (word less suffixes) searched for a query word.
 BARE_MIN = 5
-PROXIMITY_WEIGHT = 0.5
+PROXIMITY_WEIGHT = 4.0
 
 _QUOTES = '"“”„«»'
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
@@ -478,8 +478,14 @@ class Searcher:
             return min((df("exact", t) for t in c.exact), default=0)
         return max((df(f, t) for f, t, _ in self._clause_terms(c)), default=0)
 
-    def _clause_scores(self, c: Clause, at: list[int] | None) -> dict[int, float]:
-        """BM25F score of a clause for every passage it matches (only *at*, if given)."""
+    def _clause_scores(
+        self, c: Clause, at: list[int] | None, where: dict[int, tuple] | None = None
+    ) -> dict[int, float]:
+        """BM25F score of a clause for every passage it matches (only *at*, if given).
+
+        *where*, if given, receives the word positions of the word as typed, read from
+        the same postings, for the proximity bonus.
+        """
         from whoosh.query import Phrase, Term
 
         s = self._searcher
@@ -489,10 +495,13 @@ class Searcher:
                 return _matcher_scores(q.matcher(s), at)
         out: dict[int, float] = {}
         with _reading(self.index_dir):
+            typed = turkish.fold(c.words[0])
             for field_name, term, weight in self._clause_terms(c):
                 if not self._df(field_name, term):
                     continue
-                for d, score in _matcher_scores(s.postings(field_name, term), at).items():
+                collect = where if field_name == "exact" and term == typed else None
+                m = s.postings(field_name, term)
+                for d, score in _matcher_scores(m, at, collect).items():
                     out[d] = out.get(d, 0.0) + weight * score
         return out
 
@@ -523,8 +532,9 @@ class Searcher:
                         break
                     full.add(i)
                     rest -= weights[i]
+            where: dict[int, dict[int, tuple]] = {i: {} for i in range(len(clauses))}
             scores: dict[int, dict[int, float]] = {
-                i: self._clause_scores(clauses[i], None) for i in sorted(full)
+                i: self._clause_scores(clauses[i], None, where[i]) for i in sorted(full)
             }
             required = [scores[i] for i in full if clauses[i].required]
             if required:
@@ -534,14 +544,14 @@ class Searcher:
             at = sorted(cands)
             for i in range(len(clauses)):
                 if i not in scores:
-                    scores[i] = self._clause_scores(clauses[i], at) if at else {}
+                    scores[i] = self._clause_scores(clauses[i], at, where[i]) if at else {}
             kept: dict[int, float] = {}
             for d in at:
                 covered = sum(w for i, w in enumerate(weights) if d in scores[i])
                 coverage = covered / total if total else 1.0
                 if coverage >= MIN_COVERAGE:
                     kept[d] = coverage
-            bonus = self._proximity(clauses, sorted(kept))
+            bonus = _proximity(clauses, where, kept)
             ranked = sorted(
                 (
                     (
@@ -559,27 +569,6 @@ class Searcher:
                 self._hit(rank, score, docnum, clauses, context)
                 for rank, (score, docnum) in enumerate(ranked, start=1)
             ]
-
-    def _proximity(self, clauses: list[Clause], at: list[int]) -> dict[int, float]:
-        """Bonus for passages where consecutive query words stand close together."""
-        from whoosh.query import Or, Phrase
-
-        words = [c for c in clauses if c.kind == "word" and c.exacts]
-        if len(words) < 2 or not at:
-            return {}
-        if len(words) < 2 or len(at) < 2:
-            return {}
-        pairs = []
-        for a, b in zip(words, words[1:], strict=False):
-            xs = [x for x in sorted(a.exacts) if self._df("exact", x)][:3]
-            ys = [y for y in sorted(b.exacts) if self._df("exact", y)][:3]
-            pairs += [
-                Phrase("exact", [x, y], slop=3, boost=PROXIMITY_WEIGHT) for x in xs for y in ys
-            ]
-        if not pairs:
-            return {}
-        with _reading(self.index_dir):
-            return _matcher_scores(Or(pairs).matcher(self._searcher), at)
 
     # -- hits
     def _tokens(self, docnum: int, text: str) -> tuple[Token, ...]:
@@ -720,12 +709,30 @@ class Searcher:
             }
 
 
-def _matcher_scores(m, at: list[int] | None) -> dict[int, float]:
-    """Scores from a Whoosh matcher: every posting, or only those in sorted *at*."""
+def _proximity(clauses: list[Clause], where: dict[int, dict[int, tuple]], kept) -> dict:
+    """Bonus for passages where consecutive query words, as typed, stand close together:
+    the full bonus when adjacent and in order, less with up to two words between."""
+    words = [i for i, c in enumerate(clauses) if c.kind == "word" and not c.typo]
+    bonus: dict[int, float] = {}
+    for a, b in zip(words, words[1:], strict=False):
+        pa, pb = where.get(a, {}), where.get(b, {})
+        for d in kept:
+            if d in pa and d in pb:
+                gap = min((y - x for x in pa[d] for y in pb[d] if y > x), default=99)
+                if gap <= 3:
+                    bonus[d] = bonus.get(d, 0.0) + PROXIMITY_WEIGHT / gap
+    return bonus
+
+
+def _matcher_scores(m, at: list[int] | None, where: dict | None = None) -> dict[int, float]:
+    """Scores from a Whoosh matcher: every posting, or only those in sorted *at*
+    (and into *where*, if given, the positions of each posting)."""
     out: dict[int, float] = {}
     if at is None:
         while m.is_active():
             out[m.id()] = m.score()
+            if where is not None:
+                where[m.id()] = m.value_as("positions")
             m.next()
         return out
     for d in at:
@@ -737,6 +744,8 @@ def _matcher_scores(m, at: list[int] | None) -> dict[int, float]:
                 break
         if m.id() == d:
             out[d] = m.score()
+            if where is not None:
+                where[d] = m.value_as("positions")
     return out
 
 

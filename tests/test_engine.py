@@ -217,3 +217,14 @@ def test_typo_clause_is_marked_and_uses_the_nearest_words(real_searcher):
     (clause,) = real_searcher.parse("Konferensı")
     assert clause.typo
     assert "konferansi" in clause.exacts
+
+
+def test_words_standing_together_outrank_words_far_apart(tmp_path):
+    filler = " ".join(["uzun"] * 30)
+    write_texts(
+        tmp_path / "texts",
+        a=doubled(f"Makineli bir {filler} tüfek vardı."),
+        b=doubled(f"Orada {filler} makineli tüfek vardı."),
+    )
+    with Searcher(index_dir=tmp_path / "index", texts_dir=tmp_path / "texts") as s:
+        assert [h.doc for h in s.search("makineli tüfek")] == ["b.txt", "a.txt"]
