@@ -8,8 +8,9 @@ Query language (what users type, nothing else is special):
   across line and page breaks, punctuation and case ignored;
 * ``Meclis-i``, ``V.İ.``: a word written with inner punctuation is a small phrase.
 
-Ranking is BM25F (Whoosh) summed over the query's clauses, times how much of the
-query a passage covers (clauses weighted by rarity).  A passage that covers less
+Ranking is BM25F (Whoosh) summed over the query's clauses, plus a bonus where
+consecutive words stand together, times how much of the query a passage covers
+(clauses weighted by rarity).  A passage that covers less
 than :data:`MIN_COVERAGE` of the query is not a hit, so a query about something
 the text never discusses returns few or no hits.  Matching is done clause by
 clause on Whoosh matchers, never through Whoosh's top-N quality skipping (which
@@ -45,6 +46,7 @@ FIELD_WEIGHTS = {"stem": 1.0, "exact": 0.7, "prefix": 0.6}
 TYPO_WEIGHT = 0.7
 #: Shortest bare form (word less suffixes) searched for a query word.
 BARE_MIN = 5
+#: Bonus for two query words adjacent in the passage (divided by the gap, up to 3).
 PROXIMITY_WEIGHT = 4.0
 
 _QUOTES = '"“”„«»'
