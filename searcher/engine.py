@@ -287,7 +287,7 @@ class Searcher:
         if changes.rebuild and manifest is not None:
             self._warn("index was built by another version of searcher; rebuilding it")
         try:
-            progress = self._progress or index._stderr_progress()
+            progress = self._progress or index.stderr_progress()
             # with an index to answer from, do not queue behind another writer
             report = index.update(
                 self.texts_dir, self.index_dir, progress=progress,

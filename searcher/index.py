@@ -248,7 +248,8 @@ def _cleanup(index_dir: Path, keep: set[str]) -> None:
 # ------------------------------------------------------------------ building
 
 
-def _stderr_progress() -> Progress | None:
+def stderr_progress() -> Progress | None:
+    """A plain progress line on stderr when it is a terminal (for library callers)."""
     if not sys.stderr.isatty():
         return None
 
@@ -261,7 +262,7 @@ def _stderr_progress() -> Progress | None:
 
 
 def passage_record(p) -> dict:
-    """A passage as stored in the index (Whoosh compresses stored fields itself)."""
+    """A passage as stored in the index; the engine turns it back into a Passage."""
     return {
         "number": p.number,
         "text": p.text,
