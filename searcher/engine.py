@@ -36,6 +36,7 @@ from . import analysis, index, turkish
 from .document import Footnote, Passage
 from .errors import IndexStateError, LocationError, QueryError, SearcherError
 from .normalize import normalize
+from .scoring import TermScorer
 
 #: Share of the query (weighted by rarity) a passage must cover to be a hit.
 MIN_COVERAGE = 0.5
@@ -311,6 +312,7 @@ class Searcher:
             self._manifest = index.read_manifest(generation)
             self._ix = windex.open_dir(str(generation), readonly=True)
             self._searcher = self._ix.searcher()
+            self._scorer = TermScorer(self._searcher)
         except IndexStateError:
             raise
         except Exception as exc:  # whoosh raises many kinds on damaged files
@@ -398,8 +400,13 @@ class Searcher:
         spellings = set(vocab.get(folded, ()))
         typo = False
         if not spellings:
-            stem_known = self._has("stem", analysis.stem_term(surface))
-            if not stem_known:
+            # an unseen inflection is not a typo: its stem, or its first letters (the
+            # prefix field), are in the index; typos after those letters match there too
+            known = self._has("stem", analysis.stem_term(surface)) or (
+                len(folded) > analysis.PREFIX_LENGTH
+                and self._has("prefix", analysis.prefix_term(surface))
+            )
+            if not known:
                 near = self._near_words(folded)
                 if near:
                     typo = True
@@ -502,8 +509,8 @@ class Searcher:
                 if not self._df(field_name, term):
                     continue
                 collect = where if field_name == "exact" and term == typed else None
-                m = s.postings(field_name, term)
-                for d, score in _matcher_scores(m, at, collect).items():
+                df = self._df(field_name, term)
+                for d, score in self._scorer.scores(field_name, term, df, at, collect).items():
                     out[d] = out.get(d, 0.0) + weight * score
         return out
 
@@ -726,15 +733,12 @@ def _proximity(clauses: list[Clause], where: dict[int, dict[int, tuple]], kept) 
     return bonus
 
 
-def _matcher_scores(m, at: list[int] | None, where: dict | None = None) -> dict[int, float]:
-    """Scores from a Whoosh matcher: every posting, or only those in sorted *at*
-    (and into *where*, if given, the positions of each posting)."""
+def _matcher_scores(m, at: list[int] | None) -> dict[int, float]:
+    """Scores from a Whoosh matcher: every posting, or only those in sorted *at*."""
     out: dict[int, float] = {}
     if at is None:
         while m.is_active():
             out[m.id()] = m.score()
-            if where is not None:
-                where[m.id()] = m.value_as("positions")
             m.next()
         return out
     for d in at:
@@ -746,8 +750,6 @@ def _matcher_scores(m, at: list[int] | None, where: dict | None = None) -> dict[
                 break
         if m.id() == d:
             out[d] = m.score()
-            if where is not None:
-                where[d] = m.value_as("positions")
     return out
 
 

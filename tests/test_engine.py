@@ -214,9 +214,16 @@ def test_ascii_word_maps_to_the_turkish_spellings_of_the_vocabulary(real_searche
 
 
 def test_typo_clause_is_marked_and_uses_the_nearest_words(real_searcher):
-    (clause,) = real_searcher.parse("Konferensı")
+    (clause,) = real_searcher.parse("Sakraya")
     assert clause.typo
-    assert "konferansi" in clause.exacts
+    assert "sakarya" in clause.exacts
+
+
+def test_typo_after_the_first_letters_is_caught_by_the_prefix(real_searcher):
+    (clause,) = real_searcher.parse("Konferensı")
+    assert not clause.typo  # no edit-distance search needed
+    hits = real_searcher.search("Londra Konferensı", 3)
+    assert all("Londra" in h.text and "Konferans" in h.text for h in hits)
 
 
 def test_words_standing_together_outrank_words_far_apart(tmp_path):

@@ -169,3 +169,21 @@ def test_two_word_queries_at_100x_finish_quickly(hundredfold):
         hits = hundredfold.search("Sakarya zaferi", 10)
         assert len(hits) == 10 and "pahalıya kazanılan Sakarya zaferi" in hits[0].text
         assert hundredfold.search('"hasta adam"', 200, context=0).__len__() == 100
+
+
+def test_block_scores_equal_whoosh_scores_across_segments(hundredfold):
+    from searcher.scoring import TermScorer
+
+    hundredfold.refresh()
+    ws = hundredfold._searcher
+    assert not ws.is_atomic()  # a parallel build leaves more than one segment
+    scorer = TermScorer(ws)
+    for field, term in [("exact", "sakarya"), ("stem", "turk"), ("prefix", "sovye")]:
+        want = {}
+        m = ws.postings(field, term)
+        while m.is_active():
+            want[m.id()] = m.score()
+            m.next()
+        got = scorer.scores(field, term, ws.doc_frequency(field, term))
+        assert got.keys() == want.keys()
+        assert all(abs(got[d] - want[d]) < 1e-9 for d in want)

@@ -1,0 +1,149 @@
+"""BM25F scores read straight from Whoosh's posting blocks (part of the engine stage).
+
+Whoosh's own matchers score one posting at a time through several Python calls and
+look each document's field length up on disk (~2.5 µs a posting).  This module
+computes the same BM25F (Whoosh's formula, B = 0.75, K1 = 1.2, its idf and average
+field length) a block at a time, with every segment's field lengths read once per
+open index.  It relies on the block layout of Whoosh 2.7.4 (pinned in setup.cfg);
+``tests/test_scoring.py`` checks it against Whoosh's own scores, and any posting list
+that is not a plain block list (inlined, or filtered for deletions) goes through
+Whoosh's generic matcher interface instead.
+"""
+
+from __future__ import annotations
+
+import bisect
+from math import log
+
+B = 0.75
+K1 = 1.2
+
+
+class TermScorer:
+    """Scores terms of one open Whoosh searcher; create a new one per index generation."""
+
+    def __init__(self, searcher) -> None:
+        from whoosh.codec.whoosh3 import W3LeafMatcher
+        from whoosh.util.numeric import byte_to_length
+
+        self._searcher = searcher
+        self._leaf = W3LeafMatcher
+        self._byte_to_length = [byte_to_length(i) for i in range(256)]
+        if searcher.is_atomic():
+            self._segments = [(searcher.reader(), 0)]
+        else:
+            self._segments = [(sub.reader(), offset) for sub, offset in searcher.subsearchers]
+        self._lengths: dict[tuple[int, str], list[int]] = {}
+        self._avgfl: dict[str, float] = {}
+        self._doc_count = searcher.doc_count_all()
+
+    def _field_lengths(self, i: int, reader, field: str) -> list[int]:
+        key = (i, field)
+        lengths = self._lengths.get(key)
+        if lengths is None:
+            from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+
+            n = reader.doc_count_all()
+            column = reader._perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
+            if column is None:
+                lengths = [0] * n
+            else:
+                raw = column._dbfile.get(column._basepos, column._count)
+                table = self._byte_to_length
+                lengths = [table[b] for b in raw] + [0] * (n - len(raw))
+            self._lengths[key] = lengths
+        return lengths
+
+    def _avg(self, field: str) -> float:
+        avg = self._avgfl.get(field)
+        if avg is None:
+            avg = self._avgfl[field] = self._searcher.avg_field_length(field) or 1
+        return avg
+
+    def scores(
+        self, field: str, term: str, df: int, at: list[int] | None = None,
+        positions: dict | None = None,
+    ) -> dict[int, float]:
+        """docnum -> BM25F score of *term* (only for the sorted docnums *at*, if given).
+
+        *positions*, if given, also receives each matching document's word positions.
+        """
+        idf = log(self._doc_count / (df + 1)) + 1
+        avgfl = self._avg(field)
+        num = idf * (K1 + 1)
+        c1 = K1 * (1 - B)
+        c2 = K1 * B / avgfl
+        out: dict[int, float] = {}
+        for i, (reader, offset) in enumerate(self._segments):
+            if (field, term) not in reader:
+                continue
+            lengths = self._field_lengths(i, reader, field)
+            m = reader.postings(field, term)
+            if at is None:
+                local = None
+            else:
+                n = reader.doc_count_all()
+                lo, hi = bisect.bisect_left(at, offset), bisect.bisect_left(at, offset + n)
+                if lo == hi:
+                    continue
+                local = [d - offset for d in at[lo:hi]]
+            if positions is None and type(m) is self._leaf:
+                self._blocks(m, offset, lengths, num, c1, c2, local, out)
+            else:
+                self._generic(m, offset, lengths, num, c1, c2, local, out, positions)
+        return out
+
+    @staticmethod
+    def _blocks(m, offset, lengths, num, c1, c2, local, out) -> None:
+        j = 0
+        while m.is_active():
+            if local is not None:
+                if j >= len(local):
+                    return
+                if m._maxid < local[j]:  # nothing wanted in this block
+                    m._next_block()
+                    continue
+            if m._ids is None:
+                m._read_ids()
+            if m._weights is None:
+                m._read_weights()
+            ids, weights = m._ids, m._weights
+            if local is None:
+                for k in range(m._i, m._blocklength):
+                    d, tf = ids[k], weights[k]
+                    out[d + offset] = num * tf / (tf + c1 + c2 * lengths[d])
+            else:
+                k, end = m._i, m._blocklength
+                while k < end and j < len(local):
+                    d, want = ids[k], local[j]
+                    if d < want:
+                        k += 1
+                    elif d > want:
+                        j += 1
+                    else:
+                        tf = weights[k]
+                        out[d + offset] = num * tf / (tf + c1 + c2 * lengths[d])
+                        k += 1
+                        j += 1
+            m._i = m._blocklength - 1
+            m.next()
+
+    @staticmethod
+    def _generic(m, offset, lengths, num, c1, c2, local, out, positions) -> None:
+        targets = iter(local) if local is not None else None
+        want = next(targets, None) if targets is not None else None
+        while m.is_active():
+            d = m.id()
+            if targets is not None:
+                while want is not None and want < d:
+                    want = next(targets, None)
+                if want is None:
+                    return
+                if want > d:
+                    m.skip_to(want)
+                    continue
+            tf = m.weight()
+            out[d + offset] = num * tf / (tf + c1 + c2 * lengths[d])
+            if positions is not None:
+                positions[d + offset] = m.value_as("positions")
+            m.next()

@@ -1,0 +1,44 @@
+"""The block-level BM25F must give exactly Whoosh's scores (it reads Whoosh's layout)."""
+
+import random
+
+import pytest
+
+from searcher.scoring import TermScorer
+
+
+def whoosh_scores(searcher, field, term, at=None):
+    out = {}
+    m = searcher.postings(field, term)
+    while m.is_active():
+        if at is None or m.id() in at:
+            out[m.id()] = m.score()
+        m.next()
+    return out
+
+
+@pytest.mark.parametrize("field", ["exact", "stem", "prefix"])
+def test_block_scores_equal_whoosh_scores(real_searcher, field):
+    real_searcher.refresh()
+    ws = real_searcher._searcher
+    scorer = TermScorer(ws)
+    terms = [t.decode() for t in ws.reader().lexicon(field)]
+    rng = random.Random(7)
+    sample = rng.sample(terms, 80) + [t for t in ("ve", "turkiye", "sovyet") if t in terms]
+    at = sorted(rng.sample(range(ws.doc_count_all()), 60))
+    for term in sample:
+        df = ws.doc_frequency(field, term)
+        want = whoosh_scores(ws, field, term)
+        got = scorer.scores(field, term, df)
+        assert got.keys() == want.keys(), term
+        assert all(abs(got[d] - want[d]) < 1e-9 for d in want), term
+        got_at = scorer.scores(field, term, df, at)
+        assert got_at == {d: got[d] for d in at if d in got}, term
+
+
+def test_positions_are_collected_for_the_typed_word(real_searcher):
+    ws = real_searcher._searcher
+    positions = {}
+    scores = TermScorer(ws).scores("exact", "sakarya", ws.doc_frequency("exact", "sakarya"),
+                                   positions=positions)
+    assert positions.keys() == scores.keys() and all(positions.values())
