@@ -612,15 +612,17 @@ class Searcher:
     def _by_number(self, guess: int, doc: str, number: int) -> Passage | None:
         if number < 1:
             return None
-        if 0 <= guess < self._searcher.doc_count_all():
-            try:
-                p = self._stored(guess)
-                if p.doc == doc and p.number == number:
-                    return p
-            except Exception:
-                pass
-        docnum = self._searcher.document_number(id=f"{doc}#{number}")
-        return None if docnum is None else self._stored(docnum)
+        # a document's passages are added together, so they have consecutive docnums
+        reader = self._searcher.reader()
+        if 0 <= guess < reader.doc_count_all() and not reader.is_deleted(guess):
+            p = self._stored(guess)
+            if p.doc == doc and p.number == number:
+                return p
+        with _reading(self.index_dir):
+            for f in self._searcher.documents(doc=doc):
+                if f["data"]["number"] == number:
+                    return _stored_passage(f)
+        return None
 
     def _hit(self, rank: int, score: float, docnum: int, clauses, context: int) -> Hit:
         p = self._stored(docnum)

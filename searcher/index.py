@@ -35,7 +35,7 @@ from pathlib import Path
 from .errors import IndexStateError, TextsError
 
 #: Bump when the stored fields or the manifest change shape.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 CURRENT = "CURRENT"
 MANIFEST = "manifest.json"
 VOCABULARY = "vocabulary.tsv"
@@ -87,7 +87,6 @@ def schema():
     from .analysis import exact_analyzer, prefix_analyzer, stem_analyzer
 
     return Schema(
-        id=ID(stored=True, unique=True),
         doc=ID(stored=True),
         exact=TEXT(analyzer=exact_analyzer(), phrase=True),
         stem=TEXT(analyzer=stem_analyzer(), phrase=False),
@@ -302,7 +301,6 @@ def _index_document(
     for p in passages:
         words.update(surface(w) for w in TOKEN_RE.findall(p.text))
         writer.add_document(
-            id=f"{name}#{p.number}",
             doc=name,
             exact=p.text,
             stem=p.text,
