@@ -26,6 +26,7 @@ import re
 import struct
 import sys
 import threading
+import unicodedata
 import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -626,7 +627,9 @@ class Searcher:
 
     def _hit(self, rank: int, score: float, docnum: int, clauses, context: int) -> Hit:
         p = self._stored(docnum)
-        spans = highlight_spans(p.text, clauses, self._tokens(docnum, p.text))
+        phrases = any(c.kind == "phrase" for c in clauses)
+        tokens = self._tokens(docnum, p.text) if phrases else None
+        spans = highlight_spans(p.text, clauses, tokens)
         first = spans[0][0] if spans else 0
         before, after = self._neighbours(docnum, p, context)
         line, page = p.line_at(first), p.page_at(first)
@@ -796,6 +799,30 @@ def passage_tokens(text: str) -> tuple[Token, ...]:
 
 
 _TOKEN_FINDITER = analysis.TOKEN_RE.finditer
+_TOKEN_FINDALL = analysis.TOKEN_RE.findall
+
+
+def _occurrences(text: str, word: str) -> list[tuple[int, int]]:
+    """Spans where *word* stands in *text* as a whole token (as TOKEN_RE cuts it)."""
+    out = []
+    n, size = len(text), len(word)
+    i = text.find(word)
+    while i != -1:
+        j = i + size
+        before = i > 0 and (
+            _is_word(text[i - 1]) or (text[i - 1] == "'" and i > 1 and _is_word(text[i - 2]))
+        )
+        after = j < n and (
+            _is_word(text[j]) or (text[j] == "'" and j + 1 < n and _is_word(text[j + 1]))
+        )
+        if not before and not after:
+            out.append((i, j))
+        i = text.find(word, i + 1)
+    return out
+
+
+def _is_word(char: str) -> bool:
+    return char.isalnum() or char == "_" or unicodedata.category(char) == "Mn"
 
 
 @lru_cache(maxsize=131072)
@@ -809,29 +836,39 @@ def highlight_spans(
     text: str, clauses: list[Clause], tokens: tuple[Token, ...] | None = None
 ) -> list[tuple[int, int]]:
     """Character spans of *text* that matched the query's clauses, in order."""
-    words = passage_tokens(text) if tokens is None else tokens
     exacts: set[str] = set()
     prefixes: set[str] = set()
     stems: set[str] = set()
-    spans: list[tuple[int, int]] = []
+    phrases = []
     for c in clauses:
         if c.kind == "phrase":
-            n = len(c.exact)
-            first = c.exact[0]
-            for i in range(len(words) - n + 1):
-                if words[i][2] == first and tuple(w[2] for w in words[i : i + n]) == c.exact:
-                    spans.append((words[i][0], words[i + n - 1][1]))
+            phrases.append(c.exact)
         else:
             exacts |= c.exacts
             prefixes |= c.prefixes
             stems |= c.stems
-    if exacts or stems:
-        k = analysis.PREFIX_LENGTH
-        spans += [
-            (s, e)
-            for s, e, f, stem in words
-            if f in exacts or f[:k] in prefixes or (stem and stem in stems)
-        ]
+    k = analysis.PREFIX_LENGTH
+
+    def matches(folded: str, stem: str) -> bool:
+        return folded in exacts or folded[:k] in prefixes or bool(stem and stem in stems)
+
+    spans: list[tuple[int, int]] = []
+    if phrases or tokens is not None:
+        words = passage_tokens(text) if tokens is None else tokens
+        for exact in phrases:
+            n, first = len(exact), exact[0]
+            for i in range(len(words) - n + 1):
+                if words[i][2] == first and tuple(w[2] for w in words[i : i + n]) == exact:
+                    spans.append((words[i][0], words[i + n - 1][1]))
+        if exacts or stems:
+            spans += [(s, e) for s, e, f, stem in words if matches(f, stem)]
+    elif exacts or stems:
+        # words only: find the few matching words, then where they stand
+        forms = _word_forms
+        for word in set(_TOKEN_FINDALL(text)):
+            f, stem = forms(word)
+            if f in exacts or f[:k] in prefixes or (stem and stem in stems):
+                spans += _occurrences(text, word)
     spans.sort()
     merged: list[tuple[int, int]] = []
     for s, e in spans:

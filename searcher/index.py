@@ -111,11 +111,12 @@ def list_texts(texts_dir: Path) -> dict[str, Path]:
     if not texts_dir.is_dir():
         raise TextsError(f"texts folder is not a directory: {texts_dir}")
     try:
-        files = {
-            p.name: p
-            for p in sorted(texts_dir.iterdir())
-            if p.suffix.lower() == TEXT_SUFFIX and p.is_file()
-        }
+        with os.scandir(texts_dir) as entries:
+            files = {
+                e.name: Path(e.path)
+                for e in sorted(entries, key=lambda e: e.name)
+                if e.name.lower().endswith(TEXT_SUFFIX) and e.is_file()
+            }
     except PermissionError as exc:
         raise TextsError(f"cannot read texts folder {texts_dir}: permission denied") from exc
     if not files:
@@ -156,10 +157,22 @@ def diff(texts: dict[str, Path], manifest: dict | None) -> Changes:
 # ------------------------------------------------------------- generations
 
 
+_CURRENT_SEEN: dict[str, tuple[tuple[int, int, int], str]] = {}
+
+
 def current_generation(index_dir: Path) -> Path | None:
     """The live generation directory, or None when no index was ever built."""
+    path = os.path.join(index_dir, CURRENT)
     try:
-        name = (index_dir / CURRENT).read_text(encoding="utf-8").strip()
+        st = os.stat(path)
+        key = (st.st_ino, st.st_mtime_ns, st.st_size)
+        cached = _CURRENT_SEEN.get(path)
+        if cached is not None and cached[0] == key:  # os.replace makes a new inode
+            name = cached[1]
+        else:
+            with open(path, encoding="utf-8") as f:
+                name = f.read().strip()
+            _CURRENT_SEEN[path] = (key, name)
     except FileNotFoundError:
         return None
     except (OSError, UnicodeDecodeError) as exc:

@@ -15,6 +15,8 @@ from __future__ import annotations
 import bisect
 from math import log
 
+from whoosh.reading import TermNotFound
+
 B = 0.75
 K1 = 1.2
 
@@ -75,10 +77,11 @@ class TermScorer:
         c2 = K1 * B / avgfl
         out: dict[int, float] = {}
         for i, (reader, offset) in enumerate(self._segments):
-            if (field, term) not in reader:
+            try:
+                m = reader.postings(field, term)
+            except TermNotFound:  # not in this segment
                 continue
             lengths = self._field_lengths(i, reader, field)
-            m = reader.postings(field, term)
             if at is None:
                 local = None
             else:
