@@ -235,3 +235,32 @@ def test_words_standing_together_outrank_words_far_apart(tmp_path):
     )
     with Searcher(index_dir=tmp_path / "index", texts_dir=tmp_path / "texts") as s:
         assert [h.doc for h in s.search("makineli tüfek")] == ["b.txt", "a.txt"]
+
+
+def test_fast_word_highlighting_equals_token_highlighting(real_searcher, real_passages):
+    import random
+
+    from searcher.engine import highlight_spans, passage_tokens
+
+    rng = random.Random(11)
+    words = [w for p in real_passages for w in p.text.split()]
+    queries = ["gumruk", "Çiçerin", "Ankara", "hasta adam", "KIZILAY Derneği", "ve bir"]
+    queries += [" ".join(rng.choice(words) for _ in range(rng.randint(1, 3))) for _ in range(80)]
+    for q in queries:
+        try:
+            clauses = real_searcher.parse(q)
+        except Exception:
+            continue
+        if any(c.kind == "phrase" for c in clauses):
+            continue
+        for p in rng.sample(real_passages, 15):
+            fast = highlight_spans(p.text, clauses)
+            assert fast == highlight_spans(p.text, clauses, passage_tokens(p.text)), (q, p.number)
+
+
+def test_occurrences_respect_token_boundaries():
+    from searcher.engine import _occurrences
+
+    text = "Ankara'ya, 'Ankara' ve Ankaralı; xAnkara Ankara_"
+    assert _occurrences(text, "Ankara") == [(12, 18)]
+    assert _occurrences(text, "Ankara'ya") == [(0, 9)]
