@@ -802,6 +802,31 @@ _TOKEN_FINDITER = analysis.TOKEN_RE.finditer
 _TOKEN_FINDALL = analysis.TOKEN_RE.findall
 
 
+@lru_cache(maxsize=1)
+def _first_letter_classes() -> dict[str, str]:
+    """folded first letter -> every Latin character that folds to it (any case)."""
+    classes: dict[str, list[str]] = {}
+    ranges = [(0x30, 0x3A), (0x41, 0x5B), (0x61, 0x7B), (0xC0, 0x250), (0x1E00, 0x1F00)]
+    for lo, hi in ranges:
+        for code in range(lo, hi):
+            ch = chr(code)
+            if ch.isalnum():
+                key = turkish.fold(turkish.lower(ch))[:1]
+                classes.setdefault(key, []).append(ch)
+    return {k: "".join(v) for k, v in classes.items()}
+
+
+@lru_cache(maxsize=256)
+def _candidate_words(firsts: frozenset[str]) -> re.Pattern | None:
+    """A regex for the tokens whose folded form starts with one of *firsts*, cut
+    exactly as TOKEN_RE cuts them; None when a first letter is not Latin."""
+    classes = _first_letter_classes()
+    if not firsts or not all(f in classes and f.isascii() for f in firsts):
+        return None
+    letters = "".join(classes[f] for f in sorted(firsts))
+    return re.compile(rf"(?<!\w)(?<!\w')[{re.escape(letters)}]\w*(?:'\w+)*")
+
+
 def _occurrences(text: str, word: str) -> list[tuple[int, int]]:
     """Spans where *word* stands in *text* as a whole token (as TOKEN_RE cuts it)."""
     out = []
@@ -863,12 +888,20 @@ def highlight_spans(
         if exacts or stems:
             spans += [(s, e) for s, e, f, stem in words if matches(f, stem)]
     elif exacts or stems:
-        # words only: find the few matching words, then where they stand
+        # words only: a regex finds the words that can match (by their first letter),
+        # then each is checked like the token path would
         forms = _word_forms
-        for word in set(_TOKEN_FINDALL(text)):
-            f, stem = forms(word)
-            if f in exacts or f[:k] in prefixes or (stem and stem in stems):
-                spans += _occurrences(text, word)
+        candidates = _candidate_words(frozenset(t[:1] for t in exacts | prefixes | stems))
+        if candidates is not None:
+            for m in candidates.finditer(text):
+                f, stem = forms(m.group())
+                if f in exacts or f[:k] in prefixes or (stem and stem in stems):
+                    spans.append(m.span())
+        else:
+            for word in set(_TOKEN_FINDALL(text)):
+                f, stem = forms(word)
+                if f in exacts or f[:k] in prefixes or (stem and stem in stems):
+                    spans += _occurrences(text, word)
     spans.sort()
     merged: list[tuple[int, int]] = []
     for s, e in spans:
