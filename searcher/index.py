@@ -30,6 +30,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from .errors import IndexStateError, TextsError
@@ -95,6 +96,7 @@ def schema():
     )
 
 
+@lru_cache(maxsize=1)
 def versions() -> dict:
     from .analysis import ANALYZER_VERSION
 
@@ -106,10 +108,6 @@ def versions() -> dict:
 
 def list_texts(texts_dir: Path) -> dict[str, Path]:
     """The ``.txt`` files of a texts folder by name; a clear error if there are none."""
-    if not texts_dir.exists():
-        raise TextsError(f"texts folder not found: {texts_dir}")
-    if not texts_dir.is_dir():
-        raise TextsError(f"texts folder is not a directory: {texts_dir}")
     try:
         with os.scandir(texts_dir) as entries:
             files = {
@@ -117,6 +115,10 @@ def list_texts(texts_dir: Path) -> dict[str, Path]:
                 for e in sorted(entries, key=lambda e: e.name)
                 if e.name.lower().endswith(TEXT_SUFFIX) and e.is_file()
             }
+    except FileNotFoundError:
+        raise TextsError(f"texts folder not found: {texts_dir}") from None
+    except NotADirectoryError:
+        raise TextsError(f"texts folder is not a directory: {texts_dir}") from None
     except PermissionError as exc:
         raise TextsError(f"cannot read texts folder {texts_dir}: permission denied") from exc
     if not files:
