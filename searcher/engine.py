@@ -804,7 +804,7 @@ _TOKEN_FINDALL = analysis.TOKEN_RE.findall
 
 @lru_cache(maxsize=1)
 def _first_letter_classes() -> dict[str, str]:
-    """folded first letter -> every Latin character that folds to it (any case)."""
+    """folded letter -> every Latin character that folds to it (any case)."""
     classes: dict[str, list[str]] = {}
     ranges = [(0x30, 0x3A), (0x41, 0x5B), (0x61, 0x7B), (0xC0, 0x250), (0x1E00, 0x1F00)]
     for lo, hi in ranges:
@@ -817,14 +817,16 @@ def _first_letter_classes() -> dict[str, str]:
 
 
 @lru_cache(maxsize=256)
-def _candidate_words(firsts: frozenset[str]) -> re.Pattern | None:
-    """A regex for the tokens whose folded form starts with one of *firsts*, cut
-    exactly as TOKEN_RE cuts them; None when a first letter is not Latin."""
+def _candidate_words(starts: frozenset[str]) -> re.Pattern | None:
+    """A regex for the tokens whose folded form starts with one of *starts* (one or
+    two letters), cut exactly as TOKEN_RE cuts them; None when a letter is not Latin."""
     classes = _first_letter_classes()
-    if not firsts or not all(f in classes and f.isascii() for f in firsts):
+    if not starts or not all(c in classes and c.isascii() for st in starts for c in st):
         return None
-    letters = "".join(classes[f] for f in sorted(firsts))
-    return re.compile(rf"(?<!\w)(?<!\w')[{re.escape(letters)}]\w*(?:'\w+)*")
+    heads = "|".join(
+        "".join(f"[{re.escape(classes[c])}]" for c in st) for st in sorted(starts)
+    )
+    return re.compile(rf"(?<!\w)(?<!\w')(?:{heads})\w*(?:'\w+)*")
 
 
 def _occurrences(text: str, word: str) -> list[tuple[int, int]]:
@@ -891,7 +893,7 @@ def highlight_spans(
         # words only: a regex finds the words that can match (by their first letter),
         # then each is checked like the token path would
         forms = _word_forms
-        candidates = _candidate_words(frozenset(t[:1] for t in exacts | prefixes | stems))
+        candidates = _candidate_words(frozenset(t[:2] for t in exacts | prefixes | stems))
         if candidates is not None:
             for m in candidates.finditer(text):
                 f, stem = forms(m.group())
