@@ -138,10 +138,6 @@ def stem_term(word_surface: str) -> str:
     return turkish.fold(turkish.stem(word_surface))
 
 
-def exact_term(word_surface: str) -> str:
-    return turkish.fold(word_surface)
-
-
 def prefix_term(word_surface: str) -> str:
     return turkish.fold(word_surface)[:PREFIX_LENGTH]
 
