@@ -58,3 +58,12 @@ def test_hyphen_and_punctuation_split_words():
 def test_analyzers_pickle_for_the_whoosh_schema(make):
     a = pickle.loads(pickle.dumps(make()))
     assert tokens(a, "Gümrük") == tokens(make(), "Gümrük")
+
+
+def test_query_term_helpers_agree_with_the_index_analyzers():
+    words = ["Çiçerin'i", "SİLÂHLARI", "gönderilmesi", "KIZILAY", "ültimatomlar", "Ankara'ya"]
+    for w in words:
+        s = analysis.surface(w)
+        assert tokens(analysis.stem_analyzer(), w) == [analysis.stem_term(s)]
+        assert tokens(analysis.prefix_analyzer(), w) == [analysis.prefix_term(s)]
+        assert tokens(analysis.exact_analyzer(), w) == [turkish.fold(s)]
