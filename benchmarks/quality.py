@@ -26,11 +26,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from searcher import Searcher  # noqa: E402
-from searcher.normalize import GLYPHS  # noqa: E402
+from searcher.normalize import GLYPH_TABLE  # noqa: E402
 from searcher.turkish import fold as fold_word  # noqa: E402
 from searcher.turkish import lower  # noqa: E402
 
 K = 10
+
+
+GLYPHS = str.maketrans(GLYPH_TABLE)
 
 
 def fold(text: str) -> str:

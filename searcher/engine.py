@@ -13,8 +13,9 @@ consecutive words stand together, times how much of the query a passage covers
 (clauses weighted by rarity).  A passage that covers less
 than :data:`MIN_COVERAGE` of the query is not a hit, so a query about something
 the text never discusses returns few or no hits.  Matching is done clause by
-clause on Whoosh matchers, never through Whoosh's top-N quality skipping (which
-can loop forever: Whoosh issue 461).
+clause (term postings scored by :mod:`searcher.scoring`, phrases on Whoosh
+matchers), never through Whoosh's top-N quality skipping (which can loop
+forever: Whoosh issue 461).
 """
 
 from __future__ import annotations
@@ -507,10 +508,10 @@ class Searcher:
         with _reading(self.index_dir):
             typed = turkish.fold(c.words[0])
             for field_name, term, weight in self._clause_terms(c):
-                if not self._df(field_name, term):
+                df = self._df(field_name, term)
+                if not df:
                     continue
                 collect = where if field_name == "exact" and term == typed else None
-                df = self._df(field_name, term)
                 for d, score in self._scorer.scores(field_name, term, df, at, collect).items():
                     out[d] = out.get(d, 0.0) + weight * score
         return out
@@ -890,19 +891,15 @@ def highlight_spans(
         if exacts or stems:
             spans += [(s, e) for s, e, f, stem in words if matches(f, stem)]
     elif exacts or stems:
-        # words only: a regex finds the words that can match (by their first letter),
-        # then each is checked like the token path would
-        forms = _word_forms
+        # words only: a regex finds the words that can match (by their first two
+        # folded letters), then each is checked like the token path would
         candidates = _candidate_words(frozenset(t[:2] for t in exacts | prefixes | stems))
         if candidates is not None:
-            for m in candidates.finditer(text):
-                f, stem = forms(m.group())
-                if f in exacts or f[:k] in prefixes or (stem and stem in stems):
-                    spans.append(m.span())
+            spans += [m.span() for m in candidates.finditer(text)
+                      if matches(*_word_forms(m.group()))]
         else:
             for word in set(_TOKEN_FINDALL(text)):
-                f, stem = forms(word)
-                if f in exacts or f[:k] in prefixes or (stem and stem in stems):
+                if matches(*_word_forms(word)):
                     spans += _occurrences(text, word)
     spans.sort()
     merged: list[tuple[int, int]] = []

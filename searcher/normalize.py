@@ -13,7 +13,6 @@ import unicodedata
 
 #: PDF font glyphs that stand for Turkish letters (measured on the seed text).
 GLYPH_TABLE = {"Ģ": "ş", "Ġ": "İ", "ġ": "Ş"}
-GLYPHS = str.maketrans(GLYPH_TABLE)
 
 _SPACING_ACCENTS = {"´": "\u0301", "`": "\u0300", "¨": "\u0308", "^": "\u0302"}
 # A spacing accent typed *before* the letter it belongs to: L'Humanit´e.
