@@ -235,7 +235,8 @@ class Searcher:
         self._by_length: dict[int, list[tuple[str, frozenset[str]]]] | None = None
         self._near_cache: dict[str, list[str]] = {}
         self._token_cache: dict[int, tuple] = {}
-        self._df_cache: dict[tuple[str, str], int] = {}
+        self._term_cache: dict[tuple[str, str], tuple] = {}
+        self._fresh: tuple | None = None  # (generation, texts_stat_key) last found fresh
         self._lock = threading.RLock()
 
     # -- lifecycle
@@ -255,7 +256,7 @@ class Searcher:
 
     def clear_caches(self) -> None:
         """Forget remembered typo lookups, term statistics and passage words."""
-        self._near_cache, self._token_cache, self._df_cache = {}, {}, {}
+        self._near_cache, self._token_cache, self._term_cache = {}, {}, {}
 
     def refresh(self) -> None:
         """Make sure the open index is the current one and matches the texts."""
@@ -283,9 +284,14 @@ class Searcher:
         manifest = self._manifest if live == self._generation else None
         if live is not None and manifest is None:
             manifest = index.read_manifest(live)  # unreadable: corrupt, the user decides
+        key = None if manifest is None else index.texts_stat_key(self.texts_dir, manifest["docs"])
+        seen = None if key is None else (live, key)
+        if seen is not None and seen == self._fresh:  # nothing moved since the last check
+            return live
         texts = index.list_texts(self.texts_dir)
         changes = index.diff(texts, manifest)
         if not changes and not changes.touched:
+            self._fresh = seen
             return live
         if changes.rebuild and manifest is not None:
             self._warn("index was built by another version of searcher; rebuilding it")
@@ -474,13 +480,17 @@ class Searcher:
             + [("prefix", t, FIELD_WEIGHTS["prefix"] * w) for t in sorted(c.prefixes)]
         )
 
-    def _df(self, field_name: str, term: str) -> int:
+    def _term(self, field_name: str, term: str) -> tuple[int, tuple]:
+        """(document frequency, postings location) of a term, remembered per query."""
         key = (field_name, term)
-        n = self._df_cache.get(key)
-        if n is None:
+        found = self._term_cache.get(key)
+        if found is None:
             with _reading(self.index_dir):
-                n = self._df_cache[key] = self._searcher.doc_frequency(field_name, term)
-        return n
+                found = self._term_cache[key] = self._scorer.lookup(field_name, term)
+        return found
+
+    def _df(self, field_name: str, term: str) -> int:
+        return self._term(field_name, term)[0]
 
     def _clause_df(self, c: Clause) -> int:
         """Cheap estimate of how many passages a clause matches (from term statistics)."""
@@ -508,11 +518,11 @@ class Searcher:
         with _reading(self.index_dir):
             typed = turkish.fold(c.words[0])
             for field_name, term, weight in self._clause_terms(c):
-                df = self._df(field_name, term)
-                if not df:
+                found = self._term(field_name, term)
+                if not found[0]:
                     continue
                 collect = where if field_name == "exact" and term == typed else None
-                for d, score in self._scorer.scores(field_name, term, df, at, collect).items():
+                for d, score in self._scorer.scores(field_name, found, at, collect).items():
                     out[d] = out.get(d, 0.0) + weight * score
         return out
 
@@ -576,8 +586,9 @@ class Searcher:
             )
             if limit is not None:
                 ranked = ranked[: max(limit, 0)]
+            highlighter = Highlighter(clauses)
             return [
-                self._hit(rank, score, docnum, clauses, context)
+                self._hit(rank, score, docnum, highlighter, context)
                 for rank, (score, docnum) in enumerate(ranked, start=1)
             ]
 
@@ -622,15 +633,16 @@ class Searcher:
                 return p
         with _reading(self.index_dir):
             for f in self._searcher.documents(doc=doc):
-                if f["data"]["number"] == number:
+                if f["data"][0] == number:
                     return _stored_passage(f)
         return None
 
-    def _hit(self, rank: int, score: float, docnum: int, clauses, context: int) -> Hit:
+    def _hit(
+        self, rank: int, score: float, docnum: int, highlighter: Highlighter, context: int
+    ) -> Hit:
         p = self._stored(docnum)
-        phrases = any(c.kind == "phrase" for c in clauses)
-        tokens = self._tokens(docnum, p.text) if phrases else None
-        spans = highlight_spans(p.text, clauses, tokens)
+        tokens = self._tokens(docnum, p.text) if highlighter.phrases else None
+        spans = highlighter(p.text, tokens)
         first = spans[0][0] if spans else 0
         before, after = self._neighbours(docnum, p, context)
         line, page = p.line_at(first), p.page_at(first)
@@ -773,18 +785,7 @@ def _reading(index_dir: Path):
 
 
 def _stored_passage(f: dict) -> Passage:
-    d = f["data"]
-    return Passage(
-        doc=f["doc"],
-        number=d["number"],
-        text=d["text"],
-        line_start=d["line_start"],
-        line_end=d["line_end"],
-        page=d["page"],
-        section=d["section"],
-        footnotes=tuple(Footnote(m, s, ln) for m, s, ln in d["footnotes"]),
-        line_map=tuple(tuple(e) for e in d["line_map"]),
-    )
+    return index.passage_from_record(f["doc"], f["data"])
 
 
 # ------------------------------------------------------------------ highlighting
@@ -860,55 +861,75 @@ def _word_forms(word: str) -> tuple[str, str]:
     return turkish.fold(w), ("" if w in turkish.STOP_WORDS else analysis.stem_term(w))
 
 
+class Highlighter:
+    """Marks the words of passages that matched a query's clauses (built once a query)."""
+
+    def __init__(self, clauses: list[Clause]) -> None:
+        exacts: set[str] = set()
+        prefixes: set[str] = set()
+        stems: set[str] = set()
+        self.phrases = []
+        for c in clauses:
+            if c.kind == "phrase":
+                self.phrases.append(c.exact)
+            else:
+                exacts |= c.exacts
+                prefixes |= c.prefixes
+                stems |= c.stems
+        self.exacts, self.prefixes, self.stems = exacts, prefixes, stems
+        self.any_words = bool(exacts or stems)
+        # words only: a regex finds the words that can match (by their first two
+        # folded letters), then each is checked like the token path would
+        self.candidates = (
+            _candidate_words(frozenset(t[:2] for t in exacts | prefixes | stems))
+            if self.any_words and not self.phrases
+            else None
+        )
+
+    def matches(self, folded: str, stem: str) -> bool:
+        return (
+            folded in self.exacts
+            or folded[: analysis.PREFIX_LENGTH] in self.prefixes
+            or bool(stem and stem in self.stems)
+        )
+
+    def __call__(
+        self, text: str, tokens: tuple[Token, ...] | None = None
+    ) -> list[tuple[int, int]]:
+        """Character spans of *text* that matched, in order, overlaps merged."""
+        matches = self.matches
+        spans: list[tuple[int, int]] = []
+        if self.phrases or tokens is not None:
+            words = passage_tokens(text) if tokens is None else tokens
+            for exact in self.phrases:
+                n, first = len(exact), exact[0]
+                for i in range(len(words) - n + 1):
+                    if words[i][2] == first and tuple(w[2] for w in words[i : i + n]) == exact:
+                        spans.append((words[i][0], words[i + n - 1][1]))
+            if self.any_words:
+                spans += [(s, e) for s, e, f, stem in words if matches(f, stem)]
+        elif self.candidates is not None:
+            spans += [m.span() for m in self.candidates.finditer(text)
+                      if matches(*_word_forms(m.group()))]
+        elif self.any_words:
+            for word in set(_TOKEN_FINDALL(text)):
+                if matches(*_word_forms(word)):
+                    spans += _occurrences(text, word)
+        spans.sort()
+        merged: list[tuple[int, int]] = []
+        for s, e in spans:
+            if merged and s <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
+            else:
+                merged.append((s, e))
+        return merged
+
+
 def highlight_spans(
     text: str, clauses: list[Clause], tokens: tuple[Token, ...] | None = None
 ) -> list[tuple[int, int]]:
     """Character spans of *text* that matched the query's clauses, in order."""
-    exacts: set[str] = set()
-    prefixes: set[str] = set()
-    stems: set[str] = set()
-    phrases = []
-    for c in clauses:
-        if c.kind == "phrase":
-            phrases.append(c.exact)
-        else:
-            exacts |= c.exacts
-            prefixes |= c.prefixes
-            stems |= c.stems
-    k = analysis.PREFIX_LENGTH
-
-    def matches(folded: str, stem: str) -> bool:
-        return folded in exacts or folded[:k] in prefixes or bool(stem and stem in stems)
-
-    spans: list[tuple[int, int]] = []
-    if phrases or tokens is not None:
-        words = passage_tokens(text) if tokens is None else tokens
-        for exact in phrases:
-            n, first = len(exact), exact[0]
-            for i in range(len(words) - n + 1):
-                if words[i][2] == first and tuple(w[2] for w in words[i : i + n]) == exact:
-                    spans.append((words[i][0], words[i + n - 1][1]))
-        if exacts or stems:
-            spans += [(s, e) for s, e, f, stem in words if matches(f, stem)]
-    elif exacts or stems:
-        # words only: a regex finds the words that can match (by their first two
-        # folded letters), then each is checked like the token path would
-        candidates = _candidate_words(frozenset(t[:2] for t in exacts | prefixes | stems))
-        if candidates is not None:
-            spans += [m.span() for m in candidates.finditer(text)
-                      if matches(*_word_forms(m.group()))]
-        else:
-            for word in set(_TOKEN_FINDALL(text)):
-                if matches(*_word_forms(word)):
-                    spans += _occurrences(text, word)
-    spans.sort()
-    merged: list[tuple[int, int]] = []
-    for s, e in spans:
-        if merged and s <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
-        else:
-            merged.append((s, e))
-    return merged
+    return Highlighter(clauses)(text, tokens)
 
 
 def make_snippet(text: str, spans: list[tuple[int, int]], width: int = SNIPPET_CHARS) -> Snippet:

@@ -27,16 +27,18 @@ import shutil
 import sys
 import time
 import uuid
+from array import array
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from .document import Footnote, Passage
 from .errors import IndexStateError, TextsError
 
 #: Bump when the stored fields or the manifest change shape.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 CURRENT = "CURRENT"
 MANIFEST = "manifest.json"
 VOCABULARY = "vocabulary.tsv"
@@ -85,13 +87,24 @@ class BuildReport:
 def schema():
     from whoosh.fields import ID, STORED, TEXT, Schema
 
-    from .analysis import exact_analyzer, prefix_analyzer, stem_analyzer
+    from .analysis import (
+        CompactPositions,
+        WeightOnly,
+        exact_analyzer,
+        prefix_analyzer,
+        stem_analyzer,
+    )
+
+    def text(analyzer, fmt):
+        field = TEXT(analyzer=analyzer, phrase=isinstance(fmt, CompactPositions))
+        field.format = fmt
+        return field
 
     return Schema(
         doc=ID(stored=True),
-        exact=TEXT(analyzer=exact_analyzer(), phrase=True),
-        stem=TEXT(analyzer=stem_analyzer(), phrase=False),
-        prefix=TEXT(analyzer=prefix_analyzer(), phrase=False),
+        exact=text(exact_analyzer(), CompactPositions()),
+        stem=text(stem_analyzer(), WeightOnly()),
+        prefix=text(prefix_analyzer(), WeightOnly()),
         data=STORED(),
     )
 
@@ -154,6 +167,18 @@ def diff(texts: dict[str, Path], manifest: dict | None) -> Changes:
                 ch.changed.append(name)
     ch.removed = [name for name in known if name not in texts]
     return ch
+
+
+def texts_stat_key(texts_dir: Path, names) -> tuple | None:
+    """What :func:`diff` looks at, in a few ``stat`` calls: the folder (a text added,
+    removed or renamed changes its mtime) and each indexed text.  Equal keys mean
+    :func:`diff` would find nothing new; None if something cannot be read."""
+    folder = os.fspath(texts_dir)
+    try:
+        stats = [os.stat(folder)] + [os.stat(os.path.join(folder, n)) for n in names]
+    except OSError:
+        return None
+    return tuple((st.st_ino, st.st_size, st.st_mtime_ns) for st in stats)
 
 
 # ------------------------------------------------------------- generations
@@ -275,18 +300,35 @@ def stderr_progress() -> Progress | None:
     return report
 
 
-def passage_record(p) -> dict:
-    """A passage as stored in the index; the engine turns it back into a Passage."""
-    return {
-        "number": p.number,
-        "text": p.text,
-        "line_start": p.line_start,
-        "line_end": p.line_end,
-        "page": p.page,
-        "section": p.section,
-        "footnotes": [(f.marker, f.stars, f.line) for f in p.footnotes],
-        "line_map": [list(e) for e in p.line_map],
-    }
+def passage_record(p) -> tuple:
+    """A passage as stored in the index (see :func:`passage_from_record`).
+
+    A flat tuple with the line map packed into bytes: Whoosh pickles and compresses
+    the stored record of every hit, and this shape is the cheapest to read back and
+    the smallest on disk (the map is one ``(offset, line, page)`` triple per line).
+    """
+    line_map = array("I", [x for entry in p.line_map for x in entry]).tobytes()
+    footnotes = tuple((f.marker, f.stars, f.line) for f in p.footnotes)
+    return (p.number, p.text, p.line_start, p.line_end, p.page, p.section, footnotes, line_map)
+
+
+def passage_from_record(doc: str, record: tuple):
+    """The :class:`~searcher.document.Passage` that :func:`passage_record` stored."""
+    number, text, line_start, line_end, page, section, footnotes, packed = record
+    flat = array("I")
+    flat.frombytes(packed)
+    it = iter(flat)
+    return Passage(
+        doc=doc,
+        number=number,
+        text=text,
+        line_start=line_start,
+        line_end=line_end,
+        page=page,
+        section=section,
+        footnotes=tuple(Footnote(m, s, ln) for m, s, ln in footnotes),
+        line_map=tuple(zip(it, it, it, strict=True)),
+    )
 
 
 def _words_file(generation: Path, name: str) -> Path:

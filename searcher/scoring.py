@@ -35,9 +35,35 @@ class TermScorer:
             self._segments = [(searcher.reader(), 0)]
         else:
             self._segments = [(sub.reader(), offset) for sub, offset in searcher.subsearchers]
+        self._deleted = [frozenset(r._perdoc.deleted_docs()) for r, _ in self._segments]
         self._lengths: dict[tuple[int, str], list[int]] = {}
         self._avgfl: dict[str, float] = {}
         self._doc_count = searcher.doc_count_all()
+
+    def lookup(self, field: str, term: str) -> tuple[int, tuple]:
+        """(document frequency, where its postings are) of *term*: one dictionary
+        lookup per segment, shared by the statistics and :meth:`scores`."""
+        found = []
+        df = 0
+        for i, (reader, _) in enumerate(self._segments):
+            try:
+                tbytes = reader._text_to_bytes(field, term)
+                info = reader._terms.term_info(field, tbytes)
+            except TermNotFound:  # not in this segment
+                continue
+            df += info.doc_frequency()
+            found.append((i, tbytes, info))
+        return df, tuple(found)
+
+    def _matcher(self, i: int, field: str, tbytes: bytes, info):
+        from whoosh.matching.wrappers import FilterMatcher
+
+        reader = self._segments[i][0]
+        terms = reader._terms
+        m = terms._codec.postings_reader(
+            terms._postfile, info, reader.schema[field].format, term=(field, tbytes)
+        )
+        return FilterMatcher(m, self._deleted[i], exclude=True) if self._deleted[i] else m
 
     def _field_lengths(self, i: int, reader, field: str) -> list[int]:
         key = (i, field)
@@ -63,24 +89,23 @@ class TermScorer:
         return avg
 
     def scores(
-        self, field: str, term: str, df: int, at: list[int] | None = None,
+        self, field: str, found: tuple[int, tuple], at: list[int] | None = None,
         positions: dict | None = None,
     ) -> dict[int, float]:
-        """docnum -> BM25F score of *term* (only for the sorted docnums *at*, if given).
+        """docnum -> BM25F score of a term found by :meth:`lookup` (only for the
+        sorted docnums *at*, if given).
 
         *positions*, if given, also receives each matching document's word positions.
         """
+        df, where = found
         idf = log(self._doc_count / (df + 1)) + 1
         avgfl = self._avg(field)
         num = idf * (K1 + 1)
         c1 = K1 * (1 - B)
         c2 = K1 * B / avgfl
         out: dict[int, float] = {}
-        for i, (reader, offset) in enumerate(self._segments):
-            try:
-                m = reader.postings(field, term)
-            except TermNotFound:  # not in this segment
-                continue
+        for i, tbytes, info in where:
+            reader, offset = self._segments[i]
             lengths = self._field_lengths(i, reader, field)
             if at is None:
                 local = None
@@ -90,6 +115,7 @@ class TermScorer:
                 if lo == hi:
                     continue
                 local = [d - offset for d in at[lo:hi]]
+            m = self._matcher(i, field, tbytes, info)
             if positions is None and type(m) is self._leaf:
                 self._blocks(m, offset, lengths, num, c1, c2, local, out)
             else:

@@ -27,18 +27,19 @@ def test_block_scores_equal_whoosh_scores(real_searcher, field):
     sample = rng.sample(terms, 80) + [t for t in ("ve", "turkiye", "sovyet") if t in terms]
     at = sorted(rng.sample(range(ws.doc_count_all()), 60))
     for term in sample:
-        df = ws.doc_frequency(field, term)
+        found = scorer.lookup(field, term)
+        assert found[0] == ws.doc_frequency(field, term), term
         want = whoosh_scores(ws, field, term)
-        got = scorer.scores(field, term, df)
+        got = scorer.scores(field, found)
         assert got.keys() == want.keys(), term
         assert all(abs(got[d] - want[d]) < 1e-9 for d in want), term
-        got_at = scorer.scores(field, term, df, at)
+        got_at = scorer.scores(field, found, at)
         assert got_at == {d: got[d] for d in at if d in got}, term
 
 
 def test_positions_are_collected_for_the_typed_word(real_searcher):
     ws = real_searcher._searcher
     positions = {}
-    scores = TermScorer(ws).scores("exact", "sakarya", ws.doc_frequency("exact", "sakarya"),
-                                   positions=positions)
+    scorer = TermScorer(ws)
+    scores = scorer.scores("exact", scorer.lookup("exact", "sakarya"), positions=positions)
     assert positions.keys() == scores.keys() and all(positions.values())
