@@ -23,7 +23,6 @@ from .startup import defer_module  # noqa: E402
 defer_module("whoosh.lang.morph_en", "variations")  # before anything imports whoosh.query
 
 from whoosh.analysis import Filter, RegexTokenizer  # noqa: E402
-from whoosh.formats import Frequency, Positions  # noqa: E402
 
 from . import turkish  # noqa: E402
 
@@ -126,74 +125,6 @@ def prefix_analyzer():
         | FoldFilter()
         | PrefixFilter()
     )
-
-
-# ------------------------------------------------------------ posting formats
-#
-# Whoosh's own formats spend 10-20 bytes on every posting: Frequency repeats the
-# term frequency (already the posting's weight) as 4 bytes, Positions pickles a list.
-# These two keep the same information in fewer bytes (benchmarks/speed.py: index size).
-
-
-class WeightOnly(Frequency):
-    """Term frequency kept once, as the posting weight (no value bytes)."""
-
-    posting_size = 0
-
-    def word_values(self, value, analyzer, **kwargs):
-        for w, freq, weight, _ in super().word_values(value, analyzer, **kwargs):
-            yield w, freq, weight, b""
-
-    def encode(self, value) -> bytes:
-        return b""
-
-    def decode_frequency(self, valuestring):
-        raise NotImplementedError("WeightOnly postings: read the posting's weight")
-
-    decode_weight = decode_frequency
-
-
-def _put_varint(out: bytearray, n: int) -> None:
-    while n > 0x7F:
-        out.append(n & 0x7F | 0x80)
-        n >>= 7
-    out.append(n)
-
-
-def _varints(data: bytes):
-    n = shift = 0
-    for b in data:
-        n |= (b & 0x7F) << shift
-        if b & 0x80:
-            shift += 7
-        else:
-            yield n
-            n = shift = 0
-
-
-class CompactPositions(Positions):
-    """Word positions as varints: the count, then the gaps between positions."""
-
-    def encode(self, poslist) -> bytes:
-        out = bytearray()
-        _put_varint(out, len(poslist))
-        base = 0
-        for pos in poslist:
-            _put_varint(out, pos - base)
-            base = pos
-        return bytes(out)
-
-    def decode_positions(self, valuestring):
-        it = _varints(valuestring)
-        next(it)
-        positions, pos = [], 0
-        for gap in it:
-            pos += gap
-            positions.append(pos)
-        return positions
-
-    def decode_frequency(self, valuestring):
-        return next(_varints(valuestring))
 
 
 @lru_cache(maxsize=131072)

@@ -342,18 +342,7 @@ class Searcher:
     def _vocabulary(self) -> dict[str, tuple[str, ...]]:
         if self._vocab is None:
             assert self._generation is not None
-            vocab: dict[str, tuple[str, ...]] = {}
-            try:
-                with open(self._generation / index.VOCABULARY, encoding="utf-8") as f:
-                    for line in f:
-                        k, _, v = line.rstrip("\n").partition("\t")
-                        vocab[k] = tuple(v.split(" "))
-            except OSError as exc:
-                raise IndexStateError(
-                    f"index {self.index_dir} is corrupt (vocabulary unreadable); "
-                    "run `searcher index --rebuild`"
-                ) from exc
-            self._vocab = vocab
+            self._vocab = index.read_vocabulary(self._generation)
         return self._vocab
 
     def _near_words(self, folded: str) -> list[str]:

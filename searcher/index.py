@@ -6,8 +6,8 @@ and a writer that dies at any moment leaves the previous index intact.
 Layout of an index directory::
 
     index/CURRENT          name of the live generation (replaced atomically)
-    index/gen-<id>/        one complete Whoosh index + manifest.json + vocabulary.tsv
-                           + words/ (each document's spellings, merged into vocabulary.tsv)
+    index/gen-<id>/        one complete Whoosh index + manifest.json + vocabulary.tsv.z
+                           + words/ (each document's spellings, merged into the vocabulary)
     index/.lock            writers take an exclusive flock on it
 
 A build or update writes a *new* generation (an update starts from a copy of the
@@ -27,6 +27,7 @@ import shutil
 import sys
 import time
 import uuid
+import zlib
 from array import array
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -38,10 +39,10 @@ from .document import Footnote, Passage
 from .errors import IndexStateError, TextsError
 
 #: Bump when the stored fields or the manifest change shape.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 6
 CURRENT = "CURRENT"
 MANIFEST = "manifest.json"
-VOCABULARY = "vocabulary.tsv"
+VOCABULARY = "vocabulary.tsv.z"  # zlib-compressed, like each WORDS file
 WORDS = "words"  # one file of surface words per document, merged into VOCABULARY
 LOCK = ".lock"
 TEXT_SUFFIX = ".txt"
@@ -87,13 +88,8 @@ class BuildReport:
 def schema():
     from whoosh.fields import ID, STORED, TEXT, Schema
 
-    from .analysis import (
-        CompactPositions,
-        WeightOnly,
-        exact_analyzer,
-        prefix_analyzer,
-        stem_analyzer,
-    )
+    from .analysis import exact_analyzer, prefix_analyzer, stem_analyzer
+    from .postings import CompactPositions, WeightOnly
 
     def text(analyzer, fmt):
         field = TEXT(analyzer=analyzer, phrase=isinstance(fmt, CompactPositions))
@@ -332,7 +328,16 @@ def passage_from_record(doc: str, record: tuple):
 
 
 def _words_file(generation: Path, name: str) -> Path:
-    return generation / WORDS / (hashlib.sha1(name.encode()).hexdigest() + ".txt")
+    return generation / WORDS / (hashlib.sha1(name.encode()).hexdigest() + ".z")
+
+
+def _write_packed(path: Path, text: str) -> None:
+    """Word lists are a third of their size through zlib (benchmarks/speed.py: index size)."""
+    path.write_bytes(zlib.compress(text.encode("utf-8"), 6))
+
+
+def _read_packed(path: Path) -> str:
+    return zlib.decompress(path.read_bytes()).decode("utf-8")
 
 
 def _index_document(
@@ -364,7 +369,7 @@ def _index_document(
             prefix=p.text,
             data=passage_record(p),
         )
-    _words_file(generation, name).write_text("\n".join(sorted(words)), encoding="utf-8")
+    _write_packed(_words_file(generation, name), "\n".join(sorted(words)))
     return DocState(
         size=len(data),
         mtime_ns=st.st_mtime_ns,
@@ -381,11 +386,27 @@ def _write_vocabulary(generation: Path, docs) -> None:
 
     by_fold: dict[str, set[str]] = {}
     for name in docs:
-        for w in _words_file(generation, name).read_text(encoding="utf-8").split("\n"):
+        for w in _read_packed(_words_file(generation, name)).split("\n"):
             if w:
                 by_fold.setdefault(fold(w), set()).add(w)
     lines = (f"{k}\t{' '.join(sorted(v))}\n" for k, v in sorted(by_fold.items()))
-    (generation / VOCABULARY).write_text("".join(lines), encoding="utf-8")
+    _write_packed(generation / VOCABULARY, "".join(lines))
+
+
+def read_vocabulary(generation: Path) -> dict[str, tuple[str, ...]]:
+    """What :func:`_write_vocabulary` wrote: fold(word) -> its spellings in the texts."""
+    try:
+        text = _read_packed(generation / VOCABULARY)
+    except (OSError, zlib.error, UnicodeDecodeError) as exc:
+        raise IndexStateError(
+            f"index {generation.parent} is corrupt (vocabulary unreadable); "
+            "run `searcher index --rebuild`"
+        ) from exc
+    vocab: dict[str, tuple[str, ...]] = {}
+    for line in text.splitlines():
+        k, _, v = line.partition("\t")
+        vocab[k] = tuple(v.split(" "))
+    return vocab
 
 
 def update(
@@ -434,9 +455,12 @@ def _writer_settings(nbytes: int) -> dict:
     two processes with one segment each build 100x the seed text 1.7x faster than
     one process; merging the segments at the end costs more than it saves, so a
     large build leaves two segments (updates merge when they delete)."""
+    from .postings import CompactCodec
+
+    settings = {"limitmb": 256, "codec": CompactCodec()}
     if nbytes >= PARALLEL_BYTES and (os.cpu_count() or 1) > 1:
-        return {"limitmb": 256, "procs": min(os.cpu_count() or 1, 4), "multisegment": True}
-    return {"limitmb": 256}
+        settings.update(procs=min(os.cpu_count() or 1, 4), multisegment=True)
+    return settings
 
 
 def _write_generation(texts, index_dir, live, manifest, ch: Changes, progress):

@@ -243,7 +243,8 @@ def test_stale_index_that_cannot_be_written_answers_with_a_warning(three, monkey
 
 
 @pytest.mark.parametrize("damage", ["truncate", "delete_segment", "delete_manifest",
-                                    "delete_generation", "garbage_current"])
+                                    "delete_generation", "garbage_current",
+                                    "garbage_vocabulary"])
 def test_corrupt_index_names_the_rebuild_command(three, damage):
     texts, idx = three
     build(texts, idx)
@@ -255,6 +256,8 @@ def test_corrupt_index_names_the_rebuild_command(three, damage):
         seg.unlink()
     elif damage == "delete_manifest":
         (gen / index.MANIFEST).unlink()
+    elif damage == "garbage_vocabulary":
+        (gen / index.VOCABULARY).write_bytes(b"not zlib at all")
     elif damage == "delete_generation":
         import shutil
 
