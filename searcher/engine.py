@@ -496,13 +496,10 @@ class Searcher:
         *where*, if given, receives the word positions of the word as typed, read from
         the same postings, for the proximity bonus.
         """
-        from whoosh.query import Phrase, Term
-
-        s = self._searcher
         if c.kind == "phrase":
-            q = Term("exact", c.exact[0]) if len(c.exact) == 1 else Phrase("exact", list(c.exact))
+            found = {w: self._term("exact", w) for w in c.exact}
             with _reading(self.index_dir):
-                return _matcher_scores(q.matcher(s), at)
+                return self._scorer.phrase_scores("exact", c.exact, found, at)
         out: dict[int, float] = {}
         with _reading(self.index_dir):
             typed = turkish.fold(c.words[0])
@@ -738,26 +735,6 @@ def _proximity(clauses: list[Clause], where: dict[int, dict[int, tuple]], kept) 
                 if gap <= 3:
                     bonus[d] = bonus.get(d, 0.0) + PROXIMITY_WEIGHT / gap
     return bonus
-
-
-def _matcher_scores(m, at: list[int] | None) -> dict[int, float]:
-    """Scores from a Whoosh matcher: every posting, or only those in sorted *at*."""
-    out: dict[int, float] = {}
-    if at is None:
-        while m.is_active():
-            out[m.id()] = m.score()
-            m.next()
-        return out
-    for d in at:
-        if not m.is_active():
-            break
-        if m.id() < d:
-            m.skip_to(d)
-            if not m.is_active():
-                break
-        if m.id() == d:
-            out[d] = m.score()
-    return out
 
 
 @contextmanager

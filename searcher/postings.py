@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import pickle
 import zlib
+from itertools import accumulate
 
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3PostingsWriter
 from whoosh.formats import Frequency, Positions
@@ -133,6 +134,8 @@ class CompactPositions(Positions):
         return bytes(out)
 
     def decode_positions(self, valuestring):
+        if valuestring and max(valuestring) < 0x80:  # every number is one byte: the usual case
+            return list(accumulate(valuestring[1:]))
         it = _varints(valuestring)
         next(it)
         positions, pos = [], 0

@@ -104,6 +104,7 @@ class TermScorer:
         c1 = K1 * (1 - B)
         c2 = K1 * B / avgfl
         out: dict[int, float] = {}
+        decode = None if positions is None else self._searcher.schema[field].format.decode_positions
         for i, tbytes, info in where:
             reader, offset = self._segments[i]
             lengths = self._field_lengths(i, reader, field)
@@ -116,14 +117,50 @@ class TermScorer:
                     continue
                 local = [d - offset for d in at[lo:hi]]
             m = self._matcher(i, field, tbytes, info)
-            if positions is None and type(m) is self._leaf:
-                self._blocks(m, offset, lengths, num, c1, c2, local, out)
+            if type(m) is self._leaf:
+                self._blocks(m, offset, lengths, num, c1, c2, local, out, positions, decode)
             else:
                 self._generic(m, offset, lengths, num, c1, c2, local, out, positions)
         return out
 
+    def phrase_scores(
+        self, field: str, words: tuple[str, ...], found: dict[str, tuple[int, tuple]],
+        at: list[int] | None = None,
+    ) -> dict[int, float]:
+        """docnum -> score of the documents where *words* stand next to each other in
+        this order: the sum of the words' BM25F scores, as Whoosh scores a ``Phrase``.
+
+        Whoosh intersects every word's postings and reads positions as it goes, so a
+        phrase with a common word (``ve``) reads that word's whole list.  Here the
+        rarest word is read first and each next one only at the documents still in
+        the running (``skip_to`` passes over the blocks between them).
+        """
+        distinct = sorted(set(words), key=lambda w: found[w][0])
+        if not distinct or not found[distinct[0]][0]:
+            return {}
+        scores: dict[str, dict[int, float]] = {}
+        positions: dict[str, dict[int, list[int]]] = {}
+        cands = at
+        for w in distinct:
+            positions[w] = {}
+            scores[w] = self.scores(field, found[w], cands, positions[w])
+            cands = sorted(positions[w])
+            if not cands:
+                return {}
+        out: dict[int, float] = {}
+        first, rest = words[0], list(enumerate(words[1:], start=1))
+        for d in cands:
+            starts = set(positions[first][d])
+            for i, w in rest:
+                starts &= {p - i for p in positions[w][d]}
+                if not starts:
+                    break
+            else:
+                out[d] = sum(scores[w][d] for w in words)
+        return out
+
     @staticmethod
-    def _blocks(m, offset, lengths, num, c1, c2, local, out) -> None:
+    def _blocks(m, offset, lengths, num, c1, c2, local, out, positions, decode) -> None:
         j = 0
         while m.is_active():
             if local is not None:
@@ -136,11 +173,15 @@ class TermScorer:
                 m._read_ids()
             if m._weights is None:
                 m._read_weights()
-            ids, weights = m._ids, m._weights
+            if positions is not None and m._values is None:
+                m._read_values()
+            ids, weights, values = m._ids, m._weights, m._values
             if local is None:
                 for k in range(m._i, m._blocklength):
                     d, tf = ids[k], weights[k]
                     out[d + offset] = num * tf / (tf + c1 + c2 * lengths[d])
+                    if positions is not None:
+                        positions[d + offset] = decode(values[k])
             else:
                 k, end = m._i, m._blocklength
                 while k < end and j < len(local):
@@ -152,6 +193,8 @@ class TermScorer:
                     else:
                         tf = weights[k]
                         out[d + offset] = num * tf / (tf + c1 + c2 * lengths[d])
+                        if positions is not None:
+                            positions[d + offset] = decode(values[k])
                         k += 1
                         j += 1
             m._i = m._blocklength - 1

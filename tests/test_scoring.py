@@ -7,9 +7,9 @@ import pytest
 from searcher.scoring import TermScorer
 
 
-def whoosh_scores(searcher, field, term, at=None):
+def whoosh_scores(searcher, field, term, at=None, query=None):
     out = {}
-    m = searcher.postings(field, term)
+    m = searcher.postings(field, term) if query is None else query.matcher(searcher)
     while m.is_active():
         if at is None or m.id() in at:
             out[m.id()] = m.score()
@@ -43,3 +43,34 @@ def test_positions_are_collected_for_the_typed_word(real_searcher):
     scorer = TermScorer(ws)
     scores = scorer.scores("exact", scorer.lookup("exact", "sakarya"), positions=positions)
     assert positions.keys() == scores.keys() and all(positions.values())
+
+
+def test_phrase_scores_equal_whoosh_phrase_scores(real_searcher, real_passages):
+    from whoosh.query import Phrase
+
+    from searcher.analysis import exact_analyzer
+
+    real_searcher.refresh()
+    ws = real_searcher._searcher
+    scorer = TermScorer(ws)
+    analyze = exact_analyzer()
+    rng = random.Random(11)
+    phrases = [("ve", "sovyet"), ("türkiye", "ile"), ("bir", "bir"), ("yok", "kelime")]
+    for p in rng.sample(real_passages, 40):
+        words = [t.text for t in analyze(p.text)]
+        n = rng.randint(2, 5)
+        if len(words) > n:
+            i = rng.randrange(len(words) - n)
+            phrases.append(tuple(words[i : i + n]))
+    at = sorted(rng.sample(range(ws.doc_count_all()), 80))
+    matched = 0
+    for words in phrases:
+        found = {w: scorer.lookup("exact", w) for w in words}
+        want = whoosh_scores(ws, "exact", None, query=Phrase("exact", list(words)))
+        got = scorer.phrase_scores("exact", words, found)
+        assert got.keys() == want.keys(), words
+        assert all(abs(got[d] - want[d]) < 1e-9 for d in want), words
+        got_at = scorer.phrase_scores("exact", words, found, at)
+        assert got_at == {d: got[d] for d in at if d in got}, words
+        matched += bool(got)
+    assert matched >= 40  # the sampled windows are found, at least in their own passage
