@@ -791,10 +791,15 @@ def _candidate_words(starts: frozenset[str]) -> re.Pattern | None:
     classes = _first_letter_classes()
     if not starts or not all(c in classes and c.isascii() for st in starts for c in st):
         return None
+    # the first letter comes first so the regex engine can skip to where it occurs;
+    # the look-behinds then check that it starts a word (not after a letter or a
+    # letter and an apostrophe), as TOKEN_RE would cut it
     heads = "|".join(
-        "".join(f"[{re.escape(classes[c])}]" for c in st) for st in sorted(starts)
+        f"[{re.escape(classes[st[0]])}](?<!\\w.)(?<!\\w'.)"
+        + "".join(f"[{re.escape(classes[c])}]" for c in st[1:])
+        for st in sorted(starts)
     )
-    return re.compile(rf"(?<!\w)(?<!\w')(?:{heads})\w*(?:'\w+)*")
+    return re.compile(rf"(?:{heads})\w*(?:'\w+)*")
 
 
 def _occurrences(text: str, word: str) -> list[tuple[int, int]]:
