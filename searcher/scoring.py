@@ -36,7 +36,8 @@ class TermScorer:
         else:
             self._segments = [(sub.reader(), offset) for sub, offset in searcher.subsearchers]
         self._deleted = [frozenset(r._perdoc.deleted_docs()) for r, _ in self._segments]
-        self._lengths: dict[tuple[int, str], list[int]] = {}
+        self._norm_bytes: dict[tuple[int, str], bytes] = {}
+        self._den: dict[str, list[float]] = {}
         self._avgfl: dict[str, float] = {}
         self._doc_count = searcher.doc_count_all()
 
@@ -65,22 +66,27 @@ class TermScorer:
         )
         return FilterMatcher(m, self._deleted[i], exclude=True) if self._deleted[i] else m
 
-    def _field_lengths(self, i: int, reader, field: str) -> list[int]:
+    def _norms(self, i: int, reader, field: str) -> bytes:
+        """Each document's field length as Whoosh stores it: one byte a document."""
         key = (i, field)
-        lengths = self._lengths.get(key)
-        if lengths is None:
+        norms = self._norm_bytes.get(key)
+        if norms is None:
             from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 
             n = reader.doc_count_all()
             column = reader._perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
-            if column is None:
-                lengths = [0] * n
-            else:
-                raw = column._dbfile.get(column._basepos, column._count)
-                table = self._byte_to_length
-                lengths = [table[b] for b in raw] + [0] * (n - len(raw))
-            self._lengths[key] = lengths
-        return lengths
+            raw = b"" if column is None else column._dbfile.get(column._basepos, column._count)
+            norms = self._norm_bytes[key] = bytes(raw) + bytes(n - len(raw))
+        return norms
+
+    def _denominators(self, field: str) -> list[float]:
+        """BM25's length part, ``K1 * (1 - B + B * length / avgfl)``, for each length byte:
+        256 values computed once instead of one per posting scored."""
+        den = self._den.get(field)
+        if den is None:
+            c1, c2 = K1 * (1 - B), K1 * B / self._avg(field)
+            den = self._den[field] = [c1 + c2 * length for length in self._byte_to_length]
+        return den
 
     def _avg(self, field: str) -> float:
         avg = self._avgfl.get(field)
@@ -99,15 +105,13 @@ class TermScorer:
         """
         df, where = found
         idf = log(self._doc_count / (df + 1)) + 1
-        avgfl = self._avg(field)
         num = idf * (K1 + 1)
-        c1 = K1 * (1 - B)
-        c2 = K1 * B / avgfl
+        den = self._denominators(field)
         out: dict[int, float] = {}
         decode = None if positions is None else self._searcher.schema[field].format.decode_positions
         for i, tbytes, info in where:
             reader, offset = self._segments[i]
-            lengths = self._field_lengths(i, reader, field)
+            norms = self._norms(i, reader, field)
             if at is None:
                 local = None
             else:
@@ -118,9 +122,9 @@ class TermScorer:
                 local = [d - offset for d in at[lo:hi]]
             m = self._matcher(i, field, tbytes, info)
             if type(m) is self._leaf:
-                self._blocks(m, offset, lengths, num, c1, c2, local, out, positions, decode)
+                self._blocks(m, offset, norms, num, den, local, out, positions, decode)
             else:
-                self._generic(m, offset, lengths, num, c1, c2, local, out, positions)
+                self._generic(m, offset, norms, num, den, local, out, positions)
         return out
 
     def phrase_scores(
@@ -160,7 +164,7 @@ class TermScorer:
         return out
 
     @staticmethod
-    def _blocks(m, offset, lengths, num, c1, c2, local, out, positions, decode) -> None:
+    def _blocks(m, offset, norms, num, den, local, out, positions, decode) -> None:
         j = 0
         while m.is_active():
             if local is not None:
@@ -179,7 +183,7 @@ class TermScorer:
             if local is None:
                 for k in range(m._i, m._blocklength):
                     d, tf = ids[k], weights[k]
-                    out[d + offset] = num * tf / (tf + c1 + c2 * lengths[d])
+                    out[d + offset] = num * tf / (tf + den[norms[d]])
                     if positions is not None:
                         positions[d + offset] = decode(values[k])
             else:
@@ -192,7 +196,7 @@ class TermScorer:
                         j += 1
                     else:
                         tf = weights[k]
-                        out[d + offset] = num * tf / (tf + c1 + c2 * lengths[d])
+                        out[d + offset] = num * tf / (tf + den[norms[d]])
                         if positions is not None:
                             positions[d + offset] = decode(values[k])
                         k += 1
@@ -201,7 +205,7 @@ class TermScorer:
             m.next()
 
     @staticmethod
-    def _generic(m, offset, lengths, num, c1, c2, local, out, positions) -> None:
+    def _generic(m, offset, norms, num, den, local, out, positions) -> None:
         targets = iter(local) if local is not None else None
         want = next(targets, None) if targets is not None else None
         while m.is_active():
@@ -215,7 +219,7 @@ class TermScorer:
                     m.skip_to(want)
                     continue
             tf = m.weight()
-            out[d + offset] = num * tf / (tf + c1 + c2 * lengths[d])
+            out[d + offset] = num * tf / (tf + den[norms[d]])
             if positions is not None:
                 positions[d + offset] = m.value_as("positions")
             m.next()

@@ -59,6 +59,11 @@ def test_search_notices_changes_without_an_explicit_update(three):
         (texts / "b.txt").write_text(doubled("Gümrük vergisi kalktı."), encoding="utf-8")
         assert sorted(words_in(s, "gumruk")) == ["a.txt", "b.txt"]
         assert s.search("Kızılay") == []
+        # the same open searcher sees texts added to and removed from the folder
+        (texts / "d.txt").write_text(doubled("Kızılay gümrükte."), encoding="utf-8")
+        assert words_in(s, "Kızılay") == ["d.txt"]
+        (texts / "a.txt").unlink()
+        assert sorted(words_in(s, "gumruk")) == ["b.txt", "d.txt"]
 
 
 def test_same_content_with_new_mtime_is_not_reindexed(three):
