@@ -230,7 +230,7 @@ class Searcher:
         self._generation: Path | None = None
         self._manifest: dict | None = None
         self._ix = None
-        self._searcher = None
+        self._reader = None
         self._vocab: dict[str, tuple[str, ...]] | None = None
         self._by_length: dict[int, list[tuple[str, frozenset[str]]]] | None = None
         self._near_cache: dict[str, list[str]] = {}
@@ -248,9 +248,9 @@ class Searcher:
 
     def close(self) -> None:
         with self._lock:
-            if self._searcher is not None:
-                self._searcher.close()
-            self._searcher = self._ix = None
+            if self._reader is not None:
+                self._reader.close()
+            self._reader = self._ix = None
             self._generation = self._manifest = None
             self._vocab = self._by_length = None
 
@@ -314,13 +314,15 @@ class Searcher:
     def _open(self, generation: Path) -> None:
         from whoosh import index as windex
 
-        if self._searcher is not None:
-            self._searcher.close()
+        if self._reader is not None:
+            self._reader.close()
         try:
             self._manifest = index.read_manifest(generation)
             self._ix = windex.open_dir(str(generation), readonly=True)
-            self._searcher = self._ix.searcher()
-            self._scorer = TermScorer(self._searcher)
+            # a reader, not a Whoosh Searcher: searcher.scoring does the scoring,
+            # and whoosh.searching with whoosh.query would cost 5 ms to import
+            self._reader = self._ix.reader()
+            self._scorer = TermScorer(self._reader)
         except IndexStateError:
             raise
         except Exception as exc:  # whoosh raises many kinds on damaged files
@@ -525,7 +527,7 @@ class Searcher:
         with self._lock:
             self.refresh()
             clauses = self.parse(query, phrase=phrase)
-            n_docs = max(self._searcher.doc_count(), 1)
+            n_docs = max(self._reader.doc_count(), 1)
             weights = [
                 0.0 if c.required else math.log(1 + n_docs / (self._clause_df(c) or 0.5))
                 for c in clauses
@@ -590,7 +592,7 @@ class Searcher:
 
     def _stored(self, docnum: int) -> Passage:
         with _reading(self.index_dir):
-            return _stored_passage(self._searcher.stored_fields(docnum))
+            return _stored_passage(self._reader.stored_fields(docnum))
 
     def _neighbours(self, docnum: int, p: Passage, n: int) -> tuple[tuple, tuple]:
         if n <= 0:
@@ -612,16 +614,23 @@ class Searcher:
         if number < 1:
             return None
         # a document's passages are added together, so they have consecutive docnums
-        reader = self._searcher.reader()
+        reader = self._reader
         if 0 <= guess < reader.doc_count_all() and not reader.is_deleted(guess):
             p = self._stored(guess)
             if p.doc == doc and p.number == number:
                 return p
         with _reading(self.index_dir):
-            for f in self._searcher.documents(doc=doc):
+            for f in self._documents(doc):
                 if f["data"][0] == number:
                     return _stored_passage(f)
         return None
+
+    def _documents(self, doc: str):
+        """Stored fields of one document's passages: one term lookup, not a scan."""
+        reader = self._reader
+        if ("doc", doc) in reader:
+            for docnum in reader.postings("doc", doc).all_ids():
+                yield reader.stored_fields(docnum)
 
     def _hit(
         self, rank: int, score: float, docnum: int, highlighter: Highlighter, context: int
@@ -657,9 +666,7 @@ class Searcher:
             self.refresh()
             with _reading(self.index_dir):
                 fields = (
-                    self._searcher.all_stored_fields()
-                    if doc is None
-                    else self._searcher.documents(doc=doc)  # one term lookup, not a scan
+                    self._reader.all_stored_fields() if doc is None else self._documents(doc)
                 )
                 out = [_stored_passage(f) for f in fields]
             out.sort(key=lambda p: (p.doc, p.number))
@@ -712,7 +719,7 @@ class Searcher:
                 "pages": sum(d["pages"] for d in docs.values()),
                 "footnotes": sum(d["footnotes"] for d in docs.values()),
                 "terms": {
-                    name: sum(1 for _ in self._searcher.lexicon(name))
+                    name: sum(1 for _ in self._reader.lexicon(name))
                     for name in ("exact", "stem", "prefix")
                 },
                 "index_bytes": size,

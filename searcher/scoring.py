@@ -3,11 +3,13 @@
 Whoosh's own matchers score one posting at a time through several Python calls and
 look each document's field length up on disk (~2.5 µs a posting).  This module
 computes the same BM25F (Whoosh's formula, B = 0.75, K1 = 1.2, its idf and average
-field length) a block at a time, with every segment's field lengths read once per
-open index.  It relies on the block layout of Whoosh 2.7.4 (pinned in setup.cfg);
-``tests/test_scoring.py`` checks it against Whoosh's own scores, and any posting list
-that is not a plain block list (inlined, or filtered for deletions) goes through
-Whoosh's generic matcher interface instead.
+field length) a block at a time, with every segment's length bytes read once per
+open index, and scores phrases the way Whoosh's ``Phrase`` does (the sum of the
+words' scores where they stand in order) reading the rarest word first.  It relies
+on the block layout of Whoosh 2.7.4 (pinned in setup.cfg); ``tests/test_scoring.py``
+checks term and phrase scores against Whoosh's own, and any posting list that is not
+a plain block list (inlined, or filtered for deletions) goes through Whoosh's
+generic matcher interface instead.
 """
 
 from __future__ import annotations
@@ -22,24 +24,21 @@ K1 = 1.2
 
 
 class TermScorer:
-    """Scores terms of one open Whoosh searcher; create a new one per index generation."""
+    """Scores terms of one open Whoosh reader; create a new one per index generation."""
 
-    def __init__(self, searcher) -> None:
+    def __init__(self, reader) -> None:
         from whoosh.codec.whoosh3 import W3LeafMatcher
         from whoosh.util.numeric import byte_to_length
 
-        self._searcher = searcher
+        self._reader = reader
         self._leaf = W3LeafMatcher
         self._byte_to_length = [byte_to_length(i) for i in range(256)]
-        if searcher.is_atomic():
-            self._segments = [(searcher.reader(), 0)]
-        else:
-            self._segments = [(sub.reader(), offset) for sub, offset in searcher.subsearchers]
+        self._segments = list(reader.leaf_readers())
         self._deleted = [frozenset(r._perdoc.deleted_docs()) for r, _ in self._segments]
         self._norm_bytes: dict[tuple[int, str], bytes] = {}
         self._den: dict[str, list[float]] = {}
         self._avgfl: dict[str, float] = {}
-        self._doc_count = searcher.doc_count_all()
+        self._doc_count = reader.doc_count_all()
 
     def lookup(self, field: str, term: str) -> tuple[int, tuple]:
         """(document frequency, where its postings are) of *term*: one dictionary
@@ -91,7 +90,8 @@ class TermScorer:
     def _avg(self, field: str) -> float:
         avg = self._avgfl.get(field)
         if avg is None:
-            avg = self._avgfl[field] = self._searcher.avg_field_length(field) or 1
+            avg = self._reader.field_length(field) / (self._doc_count or 1)  # as Whoosh's
+            avg = self._avgfl[field] = avg or 1
         return avg
 
     def scores(
@@ -108,7 +108,7 @@ class TermScorer:
         num = idf * (K1 + 1)
         den = self._denominators(field)
         out: dict[int, float] = {}
-        decode = None if positions is None else self._searcher.schema[field].format.decode_positions
+        decode = None if positions is None else self._reader.schema[field].format.decode_positions
         for i, tbytes, info in where:
             reader, offset = self._segments[i]
             norms = self._norms(i, reader, field)

@@ -173,11 +173,11 @@ def test_two_word_queries_at_100x_finish_quickly(hundredfold):
 
 def test_block_scores_equal_whoosh_scores_across_segments(hundredfold):
     from searcher.scoring import TermScorer
+    from tests.test_scoring import whoosh_searcher
 
-    hundredfold.refresh()
-    ws = hundredfold._searcher
+    ws = whoosh_searcher(hundredfold)
     assert not ws.is_atomic()  # a parallel build leaves more than one segment
-    scorer = TermScorer(ws)
+    scorer = TermScorer(ws.reader())
     for field, term in [("exact", "sakarya"), ("stem", "turk"), ("prefix", "sovye")]:
         want = {}
         m = ws.postings(field, term)

@@ -7,6 +7,14 @@ import pytest
 from searcher.scoring import TermScorer
 
 
+def whoosh_searcher(searcher):
+    """Whoosh's own Searcher (BM25F) over the reader a searcher.Searcher has open."""
+    from whoosh.searching import Searcher
+
+    searcher.refresh()
+    return Searcher(searcher._reader, closereader=False)
+
+
 def whoosh_scores(searcher, field, term, at=None, query=None):
     out = {}
     m = searcher.postings(field, term) if query is None else query.matcher(searcher)
@@ -19,9 +27,8 @@ def whoosh_scores(searcher, field, term, at=None, query=None):
 
 @pytest.mark.parametrize("field", ["exact", "stem", "prefix"])
 def test_block_scores_equal_whoosh_scores(real_searcher, field):
-    real_searcher.refresh()
-    ws = real_searcher._searcher
-    scorer = TermScorer(ws)
+    ws = whoosh_searcher(real_searcher)
+    scorer = TermScorer(ws.reader())
     terms = [t.decode() for t in ws.reader().lexicon(field)]
     rng = random.Random(7)
     sample = rng.sample(terms, 80) + [t for t in ("ve", "turkiye", "sovyet") if t in terms]
@@ -38,9 +45,9 @@ def test_block_scores_equal_whoosh_scores(real_searcher, field):
 
 
 def test_positions_are_collected_for_the_typed_word(real_searcher):
-    ws = real_searcher._searcher
+    real_searcher.refresh()
     positions = {}
-    scorer = TermScorer(ws)
+    scorer = TermScorer(real_searcher._reader)
     scores = scorer.scores("exact", scorer.lookup("exact", "sakarya"), positions=positions)
     assert positions.keys() == scores.keys() and all(positions.values())
 
@@ -50,9 +57,8 @@ def test_phrase_scores_equal_whoosh_phrase_scores(real_searcher, real_passages):
 
     from searcher.analysis import exact_analyzer
 
-    real_searcher.refresh()
-    ws = real_searcher._searcher
-    scorer = TermScorer(ws)
+    ws = whoosh_searcher(real_searcher)
+    scorer = TermScorer(ws.reader())
     analyze = exact_analyzer()
     rng = random.Random(11)
     phrases = [("ve", "sovyet"), ("türkiye", "ile"), ("bir", "bir"), ("yok", "kelime")]
