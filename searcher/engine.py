@@ -234,7 +234,6 @@ class Searcher:
         self._vocab: dict[str, tuple[str, ...]] | None = None
         self._by_length: dict[int, list[tuple[str, frozenset[str]]]] | None = None
         self._near_cache: dict[str, list[str]] = {}
-        self._token_cache: dict[int, tuple] = {}
         self._term_cache: dict[tuple[str, str], tuple] = {}
         self._fresh: tuple | None = None  # (generation, texts_stat_key) last found fresh
         self._lock = threading.RLock()
@@ -255,8 +254,8 @@ class Searcher:
             self._vocab = self._by_length = None
 
     def clear_caches(self) -> None:
-        """Forget remembered typo lookups, term statistics and passage words."""
-        self._near_cache, self._token_cache, self._term_cache = {}, {}, {}
+        """Forget remembered typo lookups and term statistics."""
+        self._near_cache, self._term_cache = {}, {}
 
     def refresh(self) -> None:
         """Make sure the open index is the current one and matches the texts."""
@@ -581,15 +580,6 @@ class Searcher:
             ]
 
     # -- hits
-    def _tokens(self, docnum: int, text: str) -> tuple[Token, ...]:
-        """Words of a passage, remembered: scripts often ask about the same passages."""
-        tokens = self._token_cache.get(docnum)
-        if tokens is None:
-            if len(self._token_cache) >= 4096:
-                self._token_cache.clear()
-            tokens = self._token_cache[docnum] = passage_tokens(text)
-        return tokens
-
     def _stored(self, docnum: int) -> Passage:
         with _reading(self.index_dir):
             return _stored_passage(self._reader.stored_fields(docnum))
@@ -636,8 +626,7 @@ class Searcher:
         self, rank: int, score: float, docnum: int, highlighter: Highlighter, context: int
     ) -> Hit:
         p = self._stored(docnum)
-        tokens = self._tokens(docnum, p.text) if highlighter.phrases else None
-        spans = highlighter(p.text, tokens)
+        spans = highlighter(p.text)
         first = spans[0][0] if spans else 0
         before, after = self._neighbours(docnum, p, context)
         line, page = p.line_at(first), p.page_at(first)
@@ -775,6 +764,7 @@ def passage_tokens(text: str) -> tuple[Token, ...]:
 
 _TOKEN_FINDITER = analysis.TOKEN_RE.finditer
 _TOKEN_FINDALL = analysis.TOKEN_RE.findall
+_TOKEN_SEARCH = analysis.TOKEN_RE.search
 
 
 @lru_cache(maxsize=1)
@@ -856,13 +846,11 @@ class Highlighter:
                 stems |= c.stems
         self.exacts, self.prefixes, self.stems = exacts, prefixes, stems
         self.any_words = bool(exacts or stems)
-        # words only: a regex finds the words that can match (by their first two
-        # folded letters), then each is checked like the token path would
-        self.candidates = (
-            _candidate_words(frozenset(t[:2] for t in exacts | prefixes | stems))
-            if self.any_words and not self.phrases
-            else None
-        )
+        self.firsts = {exact[0] for exact in self.phrases}
+        # a regex finds the words that can match (by their first two folded letters)
+        # or start a phrase; each is then checked as the token path would check it
+        starts = {t[:2] for t in exacts | prefixes | stems} | {f[:2] for f in self.firsts}
+        self.candidates = _candidate_words(frozenset(starts))
 
     def matches(self, folded: str, stem: str) -> bool:
         return (
@@ -874,25 +862,19 @@ class Highlighter:
     def __call__(
         self, text: str, tokens: tuple[Token, ...] | None = None
     ) -> list[tuple[int, int]]:
-        """Character spans of *text* that matched, in order, overlaps merged."""
-        matches = self.matches
-        spans: list[tuple[int, int]] = []
-        if self.phrases or tokens is not None:
-            words = passage_tokens(text) if tokens is None else tokens
-            for exact in self.phrases:
-                n, first = len(exact), exact[0]
-                for i in range(len(words) - n + 1):
-                    if words[i][2] == first and tuple(w[2] for w in words[i : i + n]) == exact:
-                        spans.append((words[i][0], words[i + n - 1][1]))
-            if self.any_words:
-                spans += [(s, e) for s, e, f, stem in words if matches(f, stem)]
-        elif self.candidates is not None:
-            spans += [m.span() for m in self.candidates.finditer(text)
-                      if matches(*_word_forms(m.group()))]
-        elif self.any_words:
-            for word in set(_TOKEN_FINDALL(text)):
-                if matches(*_word_forms(word)):
+        """Character spans of *text* that matched, in order, overlaps merged.
+
+        *tokens* (:func:`passage_tokens`) forces the reference path that compares
+        every word of the passage; the tests check the fast paths against it."""
+        if tokens is None and self.candidates is not None:
+            spans = self._candidate_spans(text)
+        elif tokens is None and not self.phrases:
+            spans = []
+            for word in set(_TOKEN_FINDALL(text)) if self.any_words else ():
+                if self.matches(*_word_forms(word)):
                     spans += _occurrences(text, word)
+        else:
+            spans = self._token_spans(passage_tokens(text) if tokens is None else tokens)
         spans.sort()
         merged: list[tuple[int, int]] = []
         for s, e in spans:
@@ -901,6 +883,41 @@ class Highlighter:
             else:
                 merged.append((s, e))
         return merged
+
+
+    def _candidate_spans(self, text: str) -> list[tuple[int, int]]:
+        spans: list[tuple[int, int]] = []
+        for m in self.candidates.finditer(text):
+            folded, stem = _word_forms(m.group())
+            if self.any_words and self.matches(folded, stem):
+                spans.append(m.span())
+            if folded in self.firsts:
+                for exact in self.phrases:
+                    end = _phrase_end(text, m.end(), exact[1:]) if exact[0] == folded else None
+                    if end is not None:
+                        spans.append((m.start(), end))
+        return spans
+
+    def _token_spans(self, words: tuple[Token, ...]) -> list[tuple[int, int]]:
+        spans: list[tuple[int, int]] = []
+        for exact in self.phrases:
+            n, first = len(exact), exact[0]
+            for i in range(len(words) - n + 1):
+                if words[i][2] == first and tuple(w[2] for w in words[i : i + n]) == exact:
+                    spans.append((words[i][0], words[i + n - 1][1]))
+        if self.any_words:
+            spans += [(s, e) for s, e, f, stem in words if self.matches(f, stem)]
+        return spans
+
+
+def _phrase_end(text: str, pos: int, rest: tuple[str, ...]) -> int | None:
+    """Where the phrase ends if the words after *pos* are *rest* (folded), else None."""
+    for word in rest:
+        m = _TOKEN_SEARCH(text, pos)
+        if m is None or _word_forms(m.group())[0] != word:
+            return None
+        pos = m.end()
+    return pos
 
 
 def highlight_spans(

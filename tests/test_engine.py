@@ -237,25 +237,34 @@ def test_words_standing_together_outrank_words_far_apart(tmp_path):
         assert [h.doc for h in s.search("makineli tüfek")] == ["b.txt", "a.txt"]
 
 
-def test_fast_word_highlighting_equals_token_highlighting(real_searcher, real_passages):
+def test_fast_highlighting_equals_token_highlighting(real_searcher, real_passages):
+    """The regex paths mark exactly what comparing every word of the passage marks,
+    for words, quoted phrases (taken from the passages, so they occur) and compounds."""
     import random
 
+    from searcher import QueryError
     from searcher.engine import highlight_spans, passage_tokens
 
     rng = random.Random(11)
     words = [w for p in real_passages for w in p.text.split()]
-    queries = ["gumruk", "Çiçerin", "Ankara", "hasta adam", "KIZILAY Derneği", "ve bir"]
+    queries = ["gumruk", "Çiçerin", "Ankara", "hasta adam", "KIZILAY Derneği", "ve bir",
+               "Meclis-i Mebusan", '"Kars, Sarıkamış ve" Ankara', '"ve" bir']
     queries += [" ".join(rng.choice(words) for _ in range(rng.randint(1, 3))) for _ in range(80)]
+    for p in rng.sample(real_passages, 40):
+        ws = p.text.split()
+        i = rng.randrange(max(len(ws) - 4, 1))
+        queries.append(f'"{" ".join(ws[i : i + rng.randint(1, 4)])}" {rng.choice(words)}')
+    phrases = 0
     for q in queries:
         try:
             clauses = real_searcher.parse(q)
-        except Exception:
+        except QueryError:
             continue
-        if any(c.kind == "phrase" for c in clauses):
-            continue
-        for p in rng.sample(real_passages, 15):
+        phrases += any(c.kind == "phrase" for c in clauses)
+        for p in rng.sample(real_passages, 15) + real_searcher.search(q, 1, context=0):
             fast = highlight_spans(p.text, clauses)
-            assert fast == highlight_spans(p.text, clauses, passage_tokens(p.text)), (q, p.number)
+            assert fast == highlight_spans(p.text, clauses, passage_tokens(p.text)), (q, p.text)
+    assert phrases >= 40
 
 
 def test_occurrences_respect_token_boundaries():
