@@ -170,25 +170,38 @@ def split_query(query: str, *, phrase: bool = False) -> list[tuple[str, str]]:
 
 
 def _edit_distance(a: str, b: str, limit: int) -> int:
-    """Damerau-Levenshtein (optimal string alignment) distance, capped at limit + 1."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
+    """Damerau-Levenshtein (optimal string alignment) distance, capped at limit + 1.
+
+    Only the cells within *limit* of the diagonal are computed: any alignment that
+    leaves that band already costs more than the limit."""
+    n, m = len(a), len(b)
+    big = limit + 1
+    if abs(n - m) > limit:
+        return big
     prev2: list[int] = []
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i] + [0] * len(b)
-        best = i
-        for j, cb in enumerate(b, 1):
-            cost = 0 if ca == cb else 1
-            v = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                v = min(v, prev2[j - 2] + 1)
-            cur[j] = v
-            best = min(best, v)
+    prev = [j if j <= limit else big for j in range(m + 1)]
+    for i in range(1, n + 1):
+        ca = a[i - 1]
+        cur = [big] * (m + 1)
+        if i <= limit:
+            cur[0] = i
+        best = cur[0]
+        for j in range(max(1, i - limit), min(m, i + limit) + 1):
+            cb = b[j - 1]
+            v = prev[j - 1] if ca == cb else prev[j - 1] + 1
+            if prev[j] < v:
+                v = prev[j] + 1
+            if cur[j - 1] < v:
+                v = cur[j - 1] + 1
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb and prev2[j - 2] < v:
+                v = prev2[j - 2] + 1
+            cur[j] = v if v < big else big
+            if v < best:
+                best = v
         if best > limit:
-            return limit + 1
+            return big
         prev2, prev = prev, cur
-    return prev[-1]
+    return prev[m]
 
 
 def _bigrams(word: str) -> frozenset[str]:

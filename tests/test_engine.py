@@ -1,6 +1,8 @@
 import json
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from searcher import QueryError, Searcher
 from searcher.engine import make_snippet
@@ -273,3 +275,22 @@ def test_occurrences_respect_token_boundaries():
     text = "Ankara'ya, 'Ankara' ve Ankaralı; xAnkara Ankara_"
     assert _occurrences(text, "Ankara") == [(12, 18)]
     assert _occurrences(text, "Ankara'ya") == [(0, 9)]
+
+
+def _osa_reference(a: str, b: str) -> int:
+    """Optimal string alignment distance, the full table (the textbook definition)."""
+    d = [[i + j if i * j == 0 else 0 for j in range(len(b) + 1)] for i in range(len(a) + 1)]
+    for i in range(1, len(a) + 1):
+        for j in range(1, len(b) + 1):
+            d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1,
+                          d[i - 1][j - 1] + (a[i - 1] != b[j - 1]))
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
+    return d[-1][-1]
+
+
+@given(st.text("abcçgğ", max_size=9), st.text("abcçgğ", max_size=9), st.integers(0, 3))
+def test_banded_typo_distance_equals_the_full_table(a, b, limit):
+    from searcher.engine import _edit_distance
+
+    assert _edit_distance(a, b, limit) == min(_osa_reference(a, b), limit + 1)
