@@ -338,10 +338,7 @@ class Searcher:
         except IndexStateError:
             raise
         except Exception as exc:  # whoosh raises many kinds on damaged files
-            raise IndexStateError(
-                f"index {self.index_dir} is corrupt ({exc.__class__.__name__}); "
-                "run `searcher index --rebuild`"
-            ) from exc
+            raise index.corrupt(self.index_dir, exc.__class__.__name__) from exc
         self._generation = generation
         self._vocab = self._by_length = None
         self.clear_caches()
@@ -753,10 +750,7 @@ def _reading(index_dir: Path):
         yield
     except (OSError, EOFError, ValueError, KeyError, IndexError, struct.error, zlib.error,
             pickle.UnpicklingError) as exc:
-        raise IndexStateError(
-            f"index {index_dir} is corrupt ({exc.__class__.__name__}); "
-            "run `searcher index --rebuild`"
-        ) from exc
+        raise index.corrupt(index_dir, exc.__class__.__name__) from exc
 
 
 def _stored_passage(f: dict) -> Passage:

@@ -180,6 +180,12 @@ def texts_stat_key(texts_dir: Path, names) -> tuple | None:
 # ------------------------------------------------------------- generations
 
 
+def corrupt(index_dir: Path, why: str = "") -> IndexStateError:
+    """The error for a damaged index: what is wrong, and the command that cures it."""
+    detail = f" ({why})" if why else ""
+    return IndexStateError(f"index {index_dir} is corrupt{detail}; run `searcher index --rebuild`")
+
+
 _CURRENT_SEEN: dict[str, tuple[tuple[int, int, int], str]] = {}
 
 
@@ -204,7 +210,7 @@ def current_generation(index_dir: Path) -> Path | None:
             "run `searcher index --rebuild`"
         ) from exc
     if not name.startswith("gen-") or "/" in name:
-        raise IndexStateError(f"index {index_dir} is corrupt; run `searcher index --rebuild`")
+        raise corrupt(index_dir)
     return index_dir / name
 
 
@@ -212,10 +218,7 @@ def read_manifest(generation: Path) -> dict:
     try:
         return json.loads((generation / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise IndexStateError(
-            f"index {generation.parent} is corrupt (manifest unreadable); "
-            "run `searcher index --rebuild`"
-        ) from exc
+        raise corrupt(generation.parent, "manifest unreadable") from exc
 
 
 def _write_atomic(path: Path, text: str) -> None:
@@ -398,10 +401,7 @@ def read_vocabulary(generation: Path) -> dict[str, tuple[str, ...]]:
     try:
         text = _read_packed(generation / VOCABULARY)
     except (OSError, zlib.error, UnicodeDecodeError) as exc:
-        raise IndexStateError(
-            f"index {generation.parent} is corrupt (vocabulary unreadable); "
-            "run `searcher index --rebuild`"
-        ) from exc
+        raise corrupt(generation.parent, "vocabulary unreadable") from exc
     vocab: dict[str, tuple[str, ...]] = {}
     for line in text.splitlines():
         k, _, v = line.partition("\t")
