@@ -11,8 +11,8 @@ __version__ = "0.1.0"
 _LAZY = {
     "search": "engine",
     "Searcher": "engine",
-    "Hit": "engine",
-    "Snippet": "engine",
+    "Hit": "hits",
+    "Snippet": "hits",
     "Passage": "document",
     "Footnote": "document",
     "load_passages": "document",

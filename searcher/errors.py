@@ -21,3 +21,9 @@ class IndexStateError(SearcherError):
 
 class LocationError(SearcherError):
     """A ``doc:line`` or ``doc:¶n`` location names no passage."""
+
+
+def corrupt(index_dir, why: str = "") -> IndexStateError:
+    """The error for a damaged index: what is wrong, and the command that cures it."""
+    detail = f" ({why})" if why else ""
+    return IndexStateError(f"index {index_dir} is corrupt{detail}; run `searcher index --rebuild`")

@@ -27,53 +27,24 @@ import shutil
 import sys
 import time
 import uuid
-import zlib
-from array import array
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .document import Footnote, Passage
-from .errors import IndexStateError, TextsError
+from . import changes
+from .changes import Changes, DocState, list_texts
+from .errors import IndexStateError, TextsError, corrupt
+from .store import WORDS, passage_record, words_file, write_packed, write_vocabulary
 
 #: Bump when the stored fields or the manifest change shape.
 SCHEMA_VERSION = 6
 CURRENT = "CURRENT"
 MANIFEST = "manifest.json"
-VOCABULARY = "vocabulary.tsv.z"  # zlib-compressed, like each WORDS file
-WORDS = "words"  # one file of surface words per document, merged into VOCABULARY
 LOCK = ".lock"
-TEXT_SUFFIX = ".txt"
 
 Progress = Callable[[int, int, str], None]
-
-
-@dataclass(frozen=True)
-class DocState:
-    """What the index knows about one text file, to tell whether it changed."""
-
-    size: int
-    mtime_ns: int
-    sha256: str
-    passages: int = 0
-    pages: int = 0
-    footnotes: int = 0
-
-
-@dataclass
-class Changes:
-    """Differences between the texts folder and an index manifest."""
-
-    added: list[str] = field(default_factory=list)
-    changed: list[str] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
-    touched: dict[str, DocState] = field(default_factory=dict)  # same content, new mtime
-    rebuild: bool = False
-
-    def __bool__(self) -> bool:
-        return bool(self.added or self.changed or self.removed or self.rebuild)
 
 
 @dataclass(frozen=True)
@@ -112,78 +83,12 @@ def versions() -> dict:
     return {"schema": SCHEMA_VERSION, "analyzer": ANALYZER_VERSION}
 
 
-# ---------------------------------------------------------------- texts folder
-
-
-def list_texts(texts_dir: Path) -> dict[str, Path]:
-    """The ``.txt`` files of a texts folder by name; a clear error if there are none."""
-    try:
-        with os.scandir(texts_dir) as entries:
-            files = {
-                e.name: Path(e.path)
-                for e in sorted(entries, key=lambda e: e.name)
-                if e.name.lower().endswith(TEXT_SUFFIX) and e.is_file()
-            }
-    except FileNotFoundError:
-        raise TextsError(f"texts folder not found: {texts_dir}") from None
-    except NotADirectoryError:
-        raise TextsError(f"texts folder is not a directory: {texts_dir}") from None
-    except PermissionError as exc:
-        raise TextsError(f"cannot read texts folder {texts_dir}: permission denied") from exc
-    if not files:
-        raise TextsError(f"no .txt files in texts folder {texts_dir}")
-    return files
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def diff(texts: dict[str, Path], manifest: dict | None) -> Changes:
-    """Cheap staleness check: sizes and mtimes first, a hash only when they differ."""
-    ch = Changes()
-    if manifest is None or {k: manifest.get(k) for k in versions()} != versions():
-        ch.rebuild = True
-        ch.added = list(texts)
-        return ch
-    known: dict = manifest.get("docs", {})
-    for name, path in texts.items():
-        st = path.stat()
-        old = known.get(name)
-        if old is None:
-            ch.added.append(name)
-        elif old["size"] != st.st_size or old["mtime_ns"] != st.st_mtime_ns:
-            if old["size"] == st.st_size and old["sha256"] == _sha256(path):
-                ch.touched[name] = DocState(**{**old, "mtime_ns": st.st_mtime_ns})
-            else:
-                ch.changed.append(name)
-    ch.removed = [name for name in known if name not in texts]
-    return ch
-
-
-def texts_stat_key(texts_dir: Path, names) -> tuple | None:
-    """What :func:`diff` looks at, in a few ``stat`` calls: the folder (a text added,
-    removed or renamed changes its mtime) and each indexed text.  Equal keys mean
-    :func:`diff` would find nothing new; None if something cannot be read."""
-    folder = os.fspath(texts_dir)
-    try:
-        stats = [os.stat(folder)] + [os.stat(os.path.join(folder, n)) for n in names]
-    except OSError:
-        return None
-    return tuple((st.st_ino, st.st_size, st.st_mtime_ns) for st in stats)
+    """What changed in *texts* since *manifest* (everything, if built by another version)."""
+    return changes.diff(texts, manifest, versions())
 
 
 # ------------------------------------------------------------- generations
-
-
-def corrupt(index_dir: Path, why: str = "") -> IndexStateError:
-    """The error for a damaged index: what is wrong, and the command that cures it."""
-    detail = f" ({why})" if why else ""
-    return IndexStateError(f"index {index_dir} is corrupt{detail}; run `searcher index --rebuild`")
 
 
 _CURRENT_SEEN: dict[str, tuple[tuple[int, int, int], str]] = {}
@@ -299,50 +204,6 @@ def stderr_progress() -> Progress | None:
     return report
 
 
-def passage_record(p) -> tuple:
-    """A passage as stored in the index (see :func:`passage_from_record`).
-
-    A flat tuple with the line map packed into bytes: Whoosh pickles and compresses
-    the stored record of every hit, and this shape is the cheapest to read back and
-    the smallest on disk (the map is one ``(offset, line, page)`` triple per line).
-    """
-    line_map = array("I", [x for entry in p.line_map for x in entry]).tobytes()
-    footnotes = tuple((f.marker, f.stars, f.line) for f in p.footnotes)
-    return (p.number, p.text, p.line_start, p.line_end, p.page, p.section, footnotes, line_map)
-
-
-def passage_from_record(doc: str, record: tuple):
-    """The :class:`~searcher.document.Passage` that :func:`passage_record` stored."""
-    number, text, line_start, line_end, page, section, footnotes, packed = record
-    flat = array("I")
-    flat.frombytes(packed)
-    it = iter(flat)
-    return Passage(
-        doc=doc,
-        number=number,
-        text=text,
-        line_start=line_start,
-        line_end=line_end,
-        page=page,
-        section=section,
-        footnotes=tuple(Footnote(m, s, ln) for m, s, ln in footnotes),
-        line_map=tuple(zip(it, it, it, strict=True)),
-    )
-
-
-def _words_file(generation: Path, name: str) -> Path:
-    return generation / WORDS / (hashlib.sha1(name.encode()).hexdigest() + ".z")
-
-
-def _write_packed(path: Path, text: str) -> None:
-    """Word lists are a third of their size through zlib (benchmarks/speed.py: index size)."""
-    path.write_bytes(zlib.compress(text.encode("utf-8"), 6))
-
-
-def _read_packed(path: Path) -> str:
-    return zlib.decompress(path.read_bytes()).decode("utf-8")
-
-
 def _index_document(
     writer, generation: Path, name: str, path: Path, warnings: list[str]
 ) -> DocState:
@@ -372,7 +233,7 @@ def _index_document(
             prefix=p.text,
             data=passage_record(p),
         )
-    _write_packed(_words_file(generation, name), "\n".join(sorted(words)))
+    write_packed(words_file(generation, name), "\n".join(sorted(words)))
     return DocState(
         size=len(data),
         mtime_ns=st.st_mtime_ns,
@@ -381,32 +242,6 @@ def _index_document(
         pages=max((p.page for p in passages), default=0),
         footnotes=sum(len(p.footnotes) for p in passages),
     )
-
-
-def _write_vocabulary(generation: Path, docs) -> None:
-    """fold(word) -> the Turkish spellings seen in the texts, for ASCII queries and typos."""
-    from .turkish import fold
-
-    by_fold: dict[str, set[str]] = {}
-    for name in docs:
-        for w in _read_packed(_words_file(generation, name)).split("\n"):
-            if w:
-                by_fold.setdefault(fold(w), set()).add(w)
-    lines = (f"{k}\t{' '.join(sorted(v))}\n" for k, v in sorted(by_fold.items()))
-    _write_packed(generation / VOCABULARY, "".join(lines))
-
-
-def read_vocabulary(generation: Path) -> dict[str, tuple[str, ...]]:
-    """What :func:`_write_vocabulary` wrote: fold(word) -> its spellings in the texts."""
-    try:
-        text = _read_packed(generation / VOCABULARY)
-    except (OSError, zlib.error, UnicodeDecodeError) as exc:
-        raise corrupt(generation.parent, "vocabulary unreadable") from exc
-    vocab: dict[str, tuple[str, ...]] = {}
-    for line in text.splitlines():
-        k, _, v = line.partition("\t")
-        vocab[k] = tuple(v.split(" "))
-    return vocab
 
 
 def update(
@@ -485,7 +320,7 @@ def _write_generation(texts, index_dir, live, manifest, ch: Changes, progress):
             for name in ch.changed + ch.removed:
                 if not ch.rebuild:
                     writer.delete_by_term("doc", name)
-                    _words_file(gen, name).unlink(missing_ok=True)
+                    words_file(gen, name).unlink(missing_ok=True)
                 docs.pop(name, None)
             for i, name in enumerate(todo, start=1):
                 docs[name] = _index_document(writer, gen, name, texts[name], warnings).__dict__
@@ -497,7 +332,7 @@ def _write_generation(texts, index_dir, live, manifest, ch: Changes, progress):
             writer.cancel()
             raise
         writer.commit(optimize=bool(ch.removed or ch.changed))
-        _write_vocabulary(gen, docs)
+        write_vocabulary(gen, docs)
         new_manifest = {**versions(), "built": time.time(), "docs": docs}
         (gen / MANIFEST).write_text(json.dumps(new_manifest, indent=1), encoding="utf-8")
         _fsync_dir(gen)

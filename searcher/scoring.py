@@ -1,4 +1,4 @@
-"""BM25F scores read straight from Whoosh's posting blocks (part of the engine stage).
+"""Stage 5 (engine): BM25F scores of query clauses, read straight from Whoosh's posting blocks.
 
 Whoosh's own matchers score one posting at a time through several Python calls and
 look each document's field length up on disk (~2.5 µs a posting).  This module
@@ -19,8 +19,14 @@ from math import log
 
 from whoosh.reading import TermNotFound
 
+from . import turkish
+from .query import Clause
+from .store import reading
+
 B = 0.75
 K1 = 1.2
+FIELD_WEIGHTS = {"stem": 1.0, "exact": 0.7, "prefix": 0.6}
+TYPO_WEIGHT = 0.7
 
 
 class TermScorer:
@@ -223,3 +229,75 @@ class TermScorer:
             if positions is not None:
                 positions[d + offset] = m.value_as("positions")
             m.next()
+
+
+def clause_terms(c: Clause) -> list[tuple[str, str, float]]:
+    """(field, term, weight) of a word clause: stems, exact words, prefixes."""
+    w = TYPO_WEIGHT if c.typo else 1.0
+    return (
+        [("stem", t, FIELD_WEIGHTS["stem"] * w) for t in sorted(c.stems)]
+        + [("exact", t, FIELD_WEIGHTS["exact"] * w) for t in sorted(c.exacts)]
+        + [("prefix", t, FIELD_WEIGHTS["prefix"] * w) for t in sorted(c.prefixes)]
+    )
+
+
+class ClauseScorer:
+    """Scores the clauses of queries over one open index generation.
+
+    Term lookups are remembered until :meth:`clear_caches` (a query's clauses share
+    many terms); damaged index files raise the corrupt-index error.
+    """
+
+    def __init__(self, reader, index_dir) -> None:
+        self.terms = TermScorer(reader)
+        self._index_dir = index_dir
+        self._cache: dict[tuple[str, str], tuple] = {}
+
+    def clear_caches(self) -> None:
+        self._cache = {}
+
+    def term(self, field_name: str, term: str) -> tuple[int, tuple]:
+        """(document frequency, postings location) of a term."""
+        key = (field_name, term)
+        found = self._cache.get(key)
+        if found is None:
+            with reading(self._index_dir):
+                found = self._cache[key] = self.terms.lookup(field_name, term)
+        return found
+
+    def df(self, field_name: str, term: str) -> int:
+        return self.term(field_name, term)[0]
+
+    def has(self, field_name: str, term: str) -> bool:
+        return self.df(field_name, term) > 0
+
+    def clause_df(self, c: Clause) -> int:
+        """Cheap estimate of how many passages a clause matches (from term statistics)."""
+        df = self.df
+        if c.kind == "phrase":
+            return min((df("exact", t) for t in c.exact), default=0)
+        return max((df(f, t) for f, t, _ in clause_terms(c)), default=0)
+
+    def scores(
+        self, c: Clause, at: list[int] | None, where: dict[int, tuple] | None = None
+    ) -> dict[int, float]:
+        """BM25F score of a clause for every passage it matches (only *at*, if given).
+
+        *where*, if given, receives the word positions of the word as typed, read from
+        the same postings, for the proximity bonus.
+        """
+        if c.kind == "phrase":
+            found = {w: self.term("exact", w) for w in c.exact}
+            with reading(self._index_dir):
+                return self.terms.phrase_scores("exact", c.exact, found, at)
+        out: dict[int, float] = {}
+        typed = turkish.fold(c.words[0])
+        with reading(self._index_dir):
+            for field_name, term, weight in clause_terms(c):
+                found = self.term(field_name, term)
+                if not found[0]:
+                    continue
+                collect = where if field_name == "exact" and term == typed else None
+                for d, score in self.terms.scores(field_name, found, at, collect).items():
+                    out[d] = out.get(d, 0.0) + weight * score
+        return out

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from searcher import IndexStateError, Searcher, TextsError, index
+from searcher import IndexStateError, Searcher, TextsError, index, store
 from tests.conftest import REAL_TEXT, doubled, write_texts
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -262,7 +262,7 @@ def test_corrupt_index_names_the_rebuild_command(three, damage):
     elif damage == "delete_manifest":
         (gen / index.MANIFEST).unlink()
     elif damage == "garbage_vocabulary":
-        (gen / index.VOCABULARY).write_bytes(b"not zlib at all")
+        (gen / store.VOCABULARY).write_bytes(b"not zlib at all")
     elif damage == "delete_generation":
         import shutil
 

@@ -1,0 +1,107 @@
+"""Stage 4 (index): which texts were added, changed or removed since the index was built.
+
+The index manifest keeps each text's size, mtime and SHA-256; a search compares
+them with the texts folder in a few ``stat`` calls and hashes a file only when
+its size or mtime moved, so an unchanged collection costs almost nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import TextsError
+
+TEXT_SUFFIX = ".txt"
+
+
+@dataclass(frozen=True)
+class DocState:
+    """What the index knows about one text file, to tell whether it changed."""
+
+    size: int
+    mtime_ns: int
+    sha256: str
+    passages: int = 0
+    pages: int = 0
+    footnotes: int = 0
+
+
+@dataclass
+class Changes:
+    """Differences between the texts folder and an index manifest."""
+
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    touched: dict[str, DocState] = field(default_factory=dict)  # same content, new mtime
+    rebuild: bool = False
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.changed or self.removed or self.rebuild)
+
+
+def list_texts(texts_dir: Path) -> dict[str, Path]:
+    """The ``.txt`` files of a texts folder by name; a clear error if there are none."""
+    try:
+        with os.scandir(texts_dir) as entries:
+            files = {
+                e.name: Path(e.path)
+                for e in sorted(entries, key=lambda e: e.name)
+                if e.name.lower().endswith(TEXT_SUFFIX) and e.is_file()
+            }
+    except FileNotFoundError:
+        raise TextsError(f"texts folder not found: {texts_dir}") from None
+    except NotADirectoryError:
+        raise TextsError(f"texts folder is not a directory: {texts_dir}") from None
+    except PermissionError as exc:
+        raise TextsError(f"cannot read texts folder {texts_dir}: permission denied") from exc
+    if not files:
+        raise TextsError(f"no .txt files in texts folder {texts_dir}")
+    return files
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def diff(texts: dict[str, Path], manifest: dict | None, versions: dict) -> Changes:
+    """Cheap staleness check: sizes and mtimes first, a hash only when they differ.
+
+    A manifest written under other *versions* (schema, analyzer) means a rebuild."""
+    ch = Changes()
+    if manifest is None or {k: manifest.get(k) for k in versions} != versions:
+        ch.rebuild = True
+        ch.added = list(texts)
+        return ch
+    known: dict = manifest.get("docs", {})
+    for name, path in texts.items():
+        st = path.stat()
+        old = known.get(name)
+        if old is None:
+            ch.added.append(name)
+        elif old["size"] != st.st_size or old["mtime_ns"] != st.st_mtime_ns:
+            if old["size"] == st.st_size and old["sha256"] == _sha256(path):
+                ch.touched[name] = DocState(**{**old, "mtime_ns": st.st_mtime_ns})
+            else:
+                ch.changed.append(name)
+    ch.removed = [name for name in known if name not in texts]
+    return ch
+
+
+def texts_stat_key(texts_dir: Path, names) -> tuple | None:
+    """What :func:`diff` looks at, in a few ``stat`` calls: the folder (a text added,
+    removed or renamed changes its mtime) and each indexed text.  Equal keys mean
+    :func:`diff` would find nothing new; None if something cannot be read."""
+    folder = os.fspath(texts_dir)
+    try:
+        stats = [os.stat(folder)] + [os.stat(os.path.join(folder, n)) for n in names]
+    except OSError:
+        return None
+    return tuple((st.st_ino, st.st_size, st.st_mtime_ns) for st in stats)

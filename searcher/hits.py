@@ -1,0 +1,78 @@
+"""Stage 5 (engine): the values a search returns -- hits and their snippets.
+
+Frozen dataclasses that cross into users' scripts, the CLI and JSON output;
+:class:`~searcher.document.Footnote` is re-exported here as part of a hit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .document import Footnote
+
+
+@dataclass(frozen=True)
+class Snippet:
+    """The best fragment of a passage; ``highlights`` are spans in ``text``."""
+
+    text: str
+    highlights: tuple[tuple[int, int], ...] = ()
+    start: int = 0  # offset of ``text`` in the passage (before any leading ellipsis)
+
+    def __str__(self) -> str:
+        return self.text
+
+    def marked(self, open_: str = "[", close: str = "]") -> str:
+        """The fragment with every match wrapped in *open_* / *close*."""
+        out, last = [], 0
+        for s, e in self.highlights:
+            out += [self.text[last:s], open_, self.text[s:e], close]
+            last = e
+        out.append(self.text[last:])
+        return "".join(out)
+
+    def to_dict(self) -> dict:
+        return {"text": self.text, "highlights": [list(h) for h in self.highlights]}
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One ranked passage.  ``line``/``page`` are where the first match is."""
+
+    rank: int
+    score: float
+    doc: str
+    passage: int
+    line: int
+    line_start: int
+    line_end: int
+    page: int
+    section: str
+    text: str
+    snippet: Snippet
+    highlights: tuple[tuple[int, int], ...]
+    footnotes: tuple[Footnote, ...]
+    before: tuple[str, ...] = ()
+    after: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict:
+        return {
+            "rank": self.rank,
+            "score": round(self.score, 4),
+            "doc": self.doc,
+            "passage": self.passage,
+            "line": self.line,
+            "line_start": self.line_start,
+            "line_end": self.line_end,
+            "page": self.page,
+            "section": self.section,
+            "text": self.text,
+            "snippet": self.snippet.to_dict(),
+            "highlights": [list(h) for h in self.highlights],
+            "footnotes": [f.to_dict() for f in self.footnotes],
+            "before": list(self.before),
+            "after": list(self.after),
+        }
+
+
+__all__ = ["Footnote", "Hit", "Snippet"]

@@ -1,0 +1,251 @@
+"""Stage 5 (query): what users type -> clauses the engine scores and highlights.
+
+Query language (what users type, nothing else is special):
+
+* words: matched through three fields (Snowball stem, exact word, 5-letter prefix),
+  typed with or without Turkish letters, in any case, with or without suffixes;
+* ``"a quotation"`` (straight or curly quotes): a phrase on the exact field,
+  across line and page breaks, punctuation and case ignored;
+* ``Meclis-i``, ``V.İ.``: a word written with inner punctuation is a small phrase.
+
+A word the texts never use, whose stem and first letters are unknown too, is
+taken for a typo and searched as the nearest words of the vocabulary.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from . import analysis, turkish
+from .errors import QueryError
+from .normalize import normalize
+
+MAX_QUERY_CHARS = 2000
+MAX_QUERY_WORDS = 64
+#: Shortest bare form (word less suffixes) searched for a query word.
+BARE_MIN = 5
+
+_QUOTES = '"“”„«»'
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+@dataclass
+class Clause:
+    """One unit of the query: a word, a compound word or a quoted phrase."""
+
+    kind: str  # "word" | "phrase"
+    words: tuple[str, ...]  # surface forms (lower case, no suffix)
+    required: bool = False
+    exact: tuple[str, ...] = ()  # exact-field terms, in order (phrases, compounds)
+    stems: frozenset[str] = frozenset()
+    prefixes: frozenset[str] = frozenset()
+    exacts: frozenset[str] = frozenset()
+    typo: bool = False
+
+
+def split_query(query: str, *, phrase: bool = False) -> list[tuple[str, str]]:
+    """Query text -> ``[("word"|"phrase", text), ...]``; raises :class:`QueryError`."""
+    if not query or not query.strip():
+        raise QueryError("empty query")
+    query = _CONTROL.sub(" ", normalize(query, repair_mojibake=False))
+    if len(query) > MAX_QUERY_CHARS:
+        raise QueryError(f"query too long ({len(query)} characters; at most {MAX_QUERY_CHARS})")
+    if phrase:
+        parts = [("phrase", query.translate({ord(q): " " for q in _QUOTES}))]
+    else:
+        pieces = re.split(f"[{_QUOTES}]", query)
+        body = query.strip()
+        if len(pieces) % 2 == 0 and len(body) > 1 and body[0] in _QUOTES and body[-1] in _QUOTES:
+            # a pasted quotation with a quote inside: "... gönderileceği” ve"
+            pieces = ["", re.sub(f"[{_QUOTES}]", " ", body), ""]
+        if len(pieces) % 2 == 0:
+            raise QueryError("unbalanced quote in query: close the phrase with another \"")
+        parts = []
+        for i, piece in enumerate(pieces):
+            if i % 2:
+                parts.append(("phrase", piece))
+            else:
+                parts.extend(("word", w) for w in piece.split())
+    kept = [(k, t) for k, t in parts if analysis.TOKEN_RE.search(turkish.lower(t))]
+    if not kept:
+        raise QueryError("query has no words to search for")
+    return kept
+
+
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Damerau-Levenshtein (optimal string alignment) distance, capped at limit + 1.
+
+    Only the cells within *limit* of the diagonal are computed: any alignment that
+    leaves that band already costs more than the limit."""
+    n, m = len(a), len(b)
+    big = limit + 1
+    if abs(n - m) > limit:
+        return big
+    prev2: list[int] = []
+    prev = [j if j <= limit else big for j in range(m + 1)]
+    for i in range(1, n + 1):
+        ca = a[i - 1]
+        cur = [big] * (m + 1)
+        if i <= limit:
+            cur[0] = i
+        best = cur[0]
+        for j in range(max(1, i - limit), min(m, i + limit) + 1):
+            cb = b[j - 1]
+            v = prev[j - 1] if ca == cb else prev[j - 1] + 1
+            if prev[j] < v:
+                v = prev[j] + 1
+            if cur[j - 1] < v:
+                v = cur[j - 1] + 1
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb and prev2[j - 2] < v:
+                v = prev2[j - 2] + 1
+            cur[j] = v if v < big else big
+            if v < best:
+                best = v
+        if best > limit:
+            return big
+        prev2, prev = prev, cur
+    return prev[m]
+
+
+def bigrams(word: str) -> frozenset[str]:
+    padded = f"^{word}$"
+    return frozenset(padded[i : i + 2] for i in range(len(padded) - 1))
+
+
+def typo_limit(word: str) -> int:
+    """How many edits a word of this length may carry (none for very short words)."""
+    n = len(word)
+    return 0 if n < 5 else 1 if n < 8 else 2
+
+
+class QueryParser:
+    """Turns query text into clauses against one index's vocabulary.
+
+    *vocabulary* maps each folded word of the texts to its spellings there
+    (``gumruk`` -> ``gümrük``); *has* tells whether a field holds a term.
+    """
+
+    def __init__(
+        self, vocabulary: dict[str, tuple[str, ...]], has: Callable[[str, str], bool]
+    ) -> None:
+        self.vocabulary = vocabulary
+        self._has = has
+        self._by_length: dict[int, list[tuple[str, frozenset[str]]]] | None = None
+        self._near_cache: dict[str, list[str]] = {}
+
+    def clear_caches(self) -> None:
+        self._near_cache = {}
+
+    def parse(self, query: str, *, phrase: bool = False) -> list[Clause]:
+        """Query text -> clauses; raises :class:`QueryError`."""
+        parts = split_query(query, phrase=phrase)
+        words = [t for k, t in parts if k == "word"]
+        content = [w for w in words if analysis.surface(w) not in turkish.STOP_WORDS]
+        if len(content) < len(words) and (content or any(k == "phrase" for k, _ in parts)):
+            drop = {w for w in words if analysis.surface(w) in turkish.STOP_WORDS}
+            parts = [(k, t) for k, t in parts if k == "phrase" or t not in drop]
+        clauses: list[Clause] = []
+        for kind, text in parts[:MAX_QUERY_WORDS]:
+            c = phrase_clause(text) if kind == "phrase" else self.word_clause(text)
+            if c is not None and (c.exact or c.exacts):
+                clauses.append(c)
+        if not clauses:
+            raise QueryError("query has no words to search for")
+        return clauses
+
+    def word_clause(self, word: str) -> Clause | None:
+        surface = analysis.surface(word)
+        tokens = analysis.TOKEN_RE.findall(surface)
+        if not tokens:
+            return None
+        if len(tokens) > 1:  # Meclis-i, V.İ.: a small phrase
+            c = phrase_clause(" ".join(tokens))
+            c.required = False
+            return c
+        surface = tokens[0]
+        folded = turkish.fold(surface)
+        vocab = self.vocabulary
+        spellings = set(vocab.get(folded, ()))
+        typo = False
+        if not spellings:
+            # an unseen inflection is not a typo: its stem, or its first letters (the
+            # prefix field), are in the index; typos after those letters match there too
+            known = self._has("stem", analysis.stem_term(surface)) or (
+                len(folded) > analysis.PREFIX_LENGTH
+                and self._has("prefix", analysis.prefix_term(surface))
+            )
+            if not known:
+                near = self.near_words(folded)
+                if near:
+                    typo = True
+                    spellings = {s for w in near for s in vocab[w]}
+        spellings.add(surface)
+        spellings |= self._bare_forms(folded, len(turkish.stem(surface)))
+        folds = {turkish.fold(s) for s in spellings}
+        return Clause(
+            kind="word",
+            words=(surface,),
+            stems=frozenset(analysis.stem_term(s) for s in spellings),
+            exacts=frozenset(folds),
+            prefixes=frozenset(
+                f[: analysis.PREFIX_LENGTH] for f in folds if len(f) >= analysis.PREFIX_LENGTH
+            ),
+            typo=typo,
+        )
+
+    def _bare_forms(self, folded: str, stem_length: int) -> set[str]:
+        """Vocabulary words that are the query word less a suffix: ``ültimatom`` for
+        ``ültimatomlar``.  Turkish only adds suffixes, and Snowball does not always
+        reduce both forms to one stem, so the bare form's stem is searched too.  A
+        bare form shorter than the Snowball stem is another word (``bilgi`` is not
+        ``bilgisayar`` less a suffix)."""
+        vocab = self.vocabulary
+        out: set[str] = set()
+        for n in range(len(folded) - 1, max(BARE_MIN, stem_length - 1) - 1, -1):
+            out.update(vocab.get(folded[:n], ()))
+        return out
+
+    def near_words(self, folded: str) -> list[str]:
+        """Vocabulary words (folded) within the typo limit of *folded*, nearest first.
+
+        A bigram filter keeps the edit-distance computation to a handful of
+        candidates: one edit changes at most three of a word's bigrams.
+        """
+        limit = typo_limit(folded)
+        if not limit:
+            return []
+        cached = self._near_cache.get(folded)
+        if cached is not None:
+            return cached
+        vocab = self.vocabulary
+        if self._by_length is None:
+            by_length: dict[int, list[tuple[str, frozenset[str]]]] = {}
+            for w in vocab:
+                if w.isalpha():
+                    by_length.setdefault(len(w), []).append((w, bigrams(w)))
+            self._by_length = by_length
+        grams = bigrams(folded)
+        need = len(grams) - 3 * limit
+        found: list[tuple[int, int, str]] = []
+        for n in range(len(folded) - limit, len(folded) + limit + 1):
+            for w, wg in self._by_length.get(n, ()):
+                if len(grams & wg) >= need:
+                    d = edit_distance(folded, w, limit)
+                    if d <= limit:
+                        found.append((d, -len(vocab[w]), w))
+        found.sort()
+        best = found[0][0] if found else 0
+        near = [w for d, _, w in found if d == best][:8]
+        if len(self._near_cache) > 4096:
+            self._near_cache.clear()
+        self._near_cache[folded] = near
+        return near
+
+
+def phrase_clause(text: str) -> Clause:
+    """A quoted phrase: its words folded, in order, to match on the exact field."""
+    words = tuple(analysis.surface(t) for t in analysis.TOKEN_RE.findall(turkish.lower(text)))
+    exact = tuple(turkish.fold(w) for w in words)
+    return Clause(kind="phrase", words=words, required=True, exact=exact)

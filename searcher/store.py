@@ -1,0 +1,148 @@
+"""Stage 4 (index): what a generation keeps beside Whoosh's postings, and reading it back.
+
+* each passage's stored record (text and provenance), decoded into
+  :class:`~searcher.document.Passage`;
+* the vocabulary: every folded word of the texts -> its spellings there, for
+  ASCII queries and typos, merged from one word list per document.
+
+Reading goes through :func:`reading`, which turns the many low-level errors of a
+damaged file into one :class:`~searcher.errors.IndexStateError` naming the cure.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+import struct
+import zlib
+from array import array
+from contextlib import contextmanager
+from pathlib import Path
+
+from .document import Footnote, Passage
+from .errors import corrupt
+
+VOCABULARY = "vocabulary.tsv.z"  # zlib-compressed, like each WORDS file
+WORDS = "words"  # one file of surface words per document, merged into VOCABULARY
+
+
+def passage_record(p) -> tuple:
+    """A passage as stored in the index (see :func:`passage_from_record`).
+
+    A flat tuple with the line map packed into bytes: Whoosh pickles and compresses
+    the stored record of every hit, and this shape is the cheapest to read back and
+    the smallest on disk (the map is one ``(offset, line, page)`` triple per line).
+    """
+    line_map = array("I", [x for entry in p.line_map for x in entry]).tobytes()
+    footnotes = tuple((f.marker, f.stars, f.line) for f in p.footnotes)
+    return (p.number, p.text, p.line_start, p.line_end, p.page, p.section, footnotes, line_map)
+
+
+def passage_from_record(doc: str, record: tuple):
+    """The :class:`~searcher.document.Passage` that :func:`passage_record` stored."""
+    number, text, line_start, line_end, page, section, footnotes, packed = record
+    flat = array("I")
+    flat.frombytes(packed)
+    it = iter(flat)
+    return Passage(
+        doc=doc,
+        number=number,
+        text=text,
+        line_start=line_start,
+        line_end=line_end,
+        page=page,
+        section=section,
+        footnotes=tuple(Footnote(m, s, ln) for m, s, ln in footnotes),
+        line_map=tuple(zip(it, it, it, strict=True)),
+    )
+
+
+def words_file(generation: Path, name: str) -> Path:
+    return generation / WORDS / (hashlib.sha1(name.encode()).hexdigest() + ".z")
+
+
+def write_packed(path: Path, text: str) -> None:
+    """Word lists are a third of their size through zlib (benchmarks/speed.py: index size)."""
+    path.write_bytes(zlib.compress(text.encode("utf-8"), 6))
+
+
+def _read_packed(path: Path) -> str:
+    return zlib.decompress(path.read_bytes()).decode("utf-8")
+
+
+def write_vocabulary(generation: Path, docs) -> None:
+    """fold(word) -> the Turkish spellings seen in the texts, for ASCII queries and typos."""
+    from .turkish import fold
+
+    by_fold: dict[str, set[str]] = {}
+    for name in docs:
+        for w in _read_packed(words_file(generation, name)).split("\n"):
+            if w:
+                by_fold.setdefault(fold(w), set()).add(w)
+    lines = (f"{k}\t{' '.join(sorted(v))}\n" for k, v in sorted(by_fold.items()))
+    write_packed(generation / VOCABULARY, "".join(lines))
+
+
+def read_vocabulary(generation: Path) -> dict[str, tuple[str, ...]]:
+    """What :func:`_write_vocabulary` wrote: fold(word) -> its spellings in the texts."""
+    try:
+        text = _read_packed(generation / VOCABULARY)
+    except (OSError, zlib.error, UnicodeDecodeError) as exc:
+        raise corrupt(generation.parent, "vocabulary unreadable") from exc
+    vocab: dict[str, tuple[str, ...]] = {}
+    for line in text.splitlines():
+        k, _, v = line.partition("\t")
+        vocab[k] = tuple(v.split(" "))
+    return vocab
+
+
+@contextmanager
+def reading(index_dir: Path):
+    """Damaged index files surface as many low-level errors; name the cure instead."""
+    try:
+        yield
+    except (OSError, EOFError, ValueError, KeyError, IndexError, struct.error, zlib.error,
+            pickle.UnpicklingError) as exc:
+        raise corrupt(index_dir, exc.__class__.__name__) from exc
+
+
+class PassageReader:
+    """Stored passages of one open Whoosh reader: by document number, by their
+    number within a document, or a whole document."""
+
+    def __init__(self, reader, index_dir: Path) -> None:
+        self._reader = reader
+        self._index_dir = index_dir
+
+    def stored(self, docnum: int) -> Passage:
+        with reading(self._index_dir):
+            return _from_fields(self._reader.stored_fields(docnum))
+
+    def by_number(self, guess: int, doc: str, number: int) -> Passage | None:
+        """Passage *number* of *doc*; *guess* is the docnum where it likely is."""
+        if number < 1:
+            return None
+        # a document's passages are added together, so they have consecutive docnums
+        reader = self._reader
+        if 0 <= guess < reader.doc_count_all() and not reader.is_deleted(guess):
+            p = self.stored(guess)
+            if p.doc == doc and p.number == number:
+                return p
+        return next((p for p in self.document(doc) if p.number == number), None)
+
+    def document(self, doc: str | None) -> list[Passage]:
+        """Every passage of *doc* (of the whole index if None), in index order."""
+        reader = self._reader
+        with reading(self._index_dir):
+            if doc is None:
+                return [_from_fields(f) for f in reader.all_stored_fields()]
+            if ("doc", doc) not in reader:  # one term lookup, not a scan
+                return []
+            return [
+                _from_fields(reader.stored_fields(d))
+                for d in reader.postings("doc", doc).all_ids()
+            ]
+
+
+def _from_fields(f: dict) -> Passage:
+    return passage_from_record(f["doc"], f["data"])
