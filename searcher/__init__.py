@@ -23,6 +23,7 @@ _LAZY = {
     "TextsError": "errors",
     "IndexStateError": "errors",
     "LocationError": "errors",
+    "BackendError": "errors",
 }
 
 __all__ = ["__version__", *_LAZY]

@@ -67,7 +67,18 @@ def user_errors(f):
 
 
 def location_options(f):
-    """``--texts`` and ``--index``, spelled the same by every command."""
+    """``--texts``, ``--index``, ``--opensearch`` and ``--index-name``, spelled the same
+    by every command."""
+    f = click.option(
+        "--index-name", "index_name", default="searcher", show_default=True, metavar="NAME",
+        help="With --opensearch: the index (an alias) on the cluster.",
+    )(f)
+    f = click.option(
+        "--opensearch", "opensearch", envvar="SEARCHER_OPENSEARCH", metavar="URL",
+        help="Use the index on this OpenSearch cluster instead of a local one: "
+        "http(s)://[user:password@]host:port, several nodes separated by commas "
+        "[env SEARCHER_OPENSEARCH; CA file: env SEARCHER_OPENSEARCH_CA].",
+    )(f)
     f = click.option(
         "--index", "index_dir", envvar="SEARCHER_INDEX", metavar="DIR",
         type=click.Path(file_okay=False),
@@ -116,9 +127,11 @@ def _progress():
     return _Progress() if sys.stderr.isatty() else None
 
 
-def _open(texts_dir, index_dir):
+def _open(texts_dir, index_dir, opensearch=None, index_name=None):
     from .engine import Searcher
 
+    if opensearch:
+        return Searcher(opensearch=opensearch, index_name=index_name, texts_dir=texts_dir)
     return Searcher(index_dir=index_dir, texts_dir=texts_dir, progress=_progress())
 
 
@@ -162,7 +175,8 @@ def main() -> None:
               help="Treat the whole query as one phrase (paste a quotation as it is).")
 @location_options
 @user_errors
-def search(query, limit, context, as_json, jsonl, color, heading, phrase, texts_dir, index_dir):
+def search(query, limit, context, as_json, jsonl, color, heading, phrase, texts_dir, index_dir,
+           opensearch, index_name):
     """Search the texts and print the best passages.
 
     Words match in any inflection, case or ASCII spelling; "double quotes" make a
@@ -176,7 +190,7 @@ def search(query, limit, context, as_json, jsonl, color, heading, phrase, texts_
       searcher search gumruk --jsonl | jq .line
     """
     text = " ".join(query)
-    with _open(texts_dir, index_dir) as s:
+    with _open(texts_dir, index_dir, opensearch, index_name) as s:
         hits = s.search(text, limit, phrase=phrase, context=context)
         if as_json or jsonl:
             if as_json:
@@ -239,9 +253,13 @@ def _indent(text: str) -> str:
 
 @main.command("index")
 @click.option("--rebuild", is_flag=True, help="Rebuild from scratch instead of updating.")
+@click.option("--shards", default=3, show_default=True, type=click.IntRange(1, 1024),
+              help="With --opensearch: primary shards of the index.")
+@click.option("--replicas", default=1, show_default=True, type=click.IntRange(0, 16),
+              help="With --opensearch: copies of each shard on other nodes.")
 @location_options
 @user_errors
-def index_cmd(rebuild, texts_dir, index_dir):
+def index_cmd(rebuild, shards, replicas, texts_dir, index_dir, opensearch, index_name):
     """Build or update the index (progress and summary on stderr).
 
     Only texts that were added, changed or removed since the last build are
@@ -251,12 +269,22 @@ def index_cmd(rebuild, texts_dir, index_dir):
     Examples:
       searcher index
       searcher index --rebuild --texts ~/belgeler
+      searcher index --opensearch http://127.0.0.1:9200 --shards 3 --replicas 1
     """
     from . import index
     from .engine import default_dirs
 
     texts, idx = default_dirs(texts_dir, index_dir)
-    report = index.update(texts, idx, rebuild=rebuild, progress=_progress())
+    if opensearch:
+        from . import opensearch_index
+
+        report = opensearch_index.update(
+            texts, opensearch, index_name, shards=shards, replicas=replicas, rebuild=rebuild,
+            progress=_progress(),
+        )
+        idx = f"{opensearch_index.redact(opensearch)} {index_name}"
+    else:
+        report = index.update(texts, idx, rebuild=rebuild, progress=_progress())
     for w in report.warnings:
         click.echo(f"searcher: warning: {w}", err=True)
     click.echo(
@@ -273,7 +301,7 @@ def index_cmd(rebuild, texts_dir, index_dir):
 @click.option("--json", "as_json", is_flag=True, help="Print the passage as JSON.")
 @location_options
 @user_errors
-def show(location, context, as_json, texts_dir, index_dir):
+def show(location, context, as_json, texts_dir, index_dir, opensearch, index_name):
     """Show the passage at DOC:LINE or DOC:¶NUMBER, with its footnotes.
 
     \b
@@ -281,7 +309,7 @@ def show(location, context, as_json, texts_dir, index_dir):
       searcher show sovyet-rusya-ve-tbmm-1920-1922.txt:2453
       searcher show texts/sovyet-rusya-ve-tbmm-1920-1922.txt:¶52 -C 1
     """
-    with _open(texts_dir, index_dir) as s:
+    with _open(texts_dir, index_dir, opensearch, index_name) as s:
         p, before, after = s.locate(location, context)
         path = _display_path(s, p.doc)
     if as_json:
@@ -308,7 +336,7 @@ def show(location, context, as_json, texts_dir, index_dir):
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 @location_options
 @user_errors
-def stats(as_json, texts_dir, index_dir):
+def stats(as_json, texts_dir, index_dir, opensearch, index_name):
     """Documents, passages, pages, footnotes, terms, index size, age and versions.
 
     \b
@@ -318,7 +346,7 @@ def stats(as_json, texts_dir, index_dir):
     """
     import time
 
-    with _open(texts_dir, index_dir) as s:
+    with _open(texts_dir, index_dir, opensearch, index_name) as s:
         st = s.stats()
     if as_json:
         click.echo(json.dumps(st, ensure_ascii=False, indent=1))
@@ -332,12 +360,15 @@ def stats(as_json, texts_dir, index_dir):
         ("pages", st["pages"]),
         ("footnote markers", st["footnotes"]),
         ("distinct terms", ", ".join(f"{k} {v}" for k, v in st["terms"].items())),
+        ("cluster", f"{st['health']}, {st['nodes']} nodes" if "health" in st else ""),
+        ("shards/replicas", f"{st['shards']}/{st['replicas']}" if "shards" in st else ""),
         ("index size", f"{st['index_bytes'] / 1024:.0f} KiB"),
         ("index age", _age(age)),
         ("schema/analyzer", f"{st['schema_version']}/{st['analyzer_version']}"),
     ]
     for k, v in rows:
-        click.echo(f"{k + ':':<18}{v}")
+        if v != "":
+            click.echo(f"{k + ':':<18}{v}")
 
 
 def _age(seconds: float) -> str:

@@ -48,6 +48,22 @@ class Searcher:
     each search (a stat per text file; only changed documents are re-indexed).
     """
 
+    def __new__(
+        cls,
+        index_dir: str | os.PathLike | None = None,
+        texts_dir: str | os.PathLike | None = None,
+        *,
+        opensearch: str | None = None,
+        index_name: str | None = None,
+        **kwargs,
+    ):
+        url = opensearch_url(opensearch, index_dir)
+        if url and cls is Searcher:
+            from .opensearch import OpenSearchSearcher
+
+            return OpenSearchSearcher(url, index_name=index_name, texts_dir=texts_dir)
+        return super().__new__(cls)
+
     def __init__(
         self,
         index_dir: str | os.PathLike | None = None,
@@ -56,6 +72,8 @@ class Searcher:
         auto_update: bool = True,
         progress: index.Progress | None = None,
         warn=None,
+        opensearch: str | None = None,
+        index_name: str | None = None,
     ) -> None:
         texts, idx = default_dirs(texts_dir, index_dir)
         self.texts_dir = texts
@@ -401,11 +419,21 @@ def default_dirs(
     return texts, Path(idx)
 
 
+def opensearch_url(opensearch: str | None, index_dir=None) -> str | None:
+    """The OpenSearch cluster to use: *opensearch*, else ``SEARCHER_OPENSEARCH`` unless
+    a local *index_dir* is given; None (or "") means the local index."""
+    if opensearch is not None:
+        return opensearch or None
+    if index_dir is not None:
+        return None
+    return os.environ.get("SEARCHER_OPENSEARCH") or None
+
+
 def _warn_stderr(message: str) -> None:
     sys.stderr.write(f"searcher: warning: {message}\n")
 
 
-_DEFAULT: dict[tuple[Path, Path], Searcher] = {}
+_DEFAULT: dict[tuple, Searcher] = {}
 
 
 def search(
@@ -416,12 +444,22 @@ def search(
     context: int = 1,
     index_dir: str | os.PathLike | None = None,
     texts_dir: str | os.PathLike | None = None,
+    opensearch: str | None = None,
+    index_name: str | None = None,
 ) -> list[Hit]:
-    """Search the default (or given) texts; the index is built on first use and reused."""
-    key = default_dirs(texts_dir, index_dir)
+    """Search the default (or given) texts; the index is built on first use and reused.
+
+    With *opensearch* (or ``SEARCHER_OPENSEARCH``), search the index *index_name*
+    on that cluster instead (``searcher index --opensearch URL`` loads it)."""
+    url = opensearch_url(opensearch, index_dir)
+    key = (url, index_name) if url else default_dirs(texts_dir, index_dir)
     s = _DEFAULT.get(key)
     if s is None:
-        s = _DEFAULT[key] = Searcher(index_dir=key[1], texts_dir=key[0])
+        if url:
+            s = Searcher(opensearch=url, index_name=index_name, texts_dir=texts_dir)
+        else:
+            s = Searcher(index_dir=key[1], texts_dir=key[0])
+        _DEFAULT[key] = s
     return s.search(query, limit, phrase=phrase, context=context)
 
 

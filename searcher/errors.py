@@ -27,3 +27,7 @@ def corrupt(index_dir, why: str = "") -> IndexStateError:
     """The error for a damaged index: what is wrong, and the command that cures it."""
     detail = f" ({why})" if why else ""
     return IndexStateError(f"index {index_dir} is corrupt{detail}; run `searcher index --rebuild`")
+
+
+class BackendError(SearcherError):
+    """The OpenSearch cluster cannot be reached, refuses us, or cannot answer."""

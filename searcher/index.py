@@ -204,10 +204,10 @@ def stderr_progress() -> Progress | None:
     return report
 
 
-def _index_document(
-    writer, generation: Path, name: str, path: Path, warnings: list[str]
-) -> DocState:
-    from .analysis import TOKEN_RE, surface
+def read_text(name: str, path: Path, warnings: list[str]) -> tuple[list, DocState]:
+    """A text file -> its passages and what the index keeps to tell whether it changed
+    (undecodable bytes and binary files reported in *warnings*).  Every backend reads
+    texts through here, so they index the same passages."""
     from .document import decode, parse_passages
 
     try:
@@ -223,6 +223,22 @@ def _index_document(
     for err in errors:
         warnings.append(f"{err}; indexed with replacement characters")
     passages = parse_passages(text, name)
+    return passages, DocState(
+        size=len(data),
+        mtime_ns=st.st_mtime_ns,
+        sha256=hashlib.sha256(data).hexdigest(),
+        passages=len(passages),
+        pages=max((p.page for p in passages), default=0),
+        footnotes=sum(len(p.footnotes) for p in passages),
+    )
+
+
+def _index_document(
+    writer, generation: Path, name: str, path: Path, warnings: list[str]
+) -> DocState:
+    from .analysis import TOKEN_RE, surface
+
+    passages, state = read_text(name, path, warnings)
     words: set[str] = set()
     for p in passages:
         words.update(surface(w) for w in TOKEN_RE.findall(p.text))
@@ -234,14 +250,7 @@ def _index_document(
             data=passage_record(p),
         )
     write_packed(words_file(generation, name), "\n".join(sorted(words)))
-    return DocState(
-        size=len(data),
-        mtime_ns=st.st_mtime_ns,
-        sha256=hashlib.sha256(data).hexdigest(),
-        passages=len(passages),
-        pages=max((p.page for p in passages), default=0),
-        footnotes=sum(len(p.footnotes) for p in passages),
-    )
+    return state
 
 
 def update(

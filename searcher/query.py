@@ -74,6 +74,16 @@ def split_query(query: str, *, phrase: bool = False) -> list[tuple[str, str]]:
     return kept
 
 
+def content_parts(parts: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """:func:`split_query`'s parts less the stop words, unless nothing else is left."""
+    words = [t for k, t in parts if k == "word"]
+    content = [w for w in words if analysis.surface(w) not in turkish.STOP_WORDS]
+    if len(content) < len(words) and (content or any(k == "phrase" for k, _ in parts)):
+        drop = {w for w in words if analysis.surface(w) in turkish.STOP_WORDS}
+        parts = [(k, t) for k, t in parts if k == "phrase" or t not in drop]
+    return parts
+
+
 def edit_distance(a: str, b: str, limit: int) -> int:
     """Damerau-Levenshtein (optimal string alignment) distance, capped at limit + 1.
 
@@ -140,12 +150,7 @@ class QueryParser:
 
     def parse(self, query: str, *, phrase: bool = False) -> list[Clause]:
         """Query text -> clauses; raises :class:`QueryError`."""
-        parts = split_query(query, phrase=phrase)
-        words = [t for k, t in parts if k == "word"]
-        content = [w for w in words if analysis.surface(w) not in turkish.STOP_WORDS]
-        if len(content) < len(words) and (content or any(k == "phrase" for k, _ in parts)):
-            drop = {w for w in words if analysis.surface(w) in turkish.STOP_WORDS}
-            parts = [(k, t) for k, t in parts if k == "phrase" or t not in drop]
+        parts = content_parts(split_query(query, phrase=phrase))
         clauses: list[Clause] = []
         for kind, text in parts[:MAX_QUERY_WORDS]:
             c = phrase_clause(text) if kind == "phrase" else self.word_clause(text)

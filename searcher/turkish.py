@@ -12,7 +12,9 @@ import unicodedata
 from functools import lru_cache
 
 _UPPER_SPECIAL = str.maketrans({"I": "ı", "İ": "i"})
-_CIRCUMFLEX = str.maketrans({"â": "a", "î": "i", "û": "u", "Â": "A", "Î": "İ", "Û": "U"})
+#: Optional circumflexes and the letters they sit on (``ilân`` is ``ilan``).
+CIRCUMFLEX = {"â": "a", "î": "i", "û": "u", "Â": "A", "Î": "İ", "Û": "U"}
+_CIRCUMFLEX = str.maketrans(CIRCUMFLEX)
 _FOLD_SPECIAL = str.maketrans({"ı": "i", "ß": "ss", "æ": "ae", "ø": "o", "đ": "d", "ł": "l"})
 
 
