@@ -44,7 +44,7 @@ from urllib.parse import unquote, urlsplit
 from . import changes
 from .changes import list_texts
 from .document import Passage
-from .errors import BackendError, IndexStateError
+from .errors import BackendError
 from .index import BuildReport, Progress, read_text
 from .store import passage_from_record, passage_record
 
@@ -425,16 +425,23 @@ def _build(cluster, name, live, texts, shards, replicas, progress, warnings) -> 
 
 
 def _update(cluster, live, manifest, texts, ch, progress, warnings) -> dict:
+    from opensearchpy.helpers import scan, streaming_bulk
+
     client = cluster.client
     docs = dict(manifest["docs"])
     todo = ch.added + ch.changed
     loaded = _load(cluster, live, texts, todo, progress, warnings) if todo else {}
     for doc in ch.changed + ch.removed:
+        # the old passages, found in the last refreshed view (the new ones are not
+        # visible yet) and deleted by id: delete_by_query needs the reindex module
         query: dict = {"bool": {"filter": [{"term": {"doc": doc}}]}}
         if doc in loaded:
             query["bool"]["must_not"] = [{"term": {"version": loaded[doc]["sha256"]}}]
-        client.delete_by_query(index=live, body={"query": query}, conflicts="proceed",
-                               refresh=False, request_timeout=120)
+        old = scan(client, index=live, query={"query": query, "_source": False})
+        deletes = ({"_op_type": "delete", "_index": live, "_id": h["_id"]} for h in old)
+        for _ in streaming_bulk(client, deletes, chunk_size=BULK_CHUNK, max_retries=3,
+                                ignore_status=(404,)):
+            pass
         docs.pop(doc, None)
     docs.update(loaded)
     for doc, state in ch.touched.items():
@@ -442,9 +449,3 @@ def _update(cluster, live, manifest, texts, ch, progress, warnings) -> dict:
     client.indices.refresh(index=live)
     client.indices.put_mapping(index=live, body={"_meta": _manifest(docs)})
     return docs
-
-
-def not_built(name: str) -> IndexStateError:
-    return IndexStateError(
-        f"no searcher index {name!r} on the cluster; run `searcher index --opensearch URL`"
-    )

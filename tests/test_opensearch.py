@@ -1,0 +1,344 @@
+"""searcher on a real OpenSearch cluster (marker ``opensearch``).
+
+The cluster is the one named by ``SEARCHER_TEST_OPENSEARCH`` (node URLs separated
+by commas), or a 3-node cluster started here with ``tests/opensearch/cluster``
+when Java and Maven are available.  Without either the tests skip with the
+reason; under ``CI=true`` they fail instead: CI must run them.
+(``SEARCHER_TEST_CLUSTER_SCRIPT`` names another copy of the script.)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from searcher.cli import main
+from tests.conftest import ROOT, doubled, write_texts
+
+CLUSTER = Path(os.environ.get("SEARCHER_TEST_CLUSTER_SCRIPT")
+               or ROOT / "tests" / "opensearch" / "cluster")
+SEED = "sovyet-rusya-ve-tbmm-1920-1922.txt"
+
+
+class ClusterUnderTest:
+    """The cluster under test: its node URLs, and the script that controls it if ours."""
+
+    def __init__(self, urls: list[str], controlled: bool) -> None:
+        self.urls = urls
+        self.controlled = controlled
+
+    @property
+    def url(self) -> str:
+        return ",".join(self.urls)
+
+    def script(self, *args: str, timeout: float = 300) -> str:
+        env = dict(os.environ)
+        if self.urls:  # a restart keeps the ports the tests know
+            env["SEARCHER_OS_PORT_BASE"] = self.urls[0].rsplit(":", 1)[1]
+        r = subprocess.run([str(CLUSTER), *args], capture_output=True, text=True,
+                           timeout=timeout, stdin=subprocess.DEVNULL, env=env)
+        assert r.returncode == 0, r.stderr[-2000:]
+        return r.stdout
+
+
+def _unavailable(reason: str):
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"OpenSearch tests cannot run under CI: {reason}")
+    pytest.skip(reason)
+
+
+def _script_urls() -> list[str]:
+    if not CLUSTER.exists():
+        return []
+    r = subprocess.run([str(CLUSTER), "urls"], capture_output=True, text=True,
+                       stdin=subprocess.DEVNULL)
+    return r.stdout.split() if r.returncode == 0 else []
+
+
+@pytest.fixture(scope="session")
+def cluster():
+    try:
+        import opensearchpy  # noqa: F401
+    except ImportError:
+        _unavailable("opensearch-py is not installed (pip install -e '.[test]')")
+    given = os.environ.get("SEARCHER_TEST_OPENSEARCH")
+    if given:
+        urls = [u.strip() for u in given.split(",") if u.strip()]
+        ours = _script_urls()
+        yield ClusterUnderTest(ours if ours and ours[0] in urls else urls, bool(ours))
+        return
+    missing = [tool for tool in ("java", "mvn") if shutil.which(tool) is None]
+    if missing:
+        _unavailable(f"no {' and no '.join(missing)} to start a test cluster "
+                     "(or set SEARCHER_TEST_OPENSEARCH)")
+    c = ClusterUnderTest([], True)
+    try:
+        c.script("start", "3", timeout=900)
+        c.urls = _script_urls()
+        yield c
+    finally:
+        subprocess.run([str(CLUSTER), "stop"], capture_output=True, stdin=subprocess.DEVNULL)
+
+
+@pytest.fixture
+def index_name():
+    """A fresh index name per test, dropped afterwards with every index it named."""
+    name = f"test-{uuid.uuid4().hex[:10]}"
+    yield name
+    from searcher.opensearch_index import Cluster
+
+    url = os.environ.get("SEARCHER_TEST_OPENSEARCH") or ",".join(_script_urls())
+    if url:
+        client = Cluster(url).client
+        client.indices.delete(index=f"{name}-*", ignore=[404])
+
+
+def cli(*args, env=None):
+    return CliRunner().invoke(main, list(args), env=env)
+
+
+@pytest.fixture(scope="module")
+def seed(cluster, real_texts):
+    """The seed text indexed once on the cluster through the CLI."""
+    name = f"seed-{uuid.uuid4().hex[:8]}"
+    r = cli("index", "--texts", str(real_texts), "--opensearch", cluster.url,
+            "--index-name", name)
+    assert r.exit_code == 0, r.output
+    yield name
+    from searcher.opensearch_index import Cluster
+
+    Cluster(cluster.url).client.indices.delete(index=f"{name}-*", ignore=[404])
+
+
+@pytest.fixture(scope="module")
+def remote(cluster, seed, real_texts):
+    from searcher import Searcher
+
+    with Searcher(opensearch=cluster.url, index_name=seed, texts_dir=real_texts) as s:
+        yield s
+
+
+# ------------------------------------------------------------ without a cluster
+
+
+def test_settings_carry_the_glyph_table_and_turkish_chain():
+    from searcher.normalize import GLYPH_TABLE
+    from searcher.opensearch_index import analysis_settings
+
+    a = analysis_settings()
+    assert a["char_filter"]["searcher_glyphs"]["mappings"] == [
+        f"{k} => {v}" for k, v in GLYPH_TABLE.items()
+    ]
+    stem = a["analyzer"]["searcher_stem"]["filter"]
+    assert stem.index("searcher_snowball") < stem.index("asciifolding")
+    assert a["filter"]["searcher_prefix"] == {"type": "truncate", "length": 5}
+
+
+def test_unreachable_cluster_is_one_line_exit_2_without_the_password(tmp_path):
+    r = subprocess.run(
+        [sys.executable, "-m", "searcher.cli", "search", "gumruk",
+         "--opensearch", "http://reader:s3cret-pw@127.0.0.1:1"],
+        capture_output=True, text=True, stdin=subprocess.DEVNULL,
+    )
+    assert r.returncode == 2
+    assert r.stdout == ""
+    assert r.stderr.count("\n") == 1 and "cannot reach OpenSearch" in r.stderr
+    assert "s3cret-pw" not in r.stderr and "reader" not in r.stderr
+
+
+def test_library_raises_backend_error_for_an_unreachable_cluster():
+    from searcher import BackendError, Searcher, SearcherError
+
+    with pytest.raises(BackendError) as e:
+        Searcher(opensearch="http://127.0.0.1:1").search("gumruk")
+    assert isinstance(e.value, SearcherError)
+
+
+# ------------------------------------------------------------ on the cluster
+
+
+@pytest.mark.opensearch
+def test_seed_indexed_and_searched_through_the_cli(cluster, seed, real_texts, real_searcher):
+    r = cli("search", "Sakarya zaferi", "--json", "--opensearch", cluster.url,
+            "--index-name", seed, "--texts", str(real_texts))
+    assert r.exit_code == 0, r.output
+    hits = json.loads(r.stdout)
+    local = [h.to_dict() for h in real_searcher.search("Sakarya zaferi", 2, context=0)]
+    assert [(h["doc"], h["line"], h["page"]) for h in hits[:2]] == [
+        (h["doc"], h["line"], h["page"]) for h in local
+    ]
+    assert set(hits[0]) == set(local[0])  # same fields, same form
+
+
+@pytest.mark.opensearch
+@pytest.mark.parametrize("query", ["gumruk", "KIZILAY", "Kazim Karabekir Pasa",
+                                   "telefonla"])
+def test_library_finds_the_same_top_passage_as_the_local_engine(remote, real_searcher, query):
+    ours = remote.search(query, 1)[0]
+    local = real_searcher.search(query, 1)[0]
+    assert (ours.doc, ours.passage, ours.line, ours.page) == (
+        local.doc, local.passage, local.line, local.page)
+    assert ours.highlights == local.highlights
+    assert ours.snippet == local.snippet
+
+
+@pytest.mark.opensearch
+def test_inflected_query_finds_other_forms_on_the_cluster(remote):
+    hits = remote.search("ültimatomlar", 3)
+    assert len(hits) == 3
+    assert all("ültimatom" in h.text for h in hits)
+    assert all(h.text[s:e].startswith("ültimatom") for h in hits for s, e in h.highlights)
+
+
+@pytest.mark.opensearch
+def test_typo_is_searched_as_near_words_on_the_cluster(remote):
+    h = remote.search("Sakraya zaferi", 1)[0]
+    assert "Sakarya zaferi" in h.text
+    assert "Sakarya" in [h.text[s:e] for s, e in h.highlights]
+
+
+@pytest.mark.opensearch
+def test_misremembered_quotation_found_below_the_exact_tier(remote):
+    assert remote.search('"ulusal kurtuluş hareketi"', 1, context=0)  # text: hareketiyle
+    h = remote.search('"ulusal kurtulus hareketi"', 1, context=0)[0]
+    assert "ulusal kurtuluş hareket" in h.text.lower()
+
+
+@pytest.mark.opensearch
+def test_hit_carries_page_footnotes_and_neighbours(remote, real_searcher):
+    ours = remote.search("KIZILAY", 1, context=1)[0]
+    local = real_searcher.search("KIZILAY", 1, context=1)[0]
+    assert (ours.page, ours.footnotes) == (local.page, local.footnotes)
+    assert [f.marker for f in ours.footnotes] == ["(**)"]
+    assert (ours.before, ours.after) == (local.before, local.after)
+
+
+@pytest.mark.opensearch
+def test_show_and_stats_read_the_cluster(cluster, seed, real_texts):
+    r = cli("show", f"{SEED}:2107", "--json", "--opensearch", cluster.url, "--index-name", seed)
+    assert r.exit_code == 0, r.output
+    p = json.loads(r.stdout)
+    assert p["page"] == 17 and "Kızılay" in p["text"]
+    r = cli("stats", "--json", "--opensearch", cluster.url, "--index-name", seed)
+    st = json.loads(r.stdout)
+    assert (st["documents"], st["shards"], st["replicas"]) == (1, 3, 1)
+    assert st["passages"] > 100 and st["index_bytes"] > 0
+
+
+@pytest.mark.opensearch
+def test_quotation_across_a_page_break_and_capitals(cluster, tmp_path, index_name):
+    texts = write_texts(
+        tmp_path / "texts",
+        sayfa=doubled("Dostluk ve kardeşlik antlaşması imzalanınca halklar arasında çok")
+        + "\n\n" + doubled("büyük bir sevinç yaşandı ve bayramlar yapıldı."),
+        kizilay=doubled("Türkiye Kızılay Derneğine yardım gönderildi."),
+    )
+    r = cli("index", "--texts", str(texts), "--opensearch", cluster.url, "--index-name",
+            index_name, "--shards", "2")
+    assert r.exit_code == 0, r.output
+    from searcher import search
+
+    (h,) = search("“halklar arasında çok büyük bir sevinç”", opensearch=cluster.url,
+                  index_name=index_name)
+    assert (h.doc, h.page, h.line) == ("sayfa.txt", 1, 1)
+    assert h.text[h.highlights[0][0]:h.highlights[0][1]] == "halklar arasında çok büyük bir sevinç"
+    assert search("KIZILAY", opensearch=cluster.url, index_name=index_name)[0].doc == "kizilay.txt"
+
+
+@pytest.mark.opensearch
+def test_reindex_after_a_text_changed_touches_only_that_text(cluster, tmp_path, index_name):
+    from searcher import Searcher
+    from searcher.opensearch_index import update
+
+    texts = write_texts(tmp_path / "texts", a=doubled("Ardahan boşaltıldı."),
+                        b=doubled("Batum limanı açıldı."))
+    first = update(texts, cluster.url, index_name, shards=2)
+    assert (first.documents, first.indexed) == (2, 2)
+    again = update(texts, cluster.url, index_name, shards=2)
+    assert again.indexed == 0
+    write_texts(texts, a=doubled("Kars kalesi teslim edildi."))
+    changed = update(texts, cluster.url, index_name, shards=2)
+    assert (changed.documents, changed.indexed) == (2, 1)
+    with Searcher(opensearch=cluster.url, index_name=index_name) as s:
+        assert s.search("Ardahan") == []
+        assert [h.doc for h in s.search("Kars kalesi")] == ["a.txt"]
+        assert [h.doc for h in s.search("Batum")] == ["b.txt"]
+    (texts / "b.txt").unlink()
+    assert update(texts, cluster.url, index_name, shards=2).documents == 1
+    with Searcher(opensearch=cluster.url, index_name=index_name) as s:
+        assert s.search("Batum") == []
+
+
+@pytest.mark.opensearch
+def test_missing_index_is_one_line_exit_2(cluster):
+    r = subprocess.run(
+        [sys.executable, "-m", "searcher.cli", "search", "gumruk", "--opensearch",
+         cluster.url, "--index-name", "no-such-index"],
+        capture_output=True, text=True, stdin=subprocess.DEVNULL,
+    )
+    assert r.returncode == 2 and r.stderr.count("\n") == 1
+    assert "no searcher index 'no-such-index'" in r.stderr
+
+
+SEARCH_LOOP = """
+import sys, time
+from searcher import Searcher
+s = Searcher(opensearch=sys.argv[1], index_name=sys.argv[2])
+end = time.time() + float(sys.argv[3])
+while time.time() < end:
+    hits = s.search("Sakarya zaferi", 5, context=0)
+    print(len(hits), hits[0].line if hits else "-", flush=True)
+"""
+
+
+@pytest.mark.opensearch
+def test_rebuild_while_another_process_searches_never_gives_a_partial_answer(
+    cluster, real_texts, index_name
+):
+    from searcher.opensearch_index import update
+
+    update(real_texts, cluster.url, index_name)
+    reader = subprocess.Popen(
+        [sys.executable, "-c", SEARCH_LOOP, cluster.url, index_name, "12"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+    )
+    rebuilds = 0
+    deadline = time.time() + 10
+    while time.time() < deadline:
+        update(real_texts, cluster.url, index_name, rebuild=True)
+        rebuilds += 1
+    out, err = reader.communicate(timeout=120)
+    assert reader.returncode == 0, err
+    answers = out.split("\n")[:-1]
+    assert rebuilds >= 2 and len(answers) >= 10
+    assert set(answers) == {answers[0]} and answers[0].startswith("4 ")
+
+
+@pytest.mark.opensearch
+def test_node_killed_during_100_searches_every_answer_is_the_same(cluster, seed):
+    """Runs last: the killed node is brought back by restarting the cluster."""
+    if not cluster.controlled:
+        _unavailable("the cluster under test was not started by tests/opensearch/cluster")
+    from searcher import Searcher
+
+    with Searcher(opensearch=cluster.url, index_name=seed) as s:
+        expected = s.search("Kazım Karabekir Paşa", 1, context=0)[0].line
+        lines = []
+        try:
+            for i in range(100):
+                if i == 30:
+                    cluster.script("kill", "2")
+                lines.append(s.search("Kazım Karabekir Paşa", 1, context=0)[0].line)
+        finally:
+            cluster.script("stop")
+            cluster.script("start", str(len(cluster.urls)), timeout=600)
+    assert lines == [expected] * 100
