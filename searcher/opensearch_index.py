@@ -24,13 +24,11 @@ Guarantees:
   shard and its new ones on another; texts that did not change are never
   touched.  An interrupted update is completed by the next run.
 
-The per-text checksums live in the index mapping's ``_meta`` (the same manifest
-as a local index generation), so any machine with the texts can update it.
+Per-text checksums live in the mapping's ``_meta`` (a local generation's manifest).
 """
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import os
 import re
@@ -46,7 +44,7 @@ from .changes import list_texts
 from .document import Passage
 from .errors import BackendError
 from .index import BuildReport, Progress, read_text
-from .store import passage_from_record, passage_record
+from .store import json_record, passage_from_json
 
 #: Bump when the settings, the mapping or the stored source change shape.
 SCHEMA_VERSION = 1
@@ -183,9 +181,7 @@ def _short(exc) -> str:
 
 def check_name(name: str) -> str:
     if not _NAME.match(name or ""):
-        raise BackendError(
-            f"bad index name {name!r}: lower-case letters, digits, '-', '_' and '.'"
-        )
+        raise BackendError(f"bad index name {name!r}: lower-case letters, digits, '-', '_', '.'")
     return name
 
 
@@ -277,19 +273,13 @@ def index_body(shards: int, replicas: int, meta: dict) -> dict:
 
 def passage_source(p: Passage, version: str) -> dict:
     """A passage as an OpenSearch document: searchable fields and its stored record."""
-    record = list(passage_record(p))
-    record[1] = None  # the text is stored once, in the indexed field beside it
-    record[-1] = base64.b64encode(record[-1]).decode("ascii")
     return {"doc": p.doc, "version": version, "number": p.number, "line_start": p.line_start,
-            "line_end": p.line_end, "text": p.text, "data": record}
+            "line_end": p.line_end, "text": p.text, "data": json_record(p)}
 
 
 def passage_from_source(source: dict) -> Passage:
     """The :class:`~searcher.document.Passage` that :func:`passage_source` made."""
-    record = list(source["data"])
-    record[1] = source["text"]
-    record[-1] = base64.b64decode(record[-1])
-    return passage_from_record(source["doc"], record)
+    return passage_from_json(source["doc"], source["text"], source["data"])
 
 
 # ------------------------------------------------------------------ reading

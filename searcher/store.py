@@ -11,6 +11,7 @@ damaged file into one :class:`~searcher.errors.IndexStateError` naming the cure.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import pickle
 import struct
@@ -55,6 +56,23 @@ def passage_from_record(doc: str, record: tuple):
         footnotes=tuple(Footnote(m, s, ln) for m, s, ln in footnotes),
         line_map=tuple(zip(it, it, it, strict=True)),
     )
+
+
+def json_record(p) -> list:
+    """:func:`passage_record` for a JSON store beside the text (OpenSearch's ``_source``):
+    without the text, which is stored once beside it, and the line map in base64."""
+    record = list(passage_record(p))
+    record[1] = None
+    record[-1] = base64.b64encode(record[-1]).decode("ascii")
+    return record
+
+
+def passage_from_json(doc: str, text: str, record: list):
+    """The :class:`~searcher.document.Passage` that :func:`json_record` stored."""
+    record = list(record)
+    record[1] = text
+    record[-1] = base64.b64decode(record[-1])
+    return passage_from_record(doc, record)
 
 
 def words_file(generation: Path, name: str) -> Path:
