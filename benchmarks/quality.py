@@ -1,6 +1,11 @@
 """Ranking quality on the development queries: searcher vs SQLite FTS5 vs plain Whoosh.
 
     python benchmarks/quality.py [--queries benchmarks/dev.jsonl] [--texts texts] [-v]
+                                 [--opensearch URL]
+
+With ``--opensearch URL`` the texts are also loaded into an index on that
+OpenSearch cluster (``searcher index --opensearch``; dropped afterwards) and the
+same queries run through it beside the local engine.
 
 Scoring follows benchmarks/QUERIES.md: a returned passage is relevant when, after
 folding both, it contains one of the query's relevant strings (grade 2 or 1).
@@ -71,6 +76,27 @@ class SearcherSystem:
 
     def search(self, query: str) -> list[tuple[str, int]]:
         return [(h.doc, h.passage) for h in self.s.search(query, K, context=0)]
+
+
+class OpenSearchSystem:
+    """searcher's OpenSearch backend: the same texts loaded into a throwaway index."""
+
+    name = "searcher-opensearch"
+
+    def __init__(self, texts: Path, url: str) -> None:
+        from searcher.opensearch_index import update
+
+        self.url = url
+        self.index_name = f"quality-{int(time.time())}"
+        update(texts, url, self.index_name)
+        self.s = Searcher(opensearch=url, index_name=self.index_name, texts_dir=texts)
+
+    def search(self, query: str) -> list[tuple[str, int]]:
+        return [(h.doc, h.passage) for h in self.s.search(query, K, context=0)]
+
+    def close(self) -> None:
+        self.s.cluster.client.indices.delete(index=f"{self.index_name}-*")
+        self.s.close()
 
 
 class FTS5System:
@@ -188,6 +214,8 @@ def main(argv=None) -> int:
     ap.add_argument("--queries", type=Path, default=ROOT / "benchmarks" / "dev.jsonl")
     ap.add_argument("--texts", type=Path, default=ROOT / "texts")
     ap.add_argument("-v", "--verbose", action="store_true", help="show weak queries")
+    ap.add_argument("--opensearch", metavar="URL",
+                    help="also run the queries through searcher on this OpenSearch cluster")
     args = ap.parse_args(argv)
     queries = [json.loads(x) for x in args.queries.read_text(encoding="utf-8").splitlines()
                if x.strip()]
@@ -197,11 +225,17 @@ def main(argv=None) -> int:
         passages = ours.passages
         folded = {k: fold(t) for k, t in passages.items()}
         systems = [ours, FTS5System(passages), WhooshSystem(passages, work)]
+        if args.opensearch:
+            systems.insert(1, OpenSearchSystem(args.texts, args.opensearch))
         results = {}
-        for system in systems:
-            per_type, lat = evaluate(system, queries, folded, args.verbose)
-            results[system.name] = (summarise(per_type), sorted(lat))
-        ours.s.close()
+        try:
+            for system in systems:
+                per_type, lat = evaluate(system, queries, folded, args.verbose)
+                results[system.name] = (summarise(per_type), sorted(lat))
+        finally:
+            ours.s.close()
+            if args.opensearch:
+                systems[1].close()
 
     print(f"# Quality on {args.queries.name} ({len(queries)} queries, "
           f"{len(passages)} passages, k={K})\n")
