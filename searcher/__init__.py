@@ -22,6 +22,7 @@ _LAZY = {
     "QueryError": "errors",
     "TextsError": "errors",
     "IndexStateError": "errors",
+    "IndexFolderError": "errors",
     "LocationError": "errors",
     "BackendError": "errors",
 }
