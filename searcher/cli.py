@@ -272,7 +272,7 @@ def index_cmd(rebuild, shards, replicas, texts_dir, index_dir, opensearch, index
       searcher index --opensearch http://127.0.0.1:9200 --shards 3 --replicas 1
     """
     from . import index
-    from .engine import default_dirs
+    from .locations import default_dirs
 
     texts, idx = default_dirs(texts_dir, index_dir)
     if opensearch:

@@ -28,6 +28,7 @@ from .document import Passage
 from .errors import IndexStateError, LocationError, SearcherError, corrupt
 from .highlight import Highlighter, make_snippet
 from .hits import Hit, Snippet
+from .locations import default_dirs, opensearch_url
 from .query import Clause, QueryParser
 from .scoring import ClauseScorer
 from .store import PassageReader, read_vocabulary
@@ -48,15 +49,9 @@ class Searcher:
     each search (a stat per text file; only changed documents are re-indexed).
     """
 
-    def __new__(
-        cls,
-        index_dir: str | os.PathLike | None = None,
-        texts_dir: str | os.PathLike | None = None,
-        *,
-        opensearch: str | None = None,
-        index_name: str | None = None,
-        **kwargs,
-    ):
+    def __new__(cls, index_dir=None, texts_dir=None, *, opensearch=None, index_name=None, **kw):
+        """``Searcher(opensearch=URL)`` (or ``SEARCHER_OPENSEARCH`` without an *index_dir*)
+        is a :class:`~searcher.opensearch.OpenSearchSearcher` with this API."""
         url = opensearch_url(opensearch, index_dir)
         if url and cls is Searcher:
             from .opensearch import OpenSearchSearcher
@@ -408,38 +403,6 @@ def _proximity(clauses: list[Clause], where: dict[int, dict[int, tuple]], kept) 
     return bonus
 
 
-# ------------------------------------------------------------------ defaults
-
-
-def _project_root() -> Path:
-    return Path(__file__).resolve().parent.parent
-
-
-def default_dirs(
-    texts_dir: str | os.PathLike | None, index_dir: str | os.PathLike | None
-) -> tuple[Path, Path]:
-    """Where texts and index live when not given: env vars, ./texts, the project's texts."""
-    texts = texts_dir or os.environ.get("SEARCHER_TEXTS")
-    idx = index_dir or os.environ.get("SEARCHER_INDEX")
-    if texts is None:
-        local = Path.cwd() / "texts"
-        texts = local if local.is_dir() else _project_root() / "texts"
-    texts = Path(texts)
-    if idx is None:
-        idx = texts.parent / "index"
-    return texts, Path(idx)
-
-
-def opensearch_url(opensearch: str | None, index_dir=None) -> str | None:
-    """The OpenSearch cluster to use: *opensearch*, else ``SEARCHER_OPENSEARCH`` unless
-    a local *index_dir* is given; None (or "") means the local index."""
-    if opensearch is not None:
-        return opensearch or None
-    if index_dir is not None:
-        return None
-    return os.environ.get("SEARCHER_OPENSEARCH") or None
-
-
 def _warn_stderr(message: str) -> None:
     sys.stderr.write(f"searcher: warning: {message}\n")
 
@@ -466,11 +429,8 @@ def search(
     key = (url, index_name) if url else default_dirs(texts_dir, index_dir)
     s = _DEFAULT.get(key)
     if s is None:
-        if url:
-            s = Searcher(opensearch=url, index_name=index_name, texts_dir=texts_dir)
-        else:
-            s = Searcher(index_dir=key[1], texts_dir=key[0])
-        _DEFAULT[key] = s
+        where = {"opensearch": url, "index_name": index_name} if url else {"index_dir": key[1]}
+        s = _DEFAULT[key] = Searcher(texts_dir=texts_dir if url else key[0], **where)
     return s.search(query, limit, phrase=phrase, context=context)
 
 

@@ -62,7 +62,7 @@ class OpenSearchSearcher:
         texts_dir: str | os.PathLike | None = None,
         **_ignored,
     ) -> None:
-        from .engine import default_dirs
+        from .locations import default_dirs
 
         self.name = check_name(index_name or DEFAULT_NAME)
         self.cluster = Cluster(url)
