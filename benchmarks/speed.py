@@ -1,6 +1,7 @@
 """Speed at every size: searcher vs SQLite FTS5 vs grep / rg, in one run on one machine.
 
     python benchmarks/speed.py [--sizes 1 10 100] [--with-1000] [--runs 20]
+                               [--opensearch URL]
 
 For each corpus size (texts/ replicated N times into a temporary folder):
 index build time and peak memory (each build in its own process), index size on
@@ -8,6 +9,11 @@ disk, in-process query latency p50/p95 over the development queries on a warm
 index, and whole-process CLI latency p50 (``searcher search`` vs ``grep -i`` and
 ``rg -i``) over --runs runs.  Prints a Markdown table and saves it under
 benchmarks/results/.  Not a unit test.
+
+With ``--opensearch URL`` each size is also loaded into a throwaway index on that
+cluster (``searcher index --opensearch``, 3 shards, 1 replica, in its own process)
+and the same queries run through it: build time, p50/p95 and index size (the
+``_stats`` store size, primaries and with the replicas), beside the local engine.
 """
 
 from __future__ import annotations
@@ -84,6 +90,40 @@ print(json.dumps({"seconds": time.perf_counter() - t, "peak": peak()}))
 """
 
 
+BUILD_OPENSEARCH = PEAK + """
+import json, sys, time
+from pathlib import Path
+from searcher import opensearch_index
+t = time.perf_counter()
+opensearch_index.update(Path(sys.argv[1]), sys.argv[2], sys.argv[3], rebuild=True)
+print(json.dumps({"seconds": time.perf_counter() - t, "peak": peak()}))
+"""
+
+
+def opensearch_figures(texts: Path, url: str, queries: list[str]) -> dict:
+    """Build, latency and size of searcher's index on an OpenSearch cluster."""
+    from searcher import Searcher
+
+    name = f"speed-{int(time.time())}"
+    build = _child(BUILD_OPENSEARCH, str(texts), url, name)
+    lat = []
+    with Searcher(opensearch=url, index_name=name, texts_dir=texts) as s:
+        try:
+            for q in queries:  # warm-up
+                s.search(q, 10, context=0)
+            for _ in range(3):
+                for q in queries:
+                    t = time.perf_counter()
+                    s.search(q, 10, context=0)
+                    lat.append(time.perf_counter() - t)
+            stats = s.cluster.client.indices.stats(index=name, metric="store")["_all"]
+        finally:
+            s.cluster.client.indices.delete(index=f"{name}-*")
+    return {"o_build": build["seconds"], "o_p50": _pct(lat, 0.5), "o_p95": _pct(lat, 0.95),
+            "o_bytes": stats["primaries"]["store"]["size_in_bytes"],
+            "o_all_bytes": stats["total"]["store"]["size_in_bytes"]}
+
+
 def replicate(n: int, dest: Path) -> int:
     dest.mkdir(parents=True)
     total = 0
@@ -135,6 +175,12 @@ def process_latency(cmd: list[str], runs: int, env=None) -> float:
     return _pct(times[1:], 0.5)
 
 
+def _nodes(url: str) -> int:
+    from searcher.opensearch_index import Cluster
+
+    return Cluster(url).client.cluster.health()["number_of_nodes"]
+
+
 def machine() -> str:
     cpu = platform.processor() or ""
     try:
@@ -161,6 +207,8 @@ def main(argv=None) -> int:
     ap.add_argument("--runs", type=int, default=20, help="runs of each CLI command")
     ap.add_argument("--queries", type=Path, default=ROOT / "benchmarks" / "dev.jsonl")
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results")
+    ap.add_argument("--opensearch", metavar="URL",
+                    help="also build and search each size on this OpenSearch cluster")
     args = ap.parse_args(argv)
     sizes = args.sizes + ([1000] if args.with_1000 else [])
     queries = [json.loads(x)["query"] for x in args.queries.read_text().splitlines() if x]
@@ -192,6 +240,8 @@ def main(argv=None) -> int:
                 "f_p50": _pct(flat, 0.5), "f_p95": _pct(flat, 0.95),
                 "cli": cli, "grep": g, "rg": r,
             }
+            if args.opensearch:
+                row.update(opensearch_figures(texts, args.opensearch, queries))
             rows.append(row)
             print(f"{n}x done: build {row['s_build']:.1f} s, p50 {row['p50'] * 1e3:.2f} ms, "
                   f"cli {cli * 1e3:.0f} ms", file=sys.stderr)
@@ -229,6 +279,21 @@ def main(argv=None) -> int:
             f"| {r['size']}× | {ms(r['p50'])} | {ms(r['p95'])} | {ms(r['f_p50'])} | "
             f"{ms(r['f_p95'])} | {ms(r['cli'])} | {ms(r['grep'])} | {ms(r['rg'])} | {ratio} |"
         )
+    if args.opensearch:
+        lines += [
+            "", "searcher on OpenSearch (3 shards, 1 replica; a cluster of "
+            f"{_nodes(args.opensearch)} nodes on this same machine) beside the local engine, "
+            "same queries (in-process, top 10 with snippets):", "",
+            "| corpus | local build s | OpenSearch build s | local p50 ms | OpenSearch p50 ms "
+            "| p95 ms | local index MB | OpenSearch primaries MB | with replicas MB |",
+            "|---|---|---|---|---|---|---|---|---|",
+        ]
+        for r in rows:
+            lines.append(
+                f"| {r['size']}× | {r['s_build']:.2f} | {r['o_build']:.2f} | {ms(r['p50'])} | "
+                f"{ms(r['o_p50'])} | {ms(r['o_p95'])} | {r['s_bytes'] / 2**20:.1f} | "
+                f"{r['o_bytes'] / 2**20:.1f} | {r['o_all_bytes'] / 2**20:.1f} |"
+            )
     report = "\n".join(lines) + "\n"
     print(report)
     args.out.mkdir(parents=True, exist_ok=True)
