@@ -154,7 +154,8 @@ class Cluster:
         except ex.ConnectionError as exc:
             raise self.error(f"cannot reach {where} ({_short(exc)})") from None
         except ex.TransportError as exc:
-            raise self.error(f"{where} failed: {_reason(exc)}") from None
+            red = " (shards unavailable: is the cluster red?)" if exc.status_code == 503 else ""
+            raise self.error(f"{where} failed: {_reason(exc)}{red}") from None
 
 
 def _error_type(exc) -> str:

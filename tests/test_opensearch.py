@@ -228,7 +228,10 @@ def test_show_and_stats_read_the_cluster(cluster, seed, real_texts):
     assert r.exit_code == 0, r.output
     p = json.loads(r.stdout)
     assert p["page"] == 17 and "Kızılay" in p["text"]
-    r = cli("stats", "--json", "--opensearch", cluster.url, "--index-name", seed)
+    with_password = cluster.url.replace("http://", "http://reader:pw-s3cret@")
+    r = cli("stats", "--json", "--opensearch", with_password, "--index-name", seed)
+    assert r.exit_code == 0, r.output
+    assert "pw-s3cret" not in r.output and "reader" not in r.output
     st = json.loads(r.stdout)
     assert (st["documents"], st["shards"], st["replicas"]) == (1, 3, 1)
     assert st["passages"] > 100 and st["index_bytes"] > 0
@@ -276,6 +279,30 @@ def test_reindex_after_a_text_changed_touches_only_that_text(cluster, tmp_path, 
     assert update(texts, cluster.url, index_name, shards=2).documents == 1
     with Searcher(opensearch=cluster.url, index_name=index_name) as s:
         assert s.search("Batum") == []
+
+
+@pytest.mark.opensearch
+def test_interrupted_rebuild_leaves_the_alias_on_the_previous_index(cluster, tmp_path,
+                                                                    index_name):
+    from searcher import Searcher
+    from searcher.opensearch_index import Cluster, update
+
+    texts = write_texts(tmp_path / "texts", a=doubled("Ardahan boşaltıldı."),
+                        b=doubled("Batum limanı açıldı."))
+    update(texts, cluster.url, index_name, shards=1)
+    client = Cluster(cluster.url).client
+    before = set(client.indices.get(index=f"{index_name}-*"))
+    write_texts(texts, a=doubled("Kars kalesi teslim edildi."))
+
+    def interrupt(done, total, name):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        update(texts, cluster.url, index_name, shards=1, rebuild=True, progress=interrupt)
+    assert set(client.indices.get(index=f"{index_name}-*")) == before  # the new one dropped
+    with Searcher(opensearch=cluster.url, index_name=index_name) as s:
+        assert [h.doc for h in s.search("Ardahan")] == ["a.txt"]
+        assert s.search("Kars kalesi") == []
 
 
 @pytest.mark.opensearch
