@@ -116,6 +116,7 @@ def opensearch_figures(texts: Path, url: str, queries: list[str]) -> dict:
                     t = time.perf_counter()
                     s.search(q, 10, context=0)
                     lat.append(time.perf_counter() - t)
+            s.cluster.client.indices.flush(index=name)  # segments on disk before measuring
             stats = s.cluster.client.indices.stats(index=name, metric="store")["_all"]
         finally:
             s.cluster.client.indices.delete(index=f"{name}-*")
