@@ -21,8 +21,6 @@ from .question import Question, answer_spans, asks_for_evidence, sentences
 FOCUS_POOL = 40
 #: Bonus (share of the score) for a sentence holding the content words and the answer.
 ANSWER_BONUS = 1.2
-#: Bonus (share of the score) for the content words meeting in one sentence.
-SENTENCE_BONUS = 0.3
 
 Span = tuple[int, int]
 
@@ -54,8 +52,7 @@ def focus_rerank(
             text, spans, w, total, answer_spans(text, question.kind) if evidence else []
         )
         focus[d] = sentence
-        bonus = SENTENCE_BONUS * cover * cover + ANSWER_BONUS * cover * answered
-        rescored.append((score * (1.0 + bonus), d))
+        rescored.append((score * (1.0 + ANSWER_BONUS * cover * answered), d))
     rescored.sort(key=lambda x: (-x[0], x[1]))
     return rescored + rest, focus
 

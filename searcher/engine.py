@@ -38,7 +38,8 @@ from .store import PassageReader, read_vocabulary
 MIN_COVERAGE = 0.5
 #: The same for a question's content words: the answer passage often words the
 #: question's verb and nouns otherwise, and the answer kind re-ranks what is found.
-QUESTION_COVERAGE = 0.34
+#: (For questions, partial coverage also costs linearly in the score, not squared.)
+QUESTION_COVERAGE = 0.4
 
 
 # ------------------------------------------------------------------ searcher
@@ -252,7 +253,7 @@ class Searcher:
                 (
                     (
                         (sum(sc.get(d, 0.0) for sc in scores.values()) + bonus.get(d, 0.0))
-                        * (0.25 + 0.75 * coverage * coverage),
+                        * (0.25 + 0.75 * coverage * (1.0 if question else coverage)),
                         d,
                     )
                     for d, coverage in kept.items()

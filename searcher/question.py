@@ -45,14 +45,15 @@ _WORD_KINDS: tuple[tuple[re.Pattern, str], ...] = tuple(
 #: Words after ``ne``/``hangi`` that make the pair one question form.
 _PAIRS = {
     "zaman": WHEN, "zamandi": WHEN, "zamandir": WHEN,
-    "kadar": COUNT, "kadardi": COUNT, "kadardir": COUNT, "miktar": COUNT, "miktarda": COUNT,
+    "kadar": COUNT, "kadardi": COUNT, "kadardir": COUNT, "kadarlik": COUNT,
+    "miktar": COUNT, "miktarda": COUNT,
     "icin": WHY,
     "tarihte": WHEN, "tarihinde": WHEN, "tarihlerde": WHEN, "yil": WHEN, "yilda": WHEN,
     "yilinda": WHEN, "ayda": WHEN, "ayinda": WHEN, "gun": WHEN, "gunu": WHEN, "gunde": WHEN,
     "kentte": WHERE, "kentde": WHERE, "sehirde": WHERE, "yerde": WHERE, "ulkede": WHERE,
     "ulke": WHERE, "kent": WHERE, "sehir": WHERE, "ulkeler": WHERE, "yere": WHERE,
 }
-_STANDALONE = {"kadardi": COUNT, "kadardir": COUNT}
+_STANDALONE = {"kadardi": COUNT, "kadardir": COUNT, "kadarlik": COUNT}
 # when several question words occur, the more specific kind wins
 _PRIORITY = (WHEN, COUNT, WHO, WHERE, WHY, HOW, WHICH, YESNO)
 
@@ -73,6 +74,12 @@ def _word_kind(folded: str) -> str | None:
     return None
 
 
+def _folded_word(text: str) -> str:
+    """``Kimdi?`` -> ``kimdi``: a typed word as question forms are matched."""
+    tokens = analysis.TOKEN_RE.findall(analysis.surface(text))
+    return turkish.fold(tokens[0]) if len(tokens) == 1 else ""
+
+
 def analyse(query: str) -> Question | None:
     """The question in *query*, or None when it is no question (or nothing but
     question words, which are then searched as typed)."""
@@ -80,9 +87,7 @@ def analyse(query: str) -> Question | None:
         parts = split_query(query)
     except Exception:  # the parser reports bad queries itself
         return None
-    folded = [
-        turkish.fold(analysis.surface(t)) if k == "word" else "" for k, t in parts
-    ]
+    folded = [_folded_word(t) if k == "word" else "" for k, t in parts]
     kinds: list[str] = []
     drop: set[int] = set()
     for i, f in enumerate(folded):
