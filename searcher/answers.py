@@ -18,7 +18,7 @@ from .query import Clause
 from .question import Question, answer_spans, asks_for_evidence, sentences
 
 #: How many of the best passages are looked at sentence by sentence.
-FOCUS_POOL = 40
+FOCUS_POOL = 20
 #: Bonus (share of the score) for a sentence holding the content words and the answer.
 ANSWER_BONUS = 1.2
 
