@@ -128,10 +128,11 @@ _EVIDENCE: dict[str, re.Pattern] = {
         rf"{_YEAR}|\b\d{{1,2}}\s+(?:{_MONTHS})\w*|\b(?:{_MONTHS})\w*\s+19[0-3]\d",
         re.IGNORECASE,
     ),
+    # not a year, a day ("16 Mart"), an ordinal ("1. Madde"), a year's suffix ("1921'de");
     # (?<!\w) first: the engine skips to places that start a token; no IGNORECASE,
     # which costs 3x: number words and units are written in lower case
     COUNT: re.compile(
-        rf"(?<!\w)(?:(?!19[0-3]\d\b)\d[\d.,]*\b(?!'|\s+(?i:{_MONTHS}))|"
+        rf"(?<!\w)(?:(?!19[0-3]\d\b)\d[\d.,]*\b(?!'|\.\s|\s+(?i:{_MONTHS}))|"
         r"(?:iki|üç|dört|beş|yedi|sekiz|dokuz|yirmi|otuz|kırk|elli|altmış|yetmiş|seksen|"
         r"doksan|yüz|bin|milyon|milyar)\b|(?:ruble|lira|kg|km|oyla|oy|tane|adet|kişi)\w*)"
     ),
