@@ -36,10 +36,9 @@ from .store import PassageReader, read_vocabulary
 
 #: Share of the query (weighted by rarity) a passage must cover to be a hit.
 MIN_COVERAGE = 0.5
-#: The same for a question's content words: the answer passage often words the
-#: question's verb and nouns otherwise, and the answer kind re-ranks what is found.
-#: (For questions, partial coverage also costs linearly in the score, not squared.)
-QUESTION_COVERAGE = 0.4
+#: The same for a question's content words (rarity weights square-rooted, partial
+#: coverage costing linearly): answer passages word questions' verbs otherwise.
+QUESTION_COVERAGE = 0.45
 
 
 # ------------------------------------------------------------------ searcher
@@ -202,12 +201,9 @@ class Searcher:
         scored ones cannot become a hit, so the remaining (common, long) posting
         lists are read only at the candidates, skipping the rest.
 
-        A question (:mod:`searcher.question`) is searched for its content words with
-        the looser :data:`QUESTION_COVERAGE`, and its best passages are re-ranked by
-        the sentence where the content words and the kind of answer meet
-        (:mod:`searcher.answers`).  The result is a list of hits that also carries
-        ``corrections`` (typed word -> the near words searched instead) and
-        ``question``.
+        A question (:mod:`searcher.question`) is searched for its content words
+        (:data:`QUESTION_COVERAGE`) and re-ranked by :mod:`searcher.answers`.  The
+        :class:`~searcher.hits.Results` also carry ``corrections`` and ``question``.
         """
         with self._lock:
             self.refresh()
@@ -220,6 +216,8 @@ class Searcher:
                 0.0 if c.required else math.log(1 + n_docs / (scorer.clause_df(c) or 0.5))
                 for c in clauses
             ]
+            if question:  # a rare word of a question is often not the answer's: damp it
+                weights = [math.sqrt(w) for w in weights]
             total = sum(weights)
             full = {i for i, c in enumerate(clauses) if c.required}
             if not full:

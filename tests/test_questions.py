@@ -58,6 +58,9 @@ def test_question_forms_are_recognised_with_or_without_turkish_letters():
     assert analyse("Frunze Trabzon'da konakladı mı").kind == YESNO
     assert analyse("tek ülke miydi?").kind == YESNO
     assert analyse("nicin gecikti").content == "gecikti"
+    assert analyse('"Kardeşlik Antlaşması" ne zaman imzalandı?').content == (
+        '"Kardeşlik Antlaşması" imzalandı'
+    )
     assert analyse("Moskova Antlaşması ne zaman imzalandı").content == (
         "Moskova Antlaşması imzalandı"
     )
