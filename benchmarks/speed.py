@@ -117,6 +117,9 @@ def opensearch_figures(texts: Path, url: str, queries: list[str]) -> dict:
                     s.search(q, 10, context=0)
                     lat.append(time.perf_counter() - t)
             s.cluster.client.indices.flush(index=name)  # segments on disk before measuring
+            s.cluster.client.cluster.health(index=name, params={  # no copy half-moved
+                "wait_for_no_relocating_shards": "true", "wait_for_status": "green",
+                "timeout": "60s"})
             stats = s.cluster.client.indices.stats(index=name, metric="store")["_all"]
         finally:
             s.cluster.client.indices.delete(index=f"{name}-*")

@@ -192,12 +192,21 @@ def search(query, limit, context, as_json, jsonl, color, heading, phrase, texts_
     text = " ".join(query)
     with _open(texts_dir, index_dir, opensearch, index_name) as s:
         hits = s.search(text, limit, phrase=phrase, context=context)
+        for typed, near in hits.corrections.items():
+            click.echo(
+                f"searcher: no match for '{typed}'; searched near words: {', '.join(near)}",
+                err=True,
+            )
         if as_json or jsonl:
+            # when a typed word matched nothing, each hit says which near words were
+            # searched instead; otherwise a hit is exactly Hit.to_dict()
+            extra = {"corrections": {k: list(v) for k, v in hits.corrections.items()}}
+            rows = [{**h.to_dict(), **(extra if hits.corrections else {})} for h in hits]
             if as_json:
-                click.echo(json.dumps([h.to_dict() for h in hits], ensure_ascii=False, indent=1))
+                click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
             else:
-                for h in hits:
-                    click.echo(json.dumps(h.to_dict(), ensure_ascii=False))
+                for row in rows:
+                    click.echo(json.dumps(row, ensure_ascii=False))
         else:
             on = _color(color)
             pretty = sys.stdout.isatty() if heading is None else heading

@@ -4,7 +4,7 @@
 returns the same :class:`~searcher.hits.Hit` values.  The query is split as the
 local engine splits it (:mod:`searcher.query`); the words are analysed by the
 cluster (the index's own analyzers, :mod:`searcher.opensearch_index`), never by
-a second Turkish analyzer here:
+a second Turkish analyzer here (the query DSL: :mod:`searcher.opensearch_query`):
 
 * a word is matched on the three fields with the local engine's field weights
   (``text.stem``, ``text`` with ``fuzziness`` for typos, ``text.prefix``); the
@@ -16,7 +16,9 @@ a second Turkish analyzer here:
 * a quotation is answered in tiers: ``match_phrase`` on the exact field
   (``exact``), then on the stem or prefix field (``inflected``), then with one
   word missing or a few words of slop (``near``); a lower tier is asked only when
-  the higher ones leave room in the limit.
+  the higher ones leave room in the limit;
+* a question (:mod:`searcher.question`) is searched for its content words, and
+  re-ranked by :mod:`searcher.answers` on the returned passages, as locally.
 
 Snippets and highlights are made by searcher's own highlighter on the returned
 passage text.  Searches never write: ``searcher index --opensearch`` loads.
@@ -29,26 +31,30 @@ import os
 import time
 from pathlib import Path
 
-from . import analysis, turkish
+from . import turkish
+from .answers import FOCUS_POOL, focus_rerank
 from .document import Passage
 from .errors import LocationError, QueryError
 from .highlight import Highlighter, make_snippet
-from .hits import Hit
+from .hits import Hit, Results
 from .opensearch_index import DEFAULT_NAME, Cluster, check_name, passage_from_source
-from .query import Clause, content_parts, edit_distance, phrase_clause, split_query, typo_limit
-from .scoring import FIELD_WEIGHTS, TYPO_WEIGHT
+from .opensearch_query import (
+    TIERS,
+    near_words,
+    rank_candidates,
+    request_body,
+    tokens,
+    typo_words,
+    word_clause,
+)
+from .query import Clause, content_parts, phrase_clause, split_query
+from .question import analyse
 
-#: Same rule as the local engine: share of the query (by rarity) a hit must cover.
-MIN_COVERAGE = 0.5
 #: Candidates asked of the cluster for each hit wanted (re-ranked by coverage here).
 WINDOW = 4
 MIN_WINDOW = 40
 #: Transient failures (a node dying, an index swapped) are retried this many times.
 ATTEMPTS = 4
-TIERS = ("exact", "inflected", "near")
-#: Slop of the near tier: a word between, or words a little out of order.
-NEAR_SLOP = 3
-FUZZINESS = "AUTO:5,8"
 
 
 class OpenSearchSearcher:
@@ -136,61 +142,90 @@ class OpenSearchSearcher:
     # -- search
     def search(
         self, query: str, limit: int | None = 10, *, phrase: bool = False, context: int = 1
-    ) -> list[Hit]:
-        """Ranked hits for *query*, as :meth:`searcher.engine.Searcher.search` gives them."""
-        parts = content_parts(split_query(query, phrase=phrase))
-        words = [t for k, t in parts if k == "word" and _tokens(t)]
-        phrases = [phrase_clause(t) for k, t in parts if k == "phrase"]
-        phrases = [c for c in phrases if c.exact]
+    ) -> Results:
+        """Ranked hits for *query*, as :meth:`searcher.engine.Searcher.search` gives them:
+        a question (:mod:`searcher.question`) is searched for its content words with
+        the local engine's coverage rule for questions and re-ranked by
+        :mod:`searcher.answers` on the returned passages."""
+        question = None if phrase else analyse(query)
+        parts = content_parts(split_query(question.content if question else query,
+                                          phrase=phrase))
+        words = [t for k, t in parts if k == "word" and tokens(t)]
+        phrases = [c for c in (phrase_clause(t) for k, t in parts if k == "phrase") if c.exact]
         if not words and not phrases:
             raise QueryError("query has no words to search for")
         want = 10_000 if limit is None else max(limit, 0)
         if want == 0:
-            return []
+            return Results(question=question)
         ranked: list[tuple[dict, str]] = []
         typos: set[int] = set()
+        weights: list[float] = []
         for tier in range(len(TIERS) if phrases else 1):
             room = want - len(ranked)
             if room <= 0:
                 break
-            size = max(room * WINDOW, MIN_WINDOW)
+            size = max(room * WINDOW, MIN_WINDOW, FOCUS_POOL if question else 0)
             seen = [h["_id"] for h, _ in ranked]
-            out, dfs = self._ask(_body(words, phrases, tier, typos, size, seen))
-            unknown = _typo_words(words, {i for i in range(len(words)) if not dfs[f"w{i}"]})
+            out, dfs = self._ask(request_body(words, phrases, tier, typos, size, seen))
+            unknown = typo_words(words, {i for i in range(len(words)) if not dfs[f"w{i}"]})
             if unknown - typos:  # words the index does not hold: typos, asked again
                 typos |= unknown
-                out, dfs = self._ask(_body(words, phrases, tier, typos, size, seen))
+                out, dfs = self._ask(request_body(words, phrases, tier, typos, size, seen))
             n_docs = out["aggregations"]["all"]["doc_count"] or 1
-            found = _rank(out["hits"]["hits"], words, dfs, n_docs, TIERS[tier] if phrases else "")
-            ranked += found[:room]
+            weights = [math.log(1 + n_docs / (dfs[f"w{i}"] or 0.5)) for i in range(len(words))]
+            if question:  # as locally: a rare word of a question is often not the answer's
+                weights = [math.sqrt(w) for w in weights]
+            label = TIERS[tier] if phrases else ""
+            found = rank_candidates(out["hits"]["hits"], weights, label, question)
+            ranked += found if question and not phrases else found[:room]
         clauses = self._clauses(words, phrases, typos, ranked)
-        return self._hits(ranked, clauses, context)
+        focus: dict[int, tuple[int, int]] = {}
+        if question:
+            asked = clauses[: len(words) + len(phrases)]
+            order, focus = focus_rerank(
+                question, asked, weights + [0.0] * len(phrases),
+                [(h["_searcher_score"], i) for i, (h, _) in enumerate(ranked)],
+                lambda i: ranked[i][0]["_source"]["text"],
+            )
+            for score, i in order:
+                ranked[i][0]["_searcher_score"] = score
+            focus = {rank: focus[i] for rank, (_, i) in enumerate(order) if i in focus}
+            ranked = [ranked[i] for _, i in order]
+        ranked = ranked[:want]
+        texts = [h["_source"]["text"] for h, _ in ranked]
+        corrections = {clauses[i].words[0]: tuple(sorted(near_words(clauses[i].words[0], texts)))
+                       for i in sorted(typos)}
+        return Results(self._hits(ranked, clauses, context, focus),
+                       corrections=corrections, question=question)
 
     def _clauses(self, words, phrases, typos, ranked) -> list[Clause]:
         """The query as the highlighter needs it: the words' folded forms, stems and
         prefixes; for typos, the near words the passages hold; for quotations found
         below the exact tier, their words one by one."""
         texts = [h["_source"]["text"] for h, _ in ranked]
-        clauses = [_word_clause(w, i in typos, texts) for i, w in enumerate(words)]
+        clauses = [word_clause(w, i in typos, texts) for i, w in enumerate(words)]
         clauses += phrases
         if any(tier not in ("", "exact") for _, tier in ranked):
-            clauses += [_word_clause(w, False, texts) for c in phrases for w in c.words
+            clauses += [word_clause(w, False, texts) for c in phrases for w in c.words
                         if w not in turkish.STOP_WORDS]
         return clauses
 
-    def _hits(self, ranked, clauses, context: int) -> list[Hit]:
+    def _hits(self, ranked, clauses, context: int, focus: dict) -> list[Hit]:
         highlighter = Highlighter(clauses)
         passages = [passage_from_source(h["_source"]) for h, _ in ranked]
         around = self._around([(p.doc, p.number) for p in passages], context)
         hits = []
-        for rank, ((h, _tier), p) in enumerate(zip(ranked, passages, strict=True), start=1):
+        for i, ((h, _tier), p) in enumerate(zip(ranked, passages, strict=True)):
             spans = highlighter(p.text)
             first = spans[0][0] if spans else 0
+            f = focus.get(i)
+            if f is not None:  # where the answer is: the focus sentence's first match
+                first = next((s for s, _ in spans if f[0] <= s < f[1]), first)
             hits.append(Hit(
-                rank=rank, score=h["_searcher_score"], doc=p.doc, passage=p.number,
+                rank=i + 1, score=h["_searcher_score"], doc=p.doc, passage=p.number,
                 line=p.line_at(first), line_start=p.line_start, line_end=p.line_end,
                 page=p.page_at(first), section=p.section, text=p.text,
-                snippet=make_snippet(p.text, spans), highlights=tuple(spans),
+                snippet=make_snippet(p.text, spans, focus=f), highlights=tuple(spans),
                 footnotes=p.footnotes,
                 before=tuple(around[(p.doc, n)] for n in range(p.number - context, p.number)
                              if (p.doc, n) in around),
@@ -286,127 +321,3 @@ class OpenSearchSearcher:
             "health": health["status"],
             "nodes": health["number_of_nodes"],
         }
-
-
-# ------------------------------------------------------------------ queries
-
-
-def _tokens(word: str) -> list[str]:
-    return analysis.TOKEN_RE.findall(analysis.surface(word))
-
-
-def _typo_words(words: list[str], unknown: set[int]) -> set[int]:
-    """Of the words the index does not hold, those long enough to carry a typo."""
-    out = set()
-    for i in unknown:
-        tokens = _tokens(words[i])
-        if len(tokens) == 1 and typo_limit(turkish.fold(tokens[0])):
-            out.add(i)
-    return out
-
-
-def _word_query(word: str, typo: bool) -> dict:
-    """One word on the three fields, the local engine's weights; a compound as a phrase."""
-    if len(_tokens(word)) > 1:  # Meclis-i, V.İ.: a small phrase, as locally
-        return {"match_phrase": {"text": {"query": word, "boost": FIELD_WEIGHTS["exact"]}}}
-    w = TYPO_WEIGHT if typo else 1.0
-    exact: dict = {"query": word, "boost": FIELD_WEIGHTS["exact"] * w}
-    if typo:
-        exact.update(fuzziness=FUZZINESS, prefix_length=1)
-    fields = [{"match": {"text.stem": {"query": word, "boost": FIELD_WEIGHTS["stem"] * w}}},
-              {"match": {"text": exact}},
-              {"match": {"text.prefix": {"query": word, "boost": FIELD_WEIGHTS["prefix"] * w}}}]
-    if typo:
-        fields[0]["match"]["text.stem"].update(fuzziness=FUZZINESS, prefix_length=1)
-    return {"bool": {"should": fields, "minimum_should_match": 1}}
-
-
-def _phrase_query(c: Clause, tier: int) -> dict:
-    """A quotation at tiers 0..*tier* (exact, inflected, near)."""
-    text = " ".join(c.words)
-    should = [{"match_phrase": {"text": {"query": text, "_name": "exact"}}}]
-    if tier >= 1:
-        should += [{"match_phrase": {f: {"query": text, "_name": "inflected"}}}
-                   for f in ("text.stem", "text.prefix")]
-    if tier >= 2:
-        should.append({"match_phrase": {"text.prefix": {
-            "query": text, "slop": NEAR_SLOP, "_name": "near"}}})
-        content = [w for w in c.words if w not in turkish.STOP_WORDS]
-        if len(content) >= 3:  # one word missing
-            for i in range(len(content)):
-                rest = " ".join(content[:i] + content[i + 1:])
-                should.append({"match_phrase": {"text.prefix": {
-                    "query": rest, "slop": 1, "_name": "near"}}})
-    return {"bool": {"should": should, "minimum_should_match": 1}}
-
-
-def _body(words, phrases, tier: int, typos: set[int], size: int, exclude: list[str]) -> dict:
-    named = []
-    for i, w in enumerate(words):
-        q = _word_query(w, i in typos)
-        named.append({"bool": {**q.get("bool", {"must": [q]}), "_name": f"w{i}"}})
-    prox = [
-        {"match_phrase": {"text.prefix": {"query": f"{a} {b}", "slop": 2, "boost": 0.5}}}
-        for i, (a, b) in enumerate(zip(words, words[1:], strict=False))
-        if i not in typos and i + 1 not in typos
-    ]
-    query: dict = {"bool": {"should": named + prox}}
-    if phrases:
-        query["bool"]["must"] = [_phrase_query(c, tier) for c in phrases]
-    else:
-        query["bool"]["minimum_should_match"] = 1
-    if exclude:
-        query["bool"]["must_not"] = [{"ids": {"values": exclude}}]
-    filters = {f"w{i}": _word_query(w, False) for i, w in enumerate(words)}
-    return {
-        "size": size,
-        "query": query,
-        "aggs": {"all": {"global": {}, "aggs": {"w": {"filters": {"filters": filters or {
-            "none": {"match_none": {}}}}}}}},
-    }
-
-
-def _rank(hits: list[dict], words: list[str], dfs: dict, n_docs: int, tier: str) -> list:
-    """The cluster's candidates filtered and scored by the local coverage rule."""
-    weights = {f"w{i}": math.log(1 + n_docs / (dfs.get(f"w{i}") or 0.5))
-               for i in range(len(words))}
-    total = sum(weights.values())
-    kept = []
-    for h in hits:
-        matched = set(h.get("matched_queries", ()))
-        coverage = sum(w for k, w in weights.items() if k in matched) / total if total else 1.0
-        if coverage < MIN_COVERAGE:
-            continue
-        h["_searcher_score"] = (h["_score"] or 0.0) * (0.25 + 0.75 * coverage * coverage)
-        found = [t for t in TIERS if t in matched]
-        kept.append((h, found[0] if found and tier else tier))
-    kept.sort(key=lambda x: (TIERS.index(x[1]) if x[1] else 0, -x[0]["_searcher_score"]))
-    return kept
-
-
-def _word_clause(word: str, typo: bool, texts: list[str]) -> Clause:
-    """A typed word as the highlighter's clause (a typo: the near words in *texts*)."""
-    tokens = _tokens(word)
-    if len(tokens) > 1:
-        c = phrase_clause(" ".join(tokens))
-        c.required = False
-        return c
-    surface = tokens[0]
-    spellings = {surface}
-    folded = turkish.fold(surface)
-    if typo:
-        limit = typo_limit(folded)
-        for text in texts:
-            for t in analysis.TOKEN_RE.findall(text):
-                s = analysis.surface(t)
-                f = turkish.fold(s)
-                if f[:1] == folded[:1] and edit_distance(folded, f, limit) <= limit:
-                    spellings.add(s)
-    folds = {turkish.fold(s) for s in spellings}
-    return Clause(
-        kind="word", words=(surface,), typo=typo,
-        stems=frozenset(analysis.stem_term(s) for s in spellings),
-        exacts=frozenset(folds),
-        prefixes=frozenset(analysis.prefix_term(s) for s in spellings
-                           if len(turkish.fold(s)) >= analysis.PREFIX_LENGTH),
-    )
