@@ -22,7 +22,7 @@ import sys
 import threading
 from pathlib import Path
 
-from . import index
+from . import concordance, index
 from .changes import list_texts, texts_stat_key
 from .document import Passage
 from .errors import IndexStateError, LocationError, SearcherError, corrupt
@@ -254,6 +254,21 @@ class Searcher:
                 self._hit(rank, score, docnum, highlighter, context)
                 for rank, (score, docnum) in enumerate(ranked, start=1)
             ]
+
+    def concordance(self, query: str, *, width: int = concordance.DEFAULT_WIDTH,
+                    sort: str = "position", phrase: bool = False) -> list[concordance.KwicLine]:
+        """Every occurrence of *query* in context, one line each (:mod:`searcher.concordance`)."""
+        return concordance.kwic_lines(self._occurrences(query, phrase), width, sort)
+
+    def dispersion(self, query: str, *, phrase: bool = False) -> concordance.Dispersion:
+        """How often *query* occurs on each page of each document."""
+        return concordance.page_dispersion(self._occurrences(query, phrase))
+
+    def _occurrences(self, query: str, phrase: bool) -> concordance.Occurrences:
+        with self._lock:
+            clauses = self.parse(query, phrase=phrase)
+            return concordance.find_occurrences(
+                query, clauses, self._scorer, self._passages, self._manifest)
 
     # -- hits
     def _neighbours(self, docnum: int, p: Passage, n: int) -> tuple[tuple, tuple]:
