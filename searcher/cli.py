@@ -377,7 +377,7 @@ def where(words, as_json, plot_file, phrase, texts_dir, index_dir):
         found = [s.dispersion(w, phrase=phrase) for w in words]
         docs = sorted({pc.doc for d in found for pc in d.docs})
         paths = {doc: _display_path(s, doc) for doc in docs}
-        ends = {doc: s.passages(doc)[-1].line_end for doc in docs} if plt else {}
+        texts = {doc: s.passages(doc) for doc in docs} if plt else {}
     if as_json:
         click.echo(output.json_text([d.to_dict() for d in found], False), nl=False)
     elif docs:
@@ -387,7 +387,7 @@ def where(words, as_json, plot_file, phrase, texts_dir, index_dir):
         sys.exit(Exit.NOT_FOUND)
     if plt is not None:
         try:
-            output.plot_dispersion(plt, found, ends, plot_file)
+            output.plot_dispersion(plt, found, texts, plot_file)
         except (OSError, ValueError) as exc:
             _fail(f"cannot write the plot to {plot_file}: {exc}")
         click.echo(f"searcher: dispersion plot written to {plot_file}", err=True)

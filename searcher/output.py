@@ -152,15 +152,17 @@ def pyplot():
     return plt
 
 
-def plot_dispersion(plt, dispersions, extents: dict[str, int], path: str) -> None:
+def plot_dispersion(plt, dispersions, passages: dict[str, list], path: str) -> None:
     """A dispersion plot like NLTK's: one row per query, a tick at the line of every
-    occurrence; documents laid end to end (*extents*: each one's last line)."""
-    docs = sorted(extents)
+    occurrence.  *passages* (each document's, in order) give the extent of the x axis
+    and, for a single document, where its pages begin (marked along the top);
+    several documents are laid end to end."""
+    docs = sorted(passages)
     start, offset = {}, 0
     for doc in docs:
         start[doc] = offset
-        offset += extents[doc]
-    fig, ax = plt.subplots(figsize=(10, 1.2 + 0.45 * len(dispersions)))
+        offset += passages[doc][-1].line_end if passages[doc] else 0
+    fig, ax = plt.subplots(figsize=(10, 1.4 + 0.45 * len(dispersions)))
     n = len(dispersions)
     for row, d in enumerate(dispersions):
         xs = [start[pc.doc] + line for pc in d.docs for line in pc.lines]
@@ -170,11 +172,20 @@ def plot_dispersion(plt, dispersions, extents: dict[str, int], path: str) -> Non
     ax.set_xlim(0, max(offset, 1))
     if len(docs) == 1:
         ax.set_xlabel(f"line of {docs[0]}")
+        firsts: dict[int, int] = {}
+        for p in passages[docs[0]]:
+            for _, line, page in p.line_map:
+                firsts.setdefault(page, line)
+        step = max(1, math.ceil(len(firsts) / 30))
+        top = ax.secondary_xaxis("top")
+        top.set_xticks([firsts[p] for p in sorted(firsts)][::step],
+                       [str(p) for p in sorted(firsts)][::step], fontsize="small")
+        top.set_xlabel("page")
     else:
         for doc in docs[1:]:
             ax.axvline(start[doc], color="0.8", linewidth=0.8)
         ax.set_xlabel(f"line, {len(docs)} documents end to end (grey lines between them)")
-    ax.set_title("Lexical dispersion")
+    ax.set_title("Lexical dispersion", loc="left")
     fig.tight_layout()
     fig.savefig(path)
     plt.close(fig)
