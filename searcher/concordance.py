@@ -14,7 +14,6 @@ import re
 from dataclasses import dataclass
 
 from . import analysis, turkish
-from .document import Passage
 from .highlight import Highlighter
 from .query import Clause
 from .scoring import ClauseScorer
@@ -28,14 +27,21 @@ SORTS = ("position", "left", "right")
 _SPACE = re.compile(r"\s")
 
 
+#: Where an occurrence is: its span in the passage's text, and its source line and page.
+Span = tuple[int, int, int, int]  # start, end, line, page
+
+
 @dataclass(frozen=True)
 class Occurrences:
-    """Every passage where a query occurs, with the spans of its occurrences there.
+    """Every passage where a query occurs, with its occurrences there.
 
-    ``docs`` holds the page count of each document with an occurrence."""
+    ``found`` holds ``(doc, passage number, passage text, spans)`` in document order,
+    ``docs`` the page count of each document with an occurrence.  Plain tuples rather
+    than passages: a common word at 100x is in thousands of passages, whose line maps
+    kept alive would cost the garbage collector a tenth of a second to walk."""
 
     query: str
-    found: tuple[tuple[Passage, tuple[tuple[int, int], ...]], ...]
+    found: tuple[tuple[str, int, str, tuple[Span, ...]], ...]
     docs: tuple[tuple[str, int], ...]  # (doc, pages)
 
 
@@ -52,17 +58,17 @@ def find_occurrences(
         candidates.update(scorer.scores(c, None))
     highlighter = Highlighter(clauses)
     found = []
+    pages: dict[str, int] = {}
     for d in sorted(candidates):
         p = passages.stored(d)
         spans = highlighter(p.text)
         if spans:
-            found.append((p, tuple(spans)))
-    found.sort(key=lambda f: (f[0].doc, f[0].number))
-    docs: dict[str, int] = {}
-    for p, _ in found:
-        pages = docs.get(p.doc) or manifest["docs"].get(p.doc, {}).get("pages", 0)
-        docs[p.doc] = max(pages, p.page_at(len(p.text)))
-    return Occurrences(query, tuple(found), tuple(docs.items()))
+            found.append((p.doc, p.number, p.text,
+                          tuple((s, e, p.line_at(s), p.page_at(s)) for s, e in spans)))
+            known = pages.get(p.doc) or manifest["docs"].get(p.doc, {}).get("pages", 0)
+            pages[p.doc] = max(known, p.page_at(len(p.text)))
+    found.sort(key=lambda f: (f[0], f[1]))
+    return Occurrences(query, tuple(found), tuple(sorted(pages.items())))
 
 
 # ------------------------------------------------------------------ concordance
@@ -89,8 +95,9 @@ class KwicLine:
         }
 
 
-def kwic_lines(occurrences: Occurrences, width: int = DEFAULT_WIDTH, sort: str = "position"
-         ) -> list[KwicLine]:
+def kwic_lines(
+    occurrences: Occurrences, width: int = DEFAULT_WIDTH, sort: str = "position"
+) -> list[KwicLine]:
     """Concordance lines of every occurrence, in the order *sort* names (see :data:`SORTS`).
 
     ``left`` sorts by the word just before the match, then the one before that;
@@ -100,14 +107,13 @@ def kwic_lines(occurrences: Occurrences, width: int = DEFAULT_WIDTH, sort: str =
         raise ValueError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
     width = max(width, 0)
     lines = []
-    for p, spans in occurrences.found:
-        text = p.text
+    for doc, number, text, spans in occurrences.found:
         if not text.isprintable():  # a tab or line break: one space each, offsets kept
             text = _SPACE.sub(" ", text)
-        for s, e in spans:
+        for s, e, line, page in spans:
             lines.append(KwicLine(
-                p.doc, p.line_at(s), p.page_at(s), text[max(0, s - width) : s], text[s:e],
-                text[e : e + width], p.number, s,
+                doc, line, page, text[max(0, s - width) : s], text[s:e], text[e : e + width],
+                number, s,
             ))
     if sort == "left":
         lines.sort(key=lambda k: _words_key(k.left)[::-1])
@@ -167,8 +173,8 @@ class Dispersion:
 def page_dispersion(occurrences: Occurrences) -> Dispersion:
     """Count every occurrence on its page (the page its first character is on)."""
     where: dict[str, list[tuple[int, int]]] = {}
-    for p, spans in occurrences.found:
-        where.setdefault(p.doc, []).extend((p.page_at(s), p.line_at(s)) for s, _ in spans)
+    for doc, _, _, spans in occurrences.found:
+        where.setdefault(doc, []).extend((page, line) for _, _, line, page in spans)
     docs = []
     for doc, pages in occurrences.docs:
         counts = [0] * pages
@@ -180,6 +186,6 @@ def page_dispersion(occurrences: Occurrences) -> Dispersion:
 
 
 __all__ = [
-    "DEFAULT_WIDTH", "SORTS", "Dispersion", "KwicLine", "Occurrences", "PageCounts",
+    "DEFAULT_WIDTH", "SORTS", "Dispersion", "KwicLine", "Occurrences", "PageCounts", "Span",
     "find_occurrences", "kwic_lines", "page_dispersion",
 ]
