@@ -298,7 +298,7 @@ def _age(seconds: float) -> str:
 def _occurrence_options(f):
     """``--phrase`` and the location options, spelled the same by kwic and where."""
     f = click.option("--phrase", is_flag=True,
-                     help="Treat each query as one phrase (paste a quotation as it is).")(f)
+                     help="Treat the query (with where: each WORD) as one phrase.")(f)
     return location_options(f)
 
 
@@ -344,9 +344,10 @@ def kwic(query, sort, width, limit, as_json, jsonl, color, phrase, texts_dir, in
         click.echo(output.json_text([k.to_dict() for k in shown], jsonl), nl=False)
     else:
         on = _color(color)
-        click.echo(output.kwic_text(shown, paths, width, on), nl=False, color=on)
+        click.echo(output.kwic_text(shown, paths, on), nl=False, color=on)
     more = f", {len(shown)} shown" if len(shown) < len(lines) else ""
-    click.echo(f"searcher: {len(lines)} occurrences of {text!r}{more}", err=True)
+    noun = "occurrence" if len(lines) == 1 else "occurrences"
+    click.echo(f"searcher: {len(lines)} {noun} of {text!r}{more}", err=True)
 
 
 @main.command()

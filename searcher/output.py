@@ -75,14 +75,15 @@ def hit_block(h, path: str, on: bool, context: int) -> str:
 # ------------------------------------------------------------------ concordance
 
 
-def kwic_text(lines, paths: dict[str, str], width: int, on: bool) -> str:
+def kwic_text(lines, paths: dict[str, str], on: bool) -> str:
     """Concordance lines as aligned columns: ``path:line  p.page  left MATCH right``.
 
-    The left context is right-aligned to *width* so every match starts in one column."""
+    Left contexts are right-aligned to the widest, so every match starts in one column."""
     heads = [f"{paths[k.doc]}:{k.line}" for k in lines]
     pages = [f"p.{k.page}" for k in lines]
     hw = max(map(len, heads), default=0)
     pw = max(map(len, pages), default=0)
+    width = max((len(k.left) for k in lines), default=0)
     return "".join(
         f"{h:<{hw}}  {pg:<{pw}}  {k.left:>{width}} {paint(k.match, BOLD_MATCH, on)} {k.right}\n"
         for h, pg, k in zip(heads, pages, lines, strict=True)
@@ -136,7 +137,8 @@ def where_text(dispersions, paths: dict[str, str]) -> str:
             )
     if len(by_doc) > 1:
         for d in dispersions:
-            out.append(f"{d.query:<{label}}  {d.total} in {len(d.docs)} documents\n")
+            docs = "document" if len(d.docs) == 1 else "documents"
+            out.append(f"{d.query:<{label}}  {d.total} in {len(d.docs)} {docs}\n")
     return "".join(out)
 
 
