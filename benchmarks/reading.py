@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -28,7 +29,21 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from speed import _pct, machine, process_latency, replicate  # noqa: E402
+from speed import _pct, machine, replicate  # noqa: E402
+
+
+def process_times(cmd: list[str], runs: int, env=None) -> tuple[float, float]:
+    """p50 wall and CPU (user + system) seconds of a whole process, after a warm-up run.
+    CPU time is what the process itself costs on a machine others share."""
+    wall, cpu = [], []
+    for _ in range(runs + 1):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        t = time.perf_counter()
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+        wall.append(time.perf_counter() - t)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return _pct(wall[1:], 0.5), _pct(cpu[1:], 0.5)
 
 
 def most_frequent_word() -> tuple[str, int]:
@@ -61,13 +76,14 @@ def in_process(texts: Path, idx: Path, word: str, runs: int) -> dict:
             ("concordance_left", lambda: s.concordance(word, sort="left")),
             ("dispersion", lambda: s.dispersion(word)),
         ):
-            times = []
+            wall, cpu = [], []
             for _ in range(runs):
                 s.clear_caches()
-                t = time.perf_counter()
+                t, c = time.perf_counter(), time.process_time()
                 result = call()
-                times.append(time.perf_counter() - t)
-            out[name] = _pct(times, 0.5)
+                wall.append(time.perf_counter() - t)
+                cpu.append(time.process_time() - c)
+            out[name] = (_pct(wall, 0.5), _pct(cpu, 0.5))
         out["lines"] = result.total
     return out
 
@@ -100,13 +116,11 @@ def main(argv=None) -> int:
         build = time.perf_counter() - t
         inproc = in_process(texts, idx, word, args.runs)
         cli = {
-            "kwic": process_latency([searcher_bin, "kwic", word], args.runs, env),
-            "kwic --sort left": process_latency(
-                [searcher_bin, "kwic", word, "--sort", "left"], args.runs, env),
-            "where": process_latency([searcher_bin, "where", word], args.runs, env),
+            " ".join(("searcher", *cmd)): process_times([searcher_bin, *cmd], args.runs, env)
+            for cmd in (("kwic", word), ("kwic", word, "--sort", "left"), ("where", word))
         }
         grep = shutil.which("grep")
-        g = process_latency([grep, "-ri", word, str(texts)], args.runs) if grep else None
+        g = process_times([grep, "-ri", word, str(texts)], args.runs) if grep else None
     finally:
         if tmp is not None:
             tmp.cleanup()
@@ -117,17 +131,20 @@ def main(argv=None) -> int:
         f"Machine: {machine()}", "",
         f"Corpus: the seed text {args.size}× ({args.size} documents); query `{word}`{seed}: "
         f"{inproc['lines']} occurrences.  Index build or check: {build:.1f} s.  "
-        f"p50 of {args.runs} runs.", "",
-        "| what | ms |", "|---|---|",
-        f"| `Searcher.concordance` (in-process) | {inproc['concordance'] * 1e3:.0f} |",
-        f"| `Searcher.concordance(sort=\"left\")` (in-process) | "
-        f"{inproc['concordance_left'] * 1e3:.0f} |",
-        f"| `Searcher.dispersion` (in-process) | {inproc['dispersion'] * 1e3:.0f} |",
+        f"p50 of {args.runs} runs.",
+        f"Load average when done: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores "
+        "(wall time grows with it; CPU time much less).", "",
+        "| what | wall ms | CPU ms |", "|---|---|---|",
     ]
-    lines += [f"| `searcher {k} {word}` (whole process, all lines) | {v * 1e3:.0f} |"
-              for k, v in cli.items()]
+    rows = [
+        ("`Searcher.concordance` (in-process)", inproc["concordance"]),
+        ('`Searcher.concordance(sort="left")` (in-process)', inproc["concordance_left"]),
+        ("`Searcher.dispersion` (in-process)", inproc["dispersion"]),
+        *((f"`{k}` (whole process, all lines to /dev/null)", v) for k, v in cli.items()),
+    ]
     if g is not None:
-        lines.append(f"| `grep -ri {word}` (whole process) | {g * 1e3:.0f} |")
+        rows.append((f"`grep -ri {word}` (whole process)", g))
+    lines += [f"| {name} | {w * 1e3:.0f} | {c * 1e3:.0f} |" for name, (w, c) in rows]
     report = "\n".join(lines) + "\n"
     print(report)
     args.out.mkdir(parents=True, exist_ok=True)

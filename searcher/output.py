@@ -85,7 +85,8 @@ def kwic_text(lines, paths: dict[str, str], on: bool) -> str:
     pw = max(map(len, pages), default=0)
     width = max((len(k.left) for k in lines), default=0)
     return "".join(
-        f"{h:<{hw}}  {pg:<{pw}}  {k.left:>{width}} {paint(k.match, BOLD_MATCH, on)} {k.right.rstrip()}\n"
+        f"{h:<{hw}}  {pg:<{pw}}  {k.left:>{width}} {paint(k.match, BOLD_MATCH, on)} "
+        f"{k.right.rstrip()}\n"
         for h, pg, k in zip(heads, pages, lines, strict=True)
     )
 
