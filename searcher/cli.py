@@ -1,7 +1,7 @@
 """Stage 6: the ``searcher`` command, a thin Click layer over the library.
 
 Every command parses options, calls one library function and formats the
-result.  Whoosh and ftfy are imported only inside commands that need them, so
+result (how results look is :mod:`searcher.output`).  Whoosh and ftfy are imported only inside commands that need them, so
 ``searcher --help`` and ``--version`` start instantly.  Exit status follows
 ripgrep: 0 found, 1 nothing found, 2 error.
 """
@@ -25,8 +25,6 @@ class Exit(IntEnum):
     FOUND = 0
     NOT_FOUND = 1
     ERROR = 2
-
-
 
 
 def _ensure_utf8() -> None:

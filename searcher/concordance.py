@@ -77,7 +77,7 @@ def find_occurrences(
 @dataclass(frozen=True)
 class KwicLine:
     """One occurrence in context: ``left`` and ``right`` are at most the width asked
-    for, cut from the passage's text (whitespace as single spaces)."""
+    for, cut from the passage's text (tabs and line breaks as spaces)."""
 
     doc: str
     line: int
