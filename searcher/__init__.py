@@ -25,6 +25,7 @@ _LAZY = {
     "QueryError": "errors",
     "TextsError": "errors",
     "IndexStateError": "errors",
+    "IndexFolderError": "errors",
     "LocationError": "errors",
 }
 

@@ -1,8 +1,9 @@
 """Stage 6: the ``searcher`` command, a thin Click layer over the library.
 
 Every command parses options, calls one library function and formats the
-result (how results look is :mod:`searcher.output`).  Whoosh and ftfy are imported only inside commands that need them, so
-``searcher --help`` and ``--version`` start instantly.  Exit status follows
+result (how results look is :mod:`searcher.output`).  Whoosh and ftfy are
+imported only inside commands that need them, so ``searcher --help`` and
+``--version`` start instantly.  Exit status follows
 ripgrep: 0 found, 1 nothing found, 2 error.
 """
 

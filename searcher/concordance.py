@@ -185,7 +185,36 @@ def page_dispersion(occurrences: Occurrences) -> Dispersion:
     return Dispersion(occurrences.query, tuple(docs))
 
 
+# ------------------------------------------------------------------ on the Searcher
+
+
+class ReadingTools:
+    """The reading tools of :class:`~searcher.engine.Searcher`, which mixes them in.
+
+    They use what a Searcher has: its lock, :meth:`parse` (which brings the index up
+    to date) and the open index's clause scorer, passage reader and manifest."""
+
+    def concordance(
+        self, query: str, *, width: int = DEFAULT_WIDTH, sort: str = "position",
+        phrase: bool = False,
+    ) -> list[KwicLine]:
+        """Every occurrence of *query* in context, one line each: a concordance
+        (key word in context).  See :func:`kwic_lines` for *width* and *sort*."""
+        return kwic_lines(self._occurrences(query, phrase), width, sort)
+
+    def dispersion(self, query: str, *, phrase: bool = False) -> Dispersion:
+        """How often *query* occurs on each page of each document."""
+        return page_dispersion(self._occurrences(query, phrase))
+
+    def _occurrences(self, query: str, phrase: bool) -> Occurrences:
+        with self._lock:
+            clauses = self.parse(query, phrase=phrase)
+            return find_occurrences(
+                query, clauses, self._scorer, self._passages, self._manifest)
+
+
 __all__ = [
-    "DEFAULT_WIDTH", "SORTS", "Dispersion", "KwicLine", "Occurrences", "PageCounts", "Span",
+    "DEFAULT_WIDTH", "SORTS", "Dispersion", "KwicLine", "Occurrences", "PageCounts",
+    "ReadingTools", "Span",
     "find_occurrences", "kwic_lines", "page_dispersion",
 ]

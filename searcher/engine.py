@@ -22,8 +22,9 @@ import sys
 import threading
 from pathlib import Path
 
-from . import concordance, index
+from . import folder, index
 from .changes import list_texts, texts_stat_key
+from .concordance import ReadingTools
 from .document import Passage
 from .errors import IndexStateError, LocationError, SearcherError, corrupt
 from .highlight import Highlighter, make_snippet
@@ -41,7 +42,7 @@ PROXIMITY_WEIGHT = 4.0
 # ------------------------------------------------------------------ searcher
 
 
-class Searcher:
+class Searcher(ReadingTools):
     """Searches one index, keeping it open across queries.
 
     The index is built from *texts_dir* on first use and brought up to date on
@@ -64,6 +65,7 @@ class Searcher:
         self._progress = progress
         self._warn = warn or _warn_stderr
         self._generation: Path | None = None
+        self._hold: folder.Hold | None = None  # keeps the open generation on disk
         self._manifest: dict | None = None
         self._ix = None
         self._reader = None
@@ -84,8 +86,10 @@ class Searcher:
         with self._lock:
             if self._reader is not None:
                 self._reader.close()
+            if self._hold is not None:
+                self._hold.release()
             self._reader = self._ix = self._scorer = self._passages = self._parser = None
-            self._generation = self._manifest = None
+            self._generation = self._manifest = self._hold = None
 
     def clear_caches(self) -> None:
         """Forget remembered typo lookups and term statistics."""
@@ -119,7 +123,13 @@ class Searcher:
     def _update_if_stale(self, live: Path | None) -> Path | None:
         manifest = self._manifest if live == self._generation else None
         if live is not None and manifest is None:
-            manifest = index.read_manifest(live)  # unreadable: corrupt, the user decides
+            try:
+                manifest = index.read_manifest(live)  # unreadable: corrupt, the user decides
+            except IndexStateError:
+                newer = index.current_generation(self.index_dir)
+                if newer == live:
+                    raise
+                return self._update_if_stale(newer)  # replaced and removed meanwhile
         key = None if manifest is None else texts_stat_key(self.texts_dir, manifest["docs"])
         seen = None if key is None else (live, key)
         if seen is not None and seen == self._fresh:  # nothing moved since the last check
@@ -150,8 +160,8 @@ class Searcher:
     def _open(self, generation: Path) -> None:
         from whoosh import index as windex
 
-        if self._reader is not None:
-            self._reader.close()
+        hold = folder.hold(self.index_dir, generation)
+        self.close()  # the old generation goes once no one else holds it
         try:
             self._manifest = index.read_manifest(generation)
             self._ix = windex.open_dir(str(generation), readonly=True)
@@ -160,11 +170,13 @@ class Searcher:
             self._reader = self._ix.reader()
             self._scorer = ClauseScorer(self._reader, self.index_dir)
             self._passages = PassageReader(self._reader, self.index_dir)
-        except IndexStateError:
-            raise
         except Exception as exc:  # whoosh raises many kinds on damaged files
+            hold.release()
+            if isinstance(exc, IndexStateError):
+                raise
             raise corrupt(self.index_dir, exc.__class__.__name__) from exc
-        self._generation = generation
+        self._generation, self._hold = generation, hold
+        folder.sweep(self.index_dir)
         self._parser = None  # the vocabulary is read on the first query that needs it
 
     @property
@@ -254,21 +266,6 @@ class Searcher:
                 self._hit(rank, score, docnum, highlighter, context)
                 for rank, (score, docnum) in enumerate(ranked, start=1)
             ]
-
-    def concordance(self, query: str, *, width: int = concordance.DEFAULT_WIDTH,
-                    sort: str = "position", phrase: bool = False) -> list[concordance.KwicLine]:
-        """Every occurrence of *query* in context, one line each (:mod:`searcher.concordance`)."""
-        return concordance.kwic_lines(self._occurrences(query, phrase), width, sort)
-
-    def dispersion(self, query: str, *, phrase: bool = False) -> concordance.Dispersion:
-        """How often *query* occurs on each page of each document."""
-        return concordance.page_dispersion(self._occurrences(query, phrase))
-
-    def _occurrences(self, query: str, phrase: bool) -> concordance.Occurrences:
-        with self._lock:
-            clauses = self.parse(query, phrase=phrase)
-            return concordance.find_occurrences(
-                query, clauses, self._scorer, self._passages, self._manifest)
 
     # -- hits
     def _neighbours(self, docnum: int, p: Passage, n: int) -> tuple[tuple, tuple]:

@@ -19,6 +19,10 @@ class IndexStateError(SearcherError):
     """The index is missing, corrupt, locked by another writer or not writable."""
 
 
+class IndexFolderError(IndexStateError):
+    """The index folder is not empty and not searcher's: searcher writes nothing there."""
+
+
 class LocationError(SearcherError):
     """A ``doc:line`` or ``doc:¶n`` location names no passage."""
 

@@ -1,10 +1,12 @@
-"""Stage 4: the Whoosh index on disk: build, update, open, versions, lock.
+"""Stage 4: the Whoosh index on disk: build, update, versions.
 
 Guarantees (modelled on SQLite/Lucene): a reader always sees a complete index,
 and a writer that dies at any moment leaves the previous index intact.
 
-Layout of an index directory::
+Layout of an index directory (:mod:`searcher.folder` keeps all but the insides
+of a generation)::
 
+    index/.searcher-index  marker: searcher made this folder and may write in it
     index/CURRENT          name of the live generation (replaced atomically)
     index/gen-<id>/        one complete Whoosh index + manifest.json + vocabulary.tsv.z
                            + words/ (each document's spellings, merged into the vocabulary)
@@ -12,23 +14,19 @@ Layout of an index directory::
 
 A build or update writes a *new* generation (an update starts from a copy of the
 live one and re-indexes only the documents that changed), then swaps CURRENT with
-``os.replace``.  Readers open whatever CURRENT names; the previous generation is
-kept one round so a reader that opened it just before the swap can finish.
+``os.replace``.  Readers open whatever CURRENT names and hold it (a shared flock)
+while they have it open; the previous generation is removed once no one holds it.
 """
 
 from __future__ import annotations
 
-import errno
-import fcntl
 import hashlib
 import json
 import os
 import shutil
 import sys
 import time
-import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -36,13 +34,21 @@ from pathlib import Path
 from . import changes
 from .changes import Changes, DocState, list_texts
 from .errors import IndexStateError, TextsError, corrupt
+from .folder import (  # noqa: F401  (LOCK: re-exported with the rest of the layout)
+    CURRENT,
+    LOCK,
+    current_generation,
+    fsync_dir,
+    new_generation,
+    remove_old,
+    write_atomic,
+    writer_lock,
+)
 from .store import WORDS, passage_record, words_file, write_packed, write_vocabulary
 
 #: Bump when the stored fields or the manifest change shape.
 SCHEMA_VERSION = 6
-CURRENT = "CURRENT"
 MANIFEST = "manifest.json"
-LOCK = ".lock"
 
 Progress = Callable[[int, int, str], None]
 
@@ -91,101 +97,11 @@ def diff(texts: dict[str, Path], manifest: dict | None) -> Changes:
 # ------------------------------------------------------------- generations
 
 
-_CURRENT_SEEN: dict[str, tuple[tuple[int, int, int], str]] = {}
-
-
-def current_generation(index_dir: Path) -> Path | None:
-    """The live generation directory, or None when no index was ever built."""
-    path = os.path.join(index_dir, CURRENT)
-    try:
-        st = os.stat(path)
-        key = (st.st_ino, st.st_mtime_ns, st.st_size)
-        cached = _CURRENT_SEEN.get(path)
-        if cached is not None and cached[0] == key:  # os.replace makes a new inode
-            name = cached[1]
-        else:
-            with open(path, encoding="utf-8") as f:
-                name = f.read().strip()
-            _CURRENT_SEEN[path] = (key, name)
-    except FileNotFoundError:
-        return None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise IndexStateError(
-            f"cannot read index {index_dir} ({exc.__class__.__name__}); "
-            "run `searcher index --rebuild`"
-        ) from exc
-    if not name.startswith("gen-") or "/" in name:
-        raise corrupt(index_dir)
-    return index_dir / name
-
-
 def read_manifest(generation: Path) -> dict:
     try:
         return json.loads((generation / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise corrupt(generation.parent, "manifest unreadable") from exc
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    with tmp.open("w", encoding="utf-8") as f:
-        f.write(text)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
-    _fsync_dir(path.parent)
-
-
-def _fsync_dir(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-@contextmanager
-def writer_lock(index_dir: Path, timeout: float = 60.0) -> Iterator[None]:
-    """Exclusive lock for writers; a second writer waits up to *timeout* seconds."""
-    try:
-        index_dir.mkdir(parents=True, exist_ok=True)
-        fd = os.open(index_dir / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
-    except PermissionError as exc:
-        raise IndexStateError(f"cannot write index {index_dir}: permission denied") from exc
-    except OSError as exc:
-        raise IndexStateError(f"cannot write index {index_dir}: {exc.strerror}") from exc
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except OSError as exc:
-                if exc.errno not in (errno.EAGAIN, errno.EACCES):
-                    raise
-                if time.monotonic() >= deadline:
-                    raise IndexStateError(
-                        f"index {index_dir} is being built by another process; "
-                        "try again when it finishes"
-                    ) from None
-                time.sleep(0.05)
-        yield
-    finally:
-        os.close(fd)
-
-
-def _cleanup(index_dir: Path, keep: set[str]) -> None:
-    """Remove generations other than *keep* (unfinished builds and old ones)."""
-    for p in index_dir.iterdir():
-        if p.name.startswith("gen-") and p.name not in keep and p.is_dir():
-            shutil.rmtree(p, ignore_errors=True)
-        elif p.name.startswith(f".{CURRENT}.") and p.name.endswith(".tmp"):
-            p.unlink(missing_ok=True)
 
 
 # ------------------------------------------------------------------ building
@@ -301,7 +217,7 @@ def _writer_settings(nbytes: int) -> dict:
 def _write_generation(texts, index_dir, live, manifest, ch: Changes, progress):
     from whoosh import index as windex
 
-    gen = index_dir / f"gen-{time.time_ns():x}-{os.getpid()}"
+    gen = new_generation(index_dir)
     warnings: list[str] = []
     try:
         if ch.rebuild or live is None or manifest is None:
@@ -335,14 +251,14 @@ def _write_generation(texts, index_dir, live, manifest, ch: Changes, progress):
         write_vocabulary(gen, docs)
         new_manifest = {**versions(), "built": time.time(), "docs": docs}
         (gen / MANIFEST).write_text(json.dumps(new_manifest, indent=1), encoding="utf-8")
-        _fsync_dir(gen)
-        _write_atomic(index_dir / CURRENT, gen.name)
+        fsync_dir(gen)
+        write_atomic(index_dir / CURRENT, gen.name)
     except OSError as exc:
         shutil.rmtree(gen, ignore_errors=True)
         raise IndexStateError(f"cannot write index {index_dir}: {exc.strerror or exc}") from exc
     except BaseException:
         shutil.rmtree(gen, ignore_errors=True)
         raise
-    _cleanup(index_dir, {gen.name} | ({live.name} if live else set()))
+    remove_old(index_dir, gen.name)
     passages = sum(d["passages"] for d in docs.values())
     return len(docs), passages, len(todo), warnings

@@ -12,13 +12,39 @@ import unicodedata
 from functools import lru_cache
 
 _UPPER_SPECIAL = str.maketrans({"I": "ı", "İ": "i"})
+_DOT_ABOVE = "\u0307"  # COMBINING DOT ABOVE: I + U+0307 is a decomposed İ
 _CIRCUMFLEX = str.maketrans({"â": "a", "î": "i", "û": "u", "Â": "A", "Î": "İ", "Û": "U"})
 _FOLD_SPECIAL = str.maketrans({"ı": "i", "ß": "ss", "æ": "ae", "ø": "o", "đ": "d", "ł": "l"})
 
 
 def lower(text: str) -> str:
-    """Turkish lower case: ``KIZILAY`` -> ``kızılay``, ``İSMET`` -> ``ismet``."""
-    return text.replace("I\u0307", "i").translate(_UPPER_SPECIAL).lower().replace("i\u0307", "i")
+    """Turkish lower case: ``KIZILAY`` -> ``kızılay``, ``İSMET`` -> ``ismet``.
+
+    Follows Lucene's TurkishLowerCaseFilter: ``I`` whose combining marks include a
+    dot above (U+0307) is the decomposed ``İ`` and lowers to ``i`` without the dot,
+    other marks between kept (``I`` U+0316 U+0307 -> ``i`` U+0316, as ``İ`` U+0316).
+    A dot above after a small ``i`` (what non-Turkish lower-casing makes of ``İ``) is
+    dropped too; after any other letter it stays.
+    """
+    if _DOT_ABOVE in text:
+        text = _undot_i(text)
+    return text.translate(_UPPER_SPECIAL).lower()
+
+
+def _undot_i(text: str) -> str:
+    out: list[str] = []
+    base = -1  # where in out the I (or i, İ) stands whose combining marks are being read
+    for ch in text:
+        if base >= 0:
+            if ch == _DOT_ABOVE:
+                out[base] = "i"
+                continue
+            if unicodedata.category(ch) != "Mn":
+                base = -1
+        if ch in "Iiİ":
+            base = len(out)
+        out.append(ch)
+    return "".join(out)
 
 
 def drop_suffix(word: str) -> str:

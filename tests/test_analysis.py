@@ -16,6 +16,37 @@ def test_turkish_lowercase_handles_dotted_and_dotless_i():
     assert "KIZILAY".lower() == "kizilay"  # why Python's lower() is not used
 
 
+# Lucene's TestTurkishLowerCaseFilter, token by token: composed, decomposed (I + U+0307),
+# decomposed with another mark first (I U+0316 U+0307 is canonically İ U+0316), the lone
+# decomposed İ, and the empty term.
+LUCENE_TURKISH_LOWER = [
+    ("\u0130STANBUL", "istanbul"),
+    ("\u0130ZM\u0130R", "izmir"),
+    ("ISPARTA", "\u0131sparta"),
+    ("I\u0307STANBUL", "istanbul"),
+    ("I\u0307ZMI\u0307R", "izmir"),
+    ("I\u0316\u0307STANBUL", "i\u0316stanbul"),
+    ("I\u0316SPARTA", "\u0131\u0316sparta"),
+    ("I\u0307", "i"),
+    ("", ""),
+]
+
+
+@pytest.mark.parametrize("text, lowered", LUCENE_TURKISH_LOWER)
+def test_turkish_lower_matches_lucene_cases(text, lowered):
+    assert turkish.lower(text) == lowered
+
+
+def test_canonically_equivalent_spellings_lower_alike():
+    assert turkish.lower("I\u0316\u0307STANBUL") == turkish.lower("\u0130\u0316STANBUL")
+
+
+def test_dot_above_stays_after_other_letters():
+    assert turkish.lower("A\u0307 X\u0307") == "a\u0307 x\u0307"
+    assert turkish.lower("II\u0307") == "\u0131i"  # only the I the dot belongs to
+    assert turkish.lower("I\u0307\u0307") == "i"  # all dots of that I (as Lucene)
+
+
 def test_fold_removes_turkish_diacritics():
     assert turkish.fold("gümrük çağrı ışık şöyle ilân") == "gumruk cagri isik soyle ilan"
 

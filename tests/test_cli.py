@@ -81,6 +81,26 @@ def test_missing_texts_folder_is_a_clear_error(tmp_path):
     assert "texts folder not found" in r.stderr
 
 
+def test_refuses_foreign_index_folder(tmp_path):
+    # the user's site: texts in content/, and an index/ of their own beside it
+    texts = write_texts(tmp_path / "site" / "content", belge=doubled("Gümrük kapısı açıldı."))
+    own = tmp_path / "site" / "index"
+    (own / "eski").mkdir(parents=True)
+    (own / "index.html").write_text("<h1>Dizin</h1>", encoding="utf-8")
+    (own / "eski" / "not.txt").write_text("saklı", encoding="utf-8")
+    before = {p: p.read_bytes() if p.is_file() else None for p in own.rglob("*")}
+    env = {"SEARCHER_INDEX": None, "SEARCHER_TEXTS": None}
+    for args in (["search", "gumruk"], ["index"], ["index", "--rebuild"]):
+        r = CliRunner().invoke(main, [*args, "--texts", str(texts)], env=env)
+        assert r.exit_code == 2 and r.stdout == ""
+        assert r.stderr.count("\n") == 1 and r.stderr.startswith("searcher: error: index folder")
+        assert "not a searcher index" in r.stderr and "--index DIR or SEARCHER_INDEX" in r.stderr
+    assert {p: p.read_bytes() if p.is_file() else None for p in own.rglob("*")} == before
+    r = CliRunner().invoke(main, ["search", "gumruk", "--texts", str(texts),
+                                  "--index", str(tmp_path / "searcher-index")], env=env)
+    assert r.exit_code == 0 and "belge.txt" in r.stdout
+
+
 def test_json_parses_back_to_the_same_hits_as_the_library(corpus):
     from searcher import Searcher
 

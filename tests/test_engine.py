@@ -161,6 +161,22 @@ def test_hits_are_frozen(tiny):
         h.rank = 5
 
 
+def test_decomposed_dotted_capital_i_finds_the_composed_word_and_back(tmp_path):
+    texts = write_texts(
+        tmp_path / "texts",
+        bilesik=doubled("\u0130ZM\u0130R limanına gemiler geldi."),
+        ayrik=doubled("I\u0307STANBUL boğazı kapandı."),
+        isaretli=doubled("Eski \u0130\u0316STANBUL yazısı bulundu."),
+    )
+    with Searcher(index_dir=tmp_path / "index", texts_dir=texts) as s:
+        def docs(query):
+            return [h.doc for h in s.search(query, context=0)]
+
+        assert docs("I\u0307zmir") == docs("İzmir") == ["bilesik.txt"]
+        assert docs("İstanbul boğazı") == ["ayrik.txt"]
+        assert docs("I\u0316\u0307STANBUL yazısı") == ["isaretli.txt"]
+
+
 def test_snippet_is_the_window_with_the_matches():
     text = "a " * 300 + "gümrük kapısı " + "b " * 300
     start = text.index("gümrük")

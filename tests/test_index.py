@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from searcher import IndexStateError, Searcher, TextsError, index, store
+from searcher import IndexFolderError, IndexStateError, Searcher, TextsError, index, store
+from searcher.folder import MARKER
 from tests.conftest import REAL_TEXT, doubled, write_texts
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -88,7 +89,7 @@ def test_changed_analyzer_version_rebuilds_with_a_notice(three):
     assert index.current_generation(idx) != gen
 
 
-def test_build_swaps_a_new_generation_and_keeps_one_previous(three):
+def test_build_swaps_a_new_generation_and_removes_the_old_ones(three):
     texts, idx = three
     build(texts, idx)
     first = index.current_generation(idx)
@@ -98,7 +99,64 @@ def test_build_swaps_a_new_generation_and_keeps_one_previous(three):
     third = index.current_generation(idx)
     assert len({first, second, third}) == 3
     gens = sorted(p.name for p in idx.iterdir() if p.name.startswith("gen-"))
-    assert gens == sorted([second.name, third.name])
+    assert gens == [third.name]  # no reader held the older ones (issue 17)
+
+
+def generations(idx: Path) -> list[str]:
+    return sorted(p.name for p in idx.iterdir() if p.name.startswith("gen-"))
+
+
+READER = (
+    "import sys; from searcher import Searcher\n"
+    "s = Searcher(sys.argv[2], sys.argv[1], auto_update=False)\n"
+    "for query in sys.stdin:\n"
+    "    print(len(s.search(query.strip(), context=0)), flush=True)\n"
+)
+
+
+def reader_process(texts: Path, idx: Path) -> subprocess.Popen:
+    """A Searcher in another process; each line written to it is a query, it prints
+    the number of hits and keeps the index open in between."""
+    return subprocess.Popen([sys.executable, "-c", READER, str(texts), str(idx)], cwd=ROOT,
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+
+
+def ask(reader: subprocess.Popen, query: str) -> int:
+    reader.stdin.write(query + "\n")
+    reader.stdin.flush()
+    return int(reader.stdout.readline())
+
+
+def test_rebuild_leaves_one_generation(three):
+    texts, idx = three
+    build(texts, idx)
+    build(texts, idx, rebuild=True)
+    assert generations(idx) == [index.current_generation(idx).name]
+    # readers in this process and in another hold the generation they have open
+    first = index.current_generation(idx).name
+    other = reader_process(texts, idx)
+    try:
+        assert ask(other, "Kızılay") == 1
+        with Searcher(idx, texts, auto_update=False) as s:
+            assert words_in(s, "Kızılay") == ["b.txt"]
+            build(texts, idx, rebuild=True)
+            second = index.current_generation(idx).name
+            assert generations(idx) == sorted([first, second])
+            assert words_in(s, "Kızılay") == ["b.txt"]  # moved on; the other still holds
+            assert generations(idx) == sorted([first, second])
+            assert ask(other, "Kızılay") == 1  # moved on too: the last one out removes it
+            assert generations(idx) == [second]
+            build(texts, idx, rebuild=True)
+            assert len(generations(idx)) == 2
+        # a reader that dies holding one leaves it to the next open
+        other.kill()
+        other.wait()
+        with Searcher(idx, texts, auto_update=False) as s:
+            assert words_in(s, "Kızılay") == ["b.txt"]
+        assert generations(idx) == [index.current_generation(idx).name]
+    finally:
+        other.kill()
+        other.wait()
 
 
 def test_open_searcher_keeps_answering_while_generations_change(three):
@@ -109,6 +167,43 @@ def test_open_searcher_keeps_answering_while_generations_change(three):
         for _ in range(3):
             build(texts, idx, rebuild=True)
             assert words_in(s, "Kızılay") == ["b.txt"]
+
+
+def snapshot(folder: Path) -> dict[str, bytes | None]:
+    """Every file and folder under *folder*, with the bytes of the files."""
+    return {str(p.relative_to(folder)): p.read_bytes() if p.is_file() else None
+            for p in sorted(folder.rglob("*"))}
+
+
+def test_library_refuses_foreign_index_folder(three):
+    texts, idx = three
+    (idx / "fotograflar").mkdir(parents=True)
+    (idx / "notlar.txt").write_text("benim notlarım", encoding="utf-8")
+    before = snapshot(idx)
+    refused = r"holds fotograflar, notlar\.txt\).*--index DIR or SEARCHER_INDEX"
+    with pytest.raises(IndexFolderError, match=refused):
+        build(texts, idx)
+    with pytest.raises(IndexStateError, match="not a searcher index"), Searcher(idx, texts) as s:
+        s.search("Kızılay")
+    with pytest.raises(IndexFolderError):
+        build(texts, idx, rebuild=True)
+    assert snapshot(idx) == before
+
+
+def test_new_or_empty_folder_and_an_index_without_marker_are_searchers(three):
+    texts, idx = three
+    build(texts, idx)  # created
+    assert (idx / MARKER).is_file()
+    empty = idx.parent / "bos"
+    empty.mkdir()
+    build(texts, empty)
+    assert (empty / MARKER).is_file()
+    # an index built before the marker existed holds only CURRENT, .lock and generations
+    (idx / MARKER).unlink()
+    build(texts, idx, rebuild=True)
+    assert (idx / MARKER).is_file()
+    with Searcher(idx, texts) as s:
+        assert words_in(s, "Kızılay") == ["b.txt"]
 
 
 def _copies(folder: Path, n: int) -> Path:
@@ -143,7 +238,9 @@ def test_killed_build_leaves_the_previous_index_searchable(tmp_path, sig):
     report = build(texts, idx)
     assert report.indexed == 6
     gens = [p.name for p in idx.iterdir() if p.name.startswith("gen-")]
-    assert len(gens) == 2  # half-built generations are gone
+    # half-built generations are gone, and so is the one this build replaced
+    # (no reader holds it; until issue 17 it was kept one round: 2)
+    assert len(gens) == 1
     with Searcher(idx, texts) as s:
         assert len(s.search('"Kızılay Derneğine"', 50, context=0)) == 6
 
