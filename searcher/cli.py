@@ -132,6 +132,7 @@ def main() -> None:
       searcher search "Sakarya zaferi"
       searcher search gumruk --json
       searcher show sovyet-rusya-ve-tbmm-1920-1922.txt:2453 -C 1
+      searcher kwic antlaşma --sort left
     """
     _ensure_utf8()
     # the command's own process never downloads anything: see searcher.startup
@@ -316,7 +317,7 @@ def _occurrence_options(f):
 @_occurrence_options
 @user_errors
 def kwic(query, sort, width, limit, as_json, jsonl, color, phrase, texts_dir, index_dir):
-    """Every occurrence in context, one line each (a concordance, key word in context).
+    """A concordance: every occurrence in context, one line each (key word in context).
 
     The query is read as by `search`: a word matches in any inflection, case or
     ASCII spelling, "double quotes" make a phrase.  Each line shows DOC:LINE and
