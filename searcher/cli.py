@@ -317,13 +317,14 @@ def _occurrence_options(f):
 @_occurrence_options
 @user_errors
 def kwic(query, sort, width, limit, as_json, jsonl, color, phrase, texts_dir, index_dir):
-    """A concordance: every occurrence in context, one line each (key word in context).
+    """A concordance: every occurrence in context, one line each.
 
-    The query is read as by `search`: a word matches in any inflection, case or
-    ASCII spelling, "double quotes" make a phrase.  Each line shows DOC:LINE and
-    page, then the match in one column between its left and right context, which
-    runs across line and page breaks.  The count goes to stderr.  Exit status: 0
-    found, 1 nothing found, 2 error.
+    KWIC (key word in context), as in AntConc.  The query is read as by
+    `search`: a word matches in any inflection, case or ASCII spelling, "double
+    quotes" make a phrase.  Each line shows DOC:LINE and page, then the match in
+    one column between its left and right context, which runs across line and
+    page breaks.  The count goes to stderr.  Exit status: 0 found, 1 nothing
+    found, 2 error.
 
     \b
     Examples:
