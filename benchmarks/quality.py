@@ -1,12 +1,16 @@
 """Ranking quality on the development queries: searcher vs SQLite FTS5 vs plain Whoosh.
 
-    python benchmarks/quality.py [--queries benchmarks/dev.jsonl] [--texts texts] [-v]
+    python benchmarks/quality.py [--queries benchmarks/dev.jsonl ...] [--texts texts] [-v]
 
 Scoring follows benchmarks/QUERIES.md: a returned passage is relevant when, after
 folding both, it contains one of the query's relevant strings (grade 2 or 1).
 Measures at k = 10: success@1, MRR, recall@10, nDCG@10 (gains 2/1), and for
 negative queries the mean number of hits returned.  All three systems search the
 same passages (searcher's segmentation), so only the ranking differs.
+
+The reference systems read word queries as all words required (AND).  A question
+(type ``question``) is no list of required words, so for questions they get the
+reading that suits them: any word (OR), FTS5 with 5-letter prefixes (``imzal*``).
 """
 
 from __future__ import annotations
@@ -49,17 +53,20 @@ def grade(passage_folded: str, relevant: dict[str, int]) -> int:
 # ------------------------------------------------------------------ systems
 
 
-def fts5_query(query: str) -> str:
-    """The query as FTS5 reads it: words quoted (AND), "phrases" kept as phrases."""
+def fts5_query(query: str, question: bool = False) -> str:
+    """The query as FTS5 reads it: words quoted (AND), "phrases" kept as phrases;
+    a question: any word, by its first five letters (OR)."""
     parts = re.split(r"[\"“”]", query)
     terms = []
     for i, part in enumerate(parts):
         words = re.findall(r"\w+", part)
         if i % 2 and words:
             terms.append('"' + " ".join(words) + '"')
+        elif question:
+            terms += [f'"{w[:5]}"*' if len(w) >= 5 else f'"{w}"' for w in words]
         else:
             terms += [f'"{w}"' for w in words]
-    return " ".join(terms)
+    return (" OR " if question else " ").join(terms)
 
 
 class SearcherSystem:
@@ -69,7 +76,7 @@ class SearcherSystem:
         self.s = Searcher(index_dir=workdir / "searcher-index", texts_dir=texts)
         self.passages = {(p.doc, p.number): p.text for p in self.s.passages()}
 
-    def search(self, query: str) -> list[tuple[str, int]]:
+    def search(self, query: str, kind: str = "") -> list[tuple[str, int]]:
         return [(h.doc, h.passage) for h in self.s.search(query, K, context=0)]
 
 
@@ -88,8 +95,8 @@ class FTS5System:
             "INSERT INTO p VALUES (?, ?, ?)", [(d, n, t) for (d, n), t in passages.items()]
         )
 
-    def search(self, query: str) -> list[tuple[str, int]]:
-        terms = fts5_query(query)
+    def search(self, query: str, kind: str = "") -> list[tuple[str, int]]:
+        terms = fts5_query(query, question=kind == "question")
         if not terms:
             return []
         sql = "SELECT doc, number FROM p WHERE p MATCH ? ORDER BY bm25(p) LIMIT ?"
@@ -108,7 +115,7 @@ class WhooshSystem:
         from whoosh import index
         from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter
         from whoosh.fields import ID, NUMERIC, TEXT, Schema
-        from whoosh.qparser import QueryParser
+        from whoosh.qparser import OrGroup, QueryParser
 
         from searcher.turkish import stem  # Snowball Turkish, nothing more
 
@@ -124,10 +131,12 @@ class WhooshSystem:
         w.commit()
         self.searcher = self.ix.searcher()
         self.parser = QueryParser("text", schema)
+        self.any_word = QueryParser("text", schema, group=OrGroup)
 
-    def search(self, query: str) -> list[tuple[str, int]]:
+    def search(self, query: str, kind: str = "") -> list[tuple[str, int]]:
+        parser = self.any_word if kind == "question" else self.parser
         try:
-            q = self.parser.parse(query.replace("“", '"').replace("”", '"'))
+            q = parser.parse(query.replace("“", '"').replace("”", '"'))
         except Exception:
             return []
         return [(h["doc"], h["number"]) for h in self.searcher.search(q, limit=K)]
@@ -141,7 +150,7 @@ def evaluate(system, queries, folded, verbose=False):
     latencies = []
     for q in queries:
         t0 = time.perf_counter()
-        results = system.search(q["query"])
+        results = system.search(q["query"], q["type"])
         latencies.append(time.perf_counter() - t0)
         rel = q["relevant"]
         if not rel:
@@ -185,12 +194,13 @@ def summarise(per_type):
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--queries", type=Path, default=ROOT / "benchmarks" / "dev.jsonl")
+    ap.add_argument("--queries", type=Path, nargs="+", default=[ROOT / "benchmarks" / "dev.jsonl"],
+                    help="query files (JSONL), scored together")
     ap.add_argument("--texts", type=Path, default=ROOT / "texts")
     ap.add_argument("-v", "--verbose", action="store_true", help="show weak queries")
     args = ap.parse_args(argv)
-    queries = [json.loads(x) for x in args.queries.read_text(encoding="utf-8").splitlines()
-               if x.strip()]
+    queries = [json.loads(x) for f in args.queries
+               for x in f.read_text(encoding="utf-8").splitlines() if x.strip()]
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         ours = SearcherSystem(args.texts, work)
@@ -203,7 +213,7 @@ def main(argv=None) -> int:
             results[system.name] = (summarise(per_type), sorted(lat))
         ours.s.close()
 
-    print(f"# Quality on {args.queries.name} ({len(queries)} queries, "
+    print(f"# Quality on {', '.join(f.name for f in args.queries)} ({len(queries)} queries, "
           f"{len(passages)} passages, k={K})\n")
     types = list(results["searcher"][0])
     print("| type | n | system | success@1 | MRR | recall@10 | nDCG@10 | mean hits |")

@@ -13,6 +13,8 @@ _LAZY = {
     "Searcher": "engine",
     "Hit": "hits",
     "Snippet": "hits",
+    "Results": "hits",
+    "Question": "question",
     "KwicLine": "concordance",
     "Dispersion": "concordance",
     "PageCounts": "concordance",

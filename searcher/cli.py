@@ -171,8 +171,17 @@ def search(query, limit, context, as_json, jsonl, color, heading, phrase, texts_
     text = " ".join(query)
     with _open(texts_dir, index_dir) as s:
         hits = s.search(text, limit, phrase=phrase, context=context)
+        for typed, near in hits.corrections.items():
+            click.echo(
+                f"searcher: no match for '{typed}'; searched near words: {', '.join(near)}",
+                err=True,
+            )
         if as_json or jsonl:
-            click.echo(output.json_text([h.to_dict() for h in hits], jsonl), nl=False)
+            # when a typed word matched nothing, each hit says which near words were
+            # searched instead; otherwise a hit is exactly Hit.to_dict()
+            extra = {"corrections": {k: list(v) for k, v in hits.corrections.items()}}
+            rows = [{**h.to_dict(), **(extra if hits.corrections else {})} for h in hits]
+            click.echo(output.json_text(rows, jsonl), nl=False)
         else:
             on = _color(color)
             pretty = sys.stdout.isatty() if heading is None else heading

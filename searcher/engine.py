@@ -22,27 +22,29 @@ import sys
 import threading
 from pathlib import Path
 
-from . import folder, index
+from . import concordance, folder, index
+from .answers import focus_rerank
 from .changes import list_texts, texts_stat_key
-from .concordance import ReadingTools
 from .document import Passage
 from .errors import IndexStateError, LocationError, SearcherError, corrupt
 from .highlight import Highlighter, make_snippet
-from .hits import Hit, Snippet
+from .hits import Hit, Results, Snippet
 from .query import Clause, QueryParser
-from .scoring import ClauseScorer
+from .question import analyse
+from .scoring import ClauseScorer, proximity
 from .store import PassageReader, read_vocabulary
 
 #: Share of the query (weighted by rarity) a passage must cover to be a hit.
 MIN_COVERAGE = 0.5
-#: Bonus for two query words adjacent in the passage (divided by the gap, up to 3).
-PROXIMITY_WEIGHT = 4.0
+#: The same for a question's content words (rarity weights square-rooted, partial
+#: coverage costing linearly): answer passages word questions' verbs otherwise.
+QUESTION_COVERAGE = 0.45
 
 
 # ------------------------------------------------------------------ searcher
 
 
-class Searcher(ReadingTools):
+class Searcher(concordance.ReadingTools):
     """Searches one index, keeping it open across queries.
 
     The index is built from *texts_dir* on first use and brought up to date on
@@ -202,29 +204,37 @@ class Searcher(ReadingTools):
 
     def search(
         self, query: str, limit: int | None = 10, *, phrase: bool = False, context: int = 1
-    ) -> list[Hit]:
+    ) -> Results:
         """Ranked hits for *query* (see the module doc for the query language).
 
         Clauses are scored rarest first.  Once the clauses not yet scored weigh less
-        than :data:`MIN_COVERAGE` of the query, a passage that matched none of the
+        than the coverage rule, a passage that matched none of the
         scored ones cannot become a hit, so the remaining (common, long) posting
         lists are read only at the candidates, skipping the rest.
+
+        A question (:mod:`searcher.question`) is searched for its content words
+        (:data:`QUESTION_COVERAGE`) and re-ranked by :mod:`searcher.answers`.  The
+        :class:`~searcher.hits.Results` also carry ``corrections`` and ``question``.
         """
         with self._lock:
             self.refresh()
-            clauses = self.parser.parse(query, phrase=phrase)
+            question = None if phrase else analyse(query)
+            clauses = self.parser.parse(question.content if question else query, phrase=phrase)
+            min_coverage = QUESTION_COVERAGE if question else MIN_COVERAGE
             scorer = self._scorer
             n_docs = max(self._reader.doc_count(), 1)
             weights = [
                 0.0 if c.required else math.log(1 + n_docs / (scorer.clause_df(c) or 0.5))
                 for c in clauses
             ]
+            if question:  # a rare word of a question is often not the answer's: damp it
+                weights = [math.sqrt(w) for w in weights]
             total = sum(weights)
             full = {i for i, c in enumerate(clauses) if c.required}
             if not full:
                 rest = total
                 for i in sorted(range(len(clauses)), key=lambda i: -weights[i]):
-                    if rest < MIN_COVERAGE * total:
+                    if rest < min_coverage * total:
                         break
                     full.add(i)
                     rest -= weights[i]
@@ -245,27 +255,36 @@ class Searcher(ReadingTools):
             for d in at:
                 covered = sum(w for i, w in enumerate(weights) if d in scores[i])
                 coverage = covered / total if total else 1.0
-                if coverage >= MIN_COVERAGE:
+                if coverage >= min_coverage:
                     kept[d] = coverage
-            bonus = _proximity(clauses, where, kept)
+            bonus = proximity(clauses, where, kept)
             ranked = sorted(
                 (
                     (
                         (sum(sc.get(d, 0.0) for sc in scores.values()) + bonus.get(d, 0.0))
-                        * (0.25 + 0.75 * coverage * coverage),
+                        * (0.25 + 0.75 * coverage * (1.0 if question else coverage)),
                         d,
                     )
                     for d, coverage in kept.items()
                 ),
                 key=lambda x: (-x[0], x[1]),
             )
+            focus: dict[int, tuple[int, int]] = {}
+            if question:
+                ranked, focus = focus_rerank(
+                    question, clauses, weights, ranked, lambda d: self._passages.stored(d).text
+                )
             if limit is not None:
                 ranked = ranked[: max(limit, 0)]
             highlighter = Highlighter(clauses)
-            return [
-                self._hit(rank, score, docnum, highlighter, context)
-                for rank, (score, docnum) in enumerate(ranked, start=1)
-            ]
+            return Results(
+                (
+                    self._hit(rank, score, docnum, highlighter, context, focus.get(docnum))
+                    for rank, (score, docnum) in enumerate(ranked, start=1)
+                ),
+                corrections=self.parser.corrections(clauses),
+                question=question,
+            )
 
     # -- hits
     def _neighbours(self, docnum: int, p: Passage, n: int) -> tuple[tuple, tuple]:
@@ -285,11 +304,14 @@ class Searcher(ReadingTools):
         return tuple(before), tuple(after)
 
     def _hit(
-        self, rank: int, score: float, docnum: int, highlighter: Highlighter, context: int
+        self, rank: int, score: float, docnum: int, highlighter: Highlighter, context: int,
+        focus: tuple[int, int] | None = None,
     ) -> Hit:
         p = self._passages.stored(docnum)
         spans = highlighter(p.text)
         first = spans[0][0] if spans else 0
+        if focus is not None:  # where the answer is: the focus sentence's first match
+            first = next((s for s, _ in spans if focus[0] <= s < focus[1]), first)
         before, after = self._neighbours(docnum, p, context)
         line, page = p.line_at(first), p.page_at(first)
         return Hit(
@@ -303,7 +325,7 @@ class Searcher(ReadingTools):
             page=page,
             section=p.section,
             text=p.text,
-            snippet=make_snippet(p.text, spans),
+            snippet=make_snippet(p.text, spans, focus=focus),
             highlights=tuple(spans),
             footnotes=p.footnotes,
             before=before,
@@ -376,21 +398,6 @@ class Searcher(ReadingTools):
             }
 
 
-def _proximity(clauses: list[Clause], where: dict[int, dict[int, tuple]], kept) -> dict:
-    """Bonus for passages where consecutive query words, as typed, stand close together:
-    the full bonus when adjacent and in order, less with up to two words between."""
-    words = [i for i, c in enumerate(clauses) if c.kind == "word" and not c.typo]
-    bonus: dict[int, float] = {}
-    for a, b in zip(words, words[1:], strict=False):
-        pa, pb = where.get(a, {}), where.get(b, {})
-        for d in kept:
-            if d in pa and d in pb:
-                gap = min((y - x for x in pa[d] for y in pb[d] if y > x), default=99)
-                if gap <= 3:
-                    bonus[d] = bonus.get(d, 0.0) + PROXIMITY_WEIGHT / gap
-    return bonus
-
-
 # ------------------------------------------------------------------ defaults
 
 
@@ -428,7 +435,7 @@ def search(
     context: int = 1,
     index_dir: str | os.PathLike | None = None,
     texts_dir: str | os.PathLike | None = None,
-) -> list[Hit]:
+) -> Results:
     """Search the default (or given) texts; the index is built on first use and reused."""
     key = default_dirs(texts_dir, index_dir)
     s = _DEFAULT.get(key)
@@ -439,6 +446,7 @@ def search(
 
 __all__ = [
     "Hit",
+    "Results",
     "Searcher",
     "SearcherError",
     "Snippet",

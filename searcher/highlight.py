@@ -192,23 +192,34 @@ def highlight_spans(
     return Highlighter(clauses)(text, tokens)
 
 
-def make_snippet(text: str, spans: list[tuple[int, int]], width: int = SNIPPET_CHARS) -> Snippet:
-    """The window of about *width* characters holding the most matches."""
+def make_snippet(
+    text: str,
+    spans: list[tuple[int, int]],
+    width: int = SNIPPET_CHARS,
+    focus: tuple[int, int] | None = None,
+) -> Snippet:
+    """The window of about *width* characters holding the most matches, or, given a
+    *focus* sentence (where a question's answer is), the window opening with it."""
     if len(text) <= width:
         return Snippet(text, tuple(spans), 0)
-    best, best_count = 0, -1
-    for i, (s, _) in enumerate(spans):
-        count = sum(1 for s2, e2 in spans[i:] if e2 <= s + width)
-        if count > best_count:
-            best, best_count = s, count
-    start = max(0, best - width // 4)
-    if spans:
-        # centre the run of matches in the window
-        last = max(e for s, e in spans if s >= best and e <= best + width) if best_count else best
-        start = max(0, min(best, (best + last) // 2 - width // 2))
+    if focus is not None:
+        start = _focus_start(spans, focus, width)
+    else:
+        best, best_count = 0, -1
+        for i, (s, _) in enumerate(spans):
+            count = sum(1 for s2, e2 in spans[i:] if e2 <= s + width)
+            if count > best_count:
+                best, best_count = s, count
+        start = max(0, best - width // 4)
+        if spans:
+            # centre the run of matches in the window
+            last = (
+                max(e for s, e in spans if s >= best and e <= best + width) if best_count else best
+            )
+            start = max(0, min(best, (best + last) // 2 - width // 2))
     end = min(len(text), start + width)
     start = max(0, end - width) if end == len(text) else start
-    if start > 0:
+    if start > 0 and not text[start - 1].isspace():
         sp = text.find(" ", start, start + 30)
         start = sp + 1 if sp != -1 else start
     if end < len(text):
@@ -219,3 +230,14 @@ def make_snippet(text: str, spans: list[tuple[int, int]], width: int = SNIPPET_C
     shift = len(prefix) - start
     inner = tuple((s + shift, e + shift) for s, e in spans if s >= start and e <= end)
     return Snippet(prefix + text[start:end] + suffix, inner, start)
+
+
+def _focus_start(spans: list[tuple[int, int]], focus: tuple[int, int], width: int) -> int:
+    """Where a snippet of *width* opens to show the *focus* sentence: at its start
+    when it fits, else with the sentence's matches centred."""
+    s0, s1 = focus
+    inside = [(s, e) for s, e in spans if s0 <= s < s1]
+    if s1 - s0 <= width or not inside:
+        return s0
+    first, last = inside[0][0], inside[-1][1]
+    return max(s0, min(first, (first + last) // 2 - width // 2))

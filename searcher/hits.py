@@ -75,4 +75,20 @@ class Hit:
         }
 
 
-__all__ = ["Footnote", "Hit", "Snippet"]
+class Results(list):
+    """The hits of a search, best first (a plain list of :class:`Hit`), and what the
+    search did with the query.
+
+    ``corrections`` maps each query word that matched nothing to the spellings of
+    the near words searched instead (``{"gorvulan": ("görülen", "görülmez")}``);
+    empty when every word was found as typed.  ``question`` is the
+    :class:`~searcher.question.Question` the query asked, or None.
+    """
+
+    def __init__(self, hits=(), *, corrections: dict | None = None, question=None) -> None:
+        super().__init__(hits)
+        self.corrections: dict[str, tuple[str, ...]] = dict(corrections or {})
+        self.question = question
+
+
+__all__ = ["Footnote", "Hit", "Results", "Snippet"]

@@ -195,6 +195,16 @@ class QueryParser:
             typo=typo,
         )
 
+    def corrections(self, clauses: list[Clause]) -> dict[str, tuple[str, ...]]:
+        """Each query word matched only through near words (a typo) -> the spellings
+        of the near words searched instead, as the texts write them."""
+        out: dict[str, tuple[str, ...]] = {}
+        for c in clauses:
+            if c.typo:
+                near = self.near_words(turkish.fold(c.words[0]))
+                out[c.words[0]] = tuple(dict.fromkeys(s for w in near for s in self.vocabulary[w]))
+        return out
+
     def _bare_forms(self, folded: str, stem_length: int) -> set[str]:
         """Vocabulary words that are the query word less a suffix: ``ültimatom`` for
         ``ültimatomlar``.  Turkish only adds suffixes, and Snowball does not always
