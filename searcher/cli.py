@@ -1,8 +1,9 @@
 """Stage 6: the ``searcher`` command, a thin Click layer over the library.
 
 Every command parses options, calls one library function and formats the
-result.  Whoosh and ftfy are imported only inside commands that need them, so
-``searcher --help`` and ``--version`` start instantly.  Exit status follows
+result (how results look is :mod:`searcher.output`).  Whoosh and ftfy are
+imported only inside commands that need them, so ``searcher --help`` and
+``--version`` start instantly.  Exit status follows
 ripgrep: 0 found, 1 nothing found, 2 error.
 """
 
@@ -16,7 +17,7 @@ from functools import wraps
 
 import click
 
-from . import __version__
+from . import __version__, output
 from .errors import SearcherError
 from .startup import defer_module
 
@@ -25,11 +26,6 @@ class Exit(IntEnum):
     FOUND = 0
     NOT_FOUND = 1
     ERROR = 2
-
-
-BOLD_MATCH = ("\x1b[1;31m", "\x1b[0m")
-HEADER = ("\x1b[35m", "\x1b[0m")
-DIM = ("\x1b[2m", "\x1b[0m")
 
 
 def _ensure_utf8() -> None:
@@ -100,10 +96,6 @@ def _color(choice: str) -> bool:
     return sys.stdout.isatty()
 
 
-def _paint(text: str, codes: tuple[str, str], on: bool) -> str:
-    return f"{codes[0]}{text}{codes[1]}" if on else text
-
-
 class _Progress:
     """Adapts the library's progress callback to a Click progress bar on stderr."""
 
@@ -153,6 +145,7 @@ def main() -> None:
       searcher search "Sakarya zaferi"
       searcher search gumruk --json
       searcher show sovyet-rusya-ve-tbmm-1920-1922.txt:2453 -C 1
+      searcher kwic antlaşma --sort left
     """
     _ensure_utf8()
     # the command's own process never downloads anything: see searcher.startup
@@ -202,62 +195,17 @@ def search(query, limit, context, as_json, jsonl, color, heading, phrase, texts_
             # searched instead; otherwise a hit is exactly Hit.to_dict()
             extra = {"corrections": {k: list(v) for k, v in hits.corrections.items()}}
             rows = [{**h.to_dict(), **(extra if hits.corrections else {})} for h in hits]
-            if as_json:
-                click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
-            else:
-                for row in rows:
-                    click.echo(json.dumps(row, ensure_ascii=False))
+            click.echo(output.json_text(rows, jsonl), nl=False)
         else:
             on = _color(color)
             pretty = sys.stdout.isatty() if heading is None else heading
+            layout = output.hit_block if pretty else output.hit_line
             for h in hits:
-                path = _display_path(s, h.doc)
-                if pretty:
-                    _print_block(h, path, on, context)
-                else:
-                    _print_line(h, path, on, context)
+                # color=on: Click strips escape codes when stdout is no terminal, unless told
+                click.echo(layout(h, _display_path(s, h.doc), on, context), nl=False, color=on)
     if not hits:
         click.echo(f"searcher: no passages match {text!r}", err=True)
         sys.exit(Exit.NOT_FOUND)
-
-
-def _marked(snippet, on: bool) -> str:
-    return snippet.marked(*BOLD_MATCH) if on else snippet.text
-
-
-def _print_line(h, path: str, on: bool, context: int) -> None:
-    for t in h.before:
-        click.echo(f"{path}-{' '.join(t.split())}")
-    click.echo(f"{path}:{h.line}:{_marked(h.snippet, on)}", color=on)
-    for t in h.after:
-        click.echo(f"{path}-{' '.join(t.split())}")
-    if context:
-        click.echo("--")
-
-
-def _notes(footnotes) -> str:
-    return "notes: " + ", ".join(f"{f.marker} line {f.line}" for f in footnotes)
-
-
-def _print_block(h, path: str, on: bool, context: int) -> None:
-    where = f"{path}:{h.line}  p.{h.page}"
-    if h.section:
-        where += f"  §{h.section}"
-    where += f"  ¶{h.passage}  score {h.score:.1f}"
-    # color=on: Click strips escape codes when stdout is no terminal, unless told
-    click.echo(_paint(where, HEADER, on), color=on)
-    for t in h.before:
-        click.echo(_paint(_indent(t), DIM, on), color=on)
-    click.echo(_indent(_marked(h.snippet, on)), color=on)
-    for t in h.after:
-        click.echo(_paint(_indent(t), DIM, on), color=on)
-    if h.footnotes:
-        click.echo(_paint("  " + _notes(h.footnotes), DIM, on), color=on)
-    click.echo()
-
-
-def _indent(text: str) -> str:
-    return "  " + text
 
 
 @main.command("index")
@@ -335,9 +283,9 @@ def show(location, context, as_json, texts_dir, index_dir, opensearch, index_nam
         if q.section:
             head += f"  §{q.section}"
         click.echo(f"{head}  ¶{q.number}")
-        click.echo(_indent(q.text))
+        click.echo(output.indent(q.text))
         if q.footnotes:
-            click.echo("  " + _notes(q.footnotes))
+            click.echo("  " + output.notes(q.footnotes))
         click.echo()
 
 
@@ -385,6 +333,107 @@ def _age(seconds: float) -> str:
         if seconds >= size:
             return f"{seconds / size:.0f} {unit}"
     return f"{seconds:.0f} s"
+
+
+def _occurrence_options(f):
+    """``--phrase`` and the location options, spelled the same by kwic and where."""
+    f = click.option("--phrase", is_flag=True,
+                     help="Treat the query (with where: each WORD) as one phrase.")(f)
+    return location_options(f)
+
+
+@main.command()
+@click.argument("query", nargs=-1, required=True)
+@click.option("--sort", type=click.Choice(["position", "left", "right"]), default="position",
+              show_default=True,
+              help="Document order, or by the words before (left) / after (right) the match.")
+@click.option("-w", "--width", default=40, show_default=True, type=click.IntRange(1, 500),
+              help="Characters of context on each side.")
+@click.option("-n", "--limit", type=click.IntRange(1), help="Most lines to show (all by default).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON array of lines.")
+@click.option("--jsonl", is_flag=True, help="Print one JSON object per line.")
+@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto",
+              show_default=True, help="Mark matches in colour (auto: on a terminal, no NO_COLOR).")
+@_occurrence_options
+@user_errors
+def kwic(query, sort, width, limit, as_json, jsonl, color, phrase, texts_dir, index_dir,
+         opensearch, index_name):
+    """A concordance: every occurrence in context, one line each.
+
+    KWIC (key word in context), as in AntConc.  The query is read as by
+    `search`: a word matches in any inflection, case or ASCII spelling, "double
+    quotes" make a phrase.  Each line shows DOC:LINE and page, then the match in
+    one column between its left and right context, which runs across line and
+    page breaks.  The count goes to stderr.  Exit status: 0 found, 1 nothing
+    found, 2 error.
+
+    \b
+    Examples:
+      searcher kwic antlaşma
+      searcher kwic cicerin --sort right -w 30
+      searcher kwic '"Kızıl Ordu"' -n 5
+      searcher kwic gumruk --jsonl | jq .right
+    """
+    text = " ".join(query)
+    with _open(texts_dir, index_dir, opensearch, index_name) as s:
+        lines = s.concordance(text, width=width, sort=sort, phrase=phrase)
+        paths = {doc: _display_path(s, doc) for doc in {k.doc for k in lines}}
+    if not lines:
+        click.echo(f"searcher: no occurrences of {text!r}", err=True)
+        sys.exit(Exit.NOT_FOUND)
+    shown = lines[:limit] if limit else lines
+    if as_json or jsonl:
+        click.echo(output.json_text([k.to_dict() for k in shown], jsonl), nl=False)
+    else:
+        on = _color(color)
+        click.echo(output.kwic_text(shown, paths, on), nl=False, color=on)
+    more = f", {len(shown)} shown" if len(shown) < len(lines) else ""
+    noun = "occurrence" if len(lines) == 1 else "occurrences"
+    click.echo(f"searcher: {len(lines)} {noun} of {text!r}{more}", err=True)
+
+
+@main.command()
+@click.argument("words", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the counts per page as JSON.")
+@click.option("--plot", "plot_file", metavar="FILE.png", type=click.Path(dir_okay=False),
+              help="Also draw a dispersion plot to FILE (needs: pip install 'searcher[plot]').")
+@_occurrence_options
+@user_errors
+def where(words, as_json, plot_file, phrase, texts_dir, index_dir, opensearch, index_name):
+    """Where in each document the words occur: their count on every page.
+
+    Each WORD is its own query (read as by `search`; put a phrase in "double
+    quotes").  For each document, one row per word: a strip with a cell per
+    page (blank: none; ▁ to █: up to the word's busiest page), the total and
+    the pages with most occurrences.  Exit status: 0 found, 1 none, 2 error.
+
+    \b
+    Examples:
+      searcher where antlaşma Çiçerin '"Kızıl Ordu"'
+      searcher where Lenin --json | jq '.[0].documents[0].counts'
+      searcher where Ankara Moskova Kars --plot dagilim.png
+    """
+    plt = output.pyplot() if plot_file else None
+    if plot_file and plt is None:
+        _fail("--plot needs matplotlib: pip install 'searcher[plot]' (or pip install matplotlib)")
+    with _open(texts_dir, index_dir, opensearch, index_name) as s:
+        found = [s.dispersion(w, phrase=phrase) for w in words]
+        docs = sorted({pc.doc for d in found for pc in d.docs})
+        paths = {doc: _display_path(s, doc) for doc in docs}
+        texts = {doc: s.passages(doc) for doc in docs} if plt else {}
+    if as_json:
+        click.echo(output.json_text([d.to_dict() for d in found], False), nl=False)
+    elif docs:
+        click.echo(output.where_text(found, paths), nl=False)
+    if not docs:
+        click.echo(f"searcher: no occurrences of {' or '.join(map(repr, words))}", err=True)
+        sys.exit(Exit.NOT_FOUND)
+    if plt is not None:
+        try:
+            output.plot_dispersion(plt, found, texts, plot_file)
+        except (OSError, ValueError) as exc:
+            _fail(f"cannot write the plot to {plot_file}: {exc}")
+        click.echo(f"searcher: dispersion plot written to {plot_file}", err=True)
 
 
 if __name__ == "__main__":  # pragma: no cover

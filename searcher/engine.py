@@ -22,7 +22,7 @@ import sys
 import threading
 from pathlib import Path
 
-from . import folder, index
+from . import concordance, folder, index
 from .answers import focus_rerank
 from .changes import list_texts, texts_stat_key
 from .document import Passage
@@ -45,7 +45,7 @@ QUESTION_COVERAGE = 0.45
 # ------------------------------------------------------------------ searcher
 
 
-class Searcher:
+class Searcher(concordance.ReadingTools):
     """Searches one index, keeping it open across queries.
 
     The index is built from *texts_dir* on first use and brought up to date on

@@ -144,7 +144,7 @@ def read_text(name: str, path: Path, warnings: list[str]) -> tuple[list, DocStat
         mtime_ns=st.st_mtime_ns,
         sha256=hashlib.sha256(data).hexdigest(),
         passages=len(passages),
-        pages=max((p.page for p in passages), default=0),
+        pages=max((p.page_at(len(p.text)) for p in passages), default=0),  # last page, not first
         footnotes=sum(len(p.footnotes) for p in passages),
     )
 

@@ -249,6 +249,40 @@ class OpenSearchSearcher:
         return {(h["_source"]["doc"], h["_source"]["number"]): h["_source"]["text"]
                 for h in out["hits"]["hits"]}
 
+    # -- reading tools (searcher.concordance): every occurrence, not the best passages
+    def concordance(self, query: str, *, width: int = 40, sort: str = "position",
+                    phrase: bool = False) -> list:
+        """Every occurrence of *query* in context (see :meth:`Searcher.concordance`)."""
+        from .concordance import kwic_lines
+
+        return kwic_lines(self._occurrences(query, phrase), width, sort)
+
+    def dispersion(self, query: str, *, phrase: bool = False):
+        """How often *query* occurs on each page of each document."""
+        from .concordance import page_dispersion
+
+        return page_dispersion(self._occurrences(query, phrase))
+
+    def _occurrences(self, query: str, phrase: bool):
+        from opensearchpy.helpers import scan
+
+        from .concordance import collect_occurrences
+
+        parts = content_parts(split_query(query, phrase=phrase))
+        words = [t for k, t in parts if k == "word" and tokens(t)]
+        phrases = [c for c in (phrase_clause(t) for k, t in parts if k == "phrase") if c.exact]
+        body = request_body(words, phrases, 0, set(), 0, [])
+        body["query"]["bool"].pop("must", None)  # any clause: every passage it occurs in
+        should = body["query"]["bool"]["should"]
+        should += [{"match_phrase": {"text": " ".join(c.words)}} for c in phrases]
+        body["query"]["bool"]["minimum_should_match"] = 1
+        with self.cluster.answering(self.name):
+            found = [passage_from_source(h["_source"]) for h in scan(
+                self.cluster.client, query={"query": body["query"]}, index=self.name)]
+        found.sort(key=lambda p: (p.doc, p.number))
+        clauses = [word_clause(w, False, []) for w in words] + phrases
+        return collect_occurrences(query, clauses, found, self.manifest)
+
     # -- locations and stats
     def _passages_where(self, filters: list[dict], size: int = 10_000) -> list[Passage]:
         out = self._search({"size": size, "query": {"bool": {"filter": filters}},

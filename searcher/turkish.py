@@ -69,6 +69,21 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+#: The Turkish alphabet in its order (with q, w, x for foreign words).
+_ALPHABET = "abcçdefgğhıijklmnoöpqrsştuüvwxyz"
+_COLLATE = {ord(c): chr(0x3000 + i) for i, c in enumerate(_ALPHABET)}
+
+
+@lru_cache(maxsize=65536)
+def sort_key(word: str) -> str:
+    """A key that sorts words in Turkish alphabetical order, case and circumflex aside:
+    ``cep`` < ``çay`` < ``dağ``, ``ırmak`` < ``iki``; other accented letters as unaccented."""
+    w = strip_circumflex(lower(word))
+    if not all(c in _ALPHABET for c in w):
+        w = "".join(c if c in _ALPHABET else fold(c) for c in w)
+    return w.translate(_COLLATE)
+
+
 #: Function words that must not drive ranking (after Lucene's Turkish list,
 #: without the number words: "üç", "bin" are content in a history text).
 STOP_WORDS = frozenset(

@@ -173,7 +173,9 @@ def test_stats_reports_counts_and_versions(corpus):
     assert "passages:" in text and "schema/analyzer:" in text
 
 
-@pytest.mark.parametrize("command", [[], ["search"], ["index"], ["show"], ["stats"]])
+@pytest.mark.parametrize(
+    "command", [[], ["search"], ["index"], ["show"], ["stats"], ["kwic"], ["where"]]
+)
 def test_every_command_has_help_with_an_example(command):
     r = CliRunner().invoke(main, [*command, "--help"])
     assert r.exit_code == 0

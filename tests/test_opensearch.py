@@ -238,6 +238,25 @@ def test_show_and_stats_read_the_cluster(cluster, seed, real_texts):
 
 
 @pytest.mark.opensearch
+def test_question_words_are_dropped_and_typos_reported_like_locally(remote, real_searcher):
+    q = "Moskova Antlaşması ne zaman imzalandı"
+    ours, local = remote.search(q, 1, context=0), real_searcher.search(q, 1, context=0)
+    assert ours.question.kind == "when" and ours[0].line == local[0].line
+    typo = remote.search("gorvulan", 1)
+    assert typo.corrections == {"gorvulan": ("görülen",)}
+
+
+@pytest.mark.opensearch
+def test_kwic_and_where_read_the_cluster_like_the_local_index(cluster, seed, real_searcher):
+    from searcher import Searcher
+
+    with Searcher(opensearch=cluster.url, index_name=seed) as s:
+        for q in ("antlaşma", "cicerin", '"Kızıl Ordu"'):
+            assert s.concordance(q) == real_searcher.concordance(q)
+        assert s.dispersion("Lenin") == real_searcher.dispersion("Lenin")
+
+
+@pytest.mark.opensearch
 def test_quotation_across_a_page_break_and_capitals(cluster, tmp_path, index_name):
     texts = write_texts(
         tmp_path / "texts",
