@@ -98,7 +98,7 @@ class OpenSearchSystem:
         update(texts, url, self.index_name)
         self.s = Searcher(opensearch=url, index_name=self.index_name, texts_dir=texts)
 
-    def search(self, query: str) -> list[tuple[str, int]]:
+    def search(self, query: str, kind: str = "") -> list[tuple[str, int]]:
         return [(h.doc, h.passage) for h in self.s.search(query, K, context=0)]
 
     def close(self) -> None:
