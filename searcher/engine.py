@@ -29,13 +29,11 @@ from .errors import IndexStateError, LocationError, SearcherError, corrupt
 from .highlight import Highlighter, make_snippet
 from .hits import Hit, Snippet
 from .query import Clause, QueryParser
-from .scoring import ClauseScorer
+from .scoring import ClauseScorer, proximity
 from .store import PassageReader, read_vocabulary
 
 #: Share of the query (weighted by rarity) a passage must cover to be a hit.
 MIN_COVERAGE = 0.5
-#: Bonus for two query words adjacent in the passage (divided by the gap, up to 3).
-PROXIMITY_WEIGHT = 4.0
 
 
 # ------------------------------------------------------------------ searcher
@@ -189,71 +187,89 @@ class Searcher:
             return self.parser.parse(query, phrase=phrase)
 
     def search(
-        self, query: str, limit: int | None = 10, *, phrase: bool = False, context: int = 1
+        self, query: str, limit: int | None = 10, *, phrase: bool = False, context: int = 1,
+        exact: bool = False,
     ) -> list[Hit]:
         """Ranked hits for *query* (see the module doc for the query language).
+
+        A quotation is answered in tiers, best first (:meth:`QueryParser.tiers`): word
+        for word, then, while the limit leaves room, in other inflections and near
+        (*exact* stops after the first); each hit's ``match`` says which.
+        """
+        with self._lock:
+            self.refresh()
+            clauses = self.parser.parse(query, phrase=phrase)
+            hits: list[Hit] = []
+            seen: set[int] = set()
+            for match, tier in self.parser.tiers(clauses, exact=exact):
+                room = None if limit is None else max(limit, 0) - len(hits)
+                if room is not None and room <= 0:
+                    break
+                highlighter = Highlighter(tier)
+                for score, docnum in self._rank(tier, room, seen):
+                    seen.add(docnum)
+                    hits.append(
+                        self._hit(len(hits) + 1, score, docnum, highlighter, context, match)
+                    )
+            return hits
+
+    def _rank(
+        self, clauses: list[Clause], limit: int | None, skip: set[int]
+    ) -> list[tuple[float, int]]:
+        """(score, docnum) of the best passages for *clauses*, those in *skip* left out.
 
         Clauses are scored rarest first.  Once the clauses not yet scored weigh less
         than :data:`MIN_COVERAGE` of the query, a passage that matched none of the
         scored ones cannot become a hit, so the remaining (common, long) posting
         lists are read only at the candidates, skipping the rest.
         """
-        with self._lock:
-            self.refresh()
-            clauses = self.parser.parse(query, phrase=phrase)
-            scorer = self._scorer
-            n_docs = max(self._reader.doc_count(), 1)
-            weights = [
-                0.0 if c.required else math.log(1 + n_docs / (scorer.clause_df(c) or 0.5))
-                for c in clauses
-            ]
-            total = sum(weights)
-            full = {i for i, c in enumerate(clauses) if c.required}
-            if not full:
-                rest = total
-                for i in sorted(range(len(clauses)), key=lambda i: -weights[i]):
-                    if rest < MIN_COVERAGE * total:
-                        break
-                    full.add(i)
-                    rest -= weights[i]
-            where: dict[int, dict[int, tuple]] = {i: {} for i in range(len(clauses))}
-            scores: dict[int, dict[int, float]] = {
-                i: scorer.scores(clauses[i], None, where[i]) for i in sorted(full)
-            }
-            required = [scores[i] for i in full if clauses[i].required]
-            if required:
-                cands = set(required[0]).intersection(*required[1:])
-            else:
-                cands = set().union(*scores.values())
-            at = sorted(cands)
-            for i in range(len(clauses)):
-                if i not in scores:
-                    scores[i] = scorer.scores(clauses[i], at, where[i]) if at else {}
-            kept: dict[int, float] = {}
-            for d in at:
-                covered = sum(w for i, w in enumerate(weights) if d in scores[i])
-                coverage = covered / total if total else 1.0
-                if coverage >= MIN_COVERAGE:
-                    kept[d] = coverage
-            bonus = _proximity(clauses, where, kept)
-            ranked = sorted(
+        scorer = self._scorer
+        n_docs = max(self._reader.doc_count(), 1)
+        weights = [
+            0.0 if c.required else math.log(1 + n_docs / (scorer.clause_df(c) or 0.5))
+            for c in clauses
+        ]
+        total = sum(weights)
+        full = {i for i, c in enumerate(clauses) if c.required}
+        if not full:
+            rest = total
+            for i in sorted(range(len(clauses)), key=lambda i: -weights[i]):
+                if rest < MIN_COVERAGE * total:
+                    break
+                full.add(i)
+                rest -= weights[i]
+        where: dict[int, dict[int, tuple]] = {i: {} for i in range(len(clauses))}
+        scores: dict[int, dict[int, float]] = {
+            i: scorer.scores(clauses[i], None, where[i]) for i in sorted(full)
+        }
+        required = [scores[i] for i in full if clauses[i].required]
+        if required:
+            cands = set(required[0]).intersection(*required[1:])
+        else:
+            cands = set().union(*scores.values())
+        at = sorted(cands - skip)
+        for i in range(len(clauses)):
+            if i not in scores:
+                scores[i] = scorer.scores(clauses[i], at, where[i]) if at else {}
+        kept: dict[int, float] = {}
+        for d in at:
+            covered = sum(w for i, w in enumerate(weights) if d in scores[i])
+            coverage = covered / total if total else 1.0
+            if coverage >= MIN_COVERAGE:
+                kept[d] = coverage
+        bonus = proximity(clauses, where, kept)
+        ranked = sorted(
+            (
                 (
-                    (
-                        (sum(sc.get(d, 0.0) for sc in scores.values()) + bonus.get(d, 0.0))
-                        * (0.25 + 0.75 * coverage * coverage),
-                        d,
-                    )
-                    for d, coverage in kept.items()
-                ),
-                key=lambda x: (-x[0], x[1]),
-            )
-            if limit is not None:
-                ranked = ranked[: max(limit, 0)]
-            highlighter = Highlighter(clauses)
-            return [
-                self._hit(rank, score, docnum, highlighter, context)
-                for rank, (score, docnum) in enumerate(ranked, start=1)
-            ]
+                    (sum(sc.get(d, 0.0) for sc in scores.values()) + bonus.get(d, 0.0))
+                    * (0.25 + 0.75 * coverage * coverage),
+                    d,
+                )
+                for d, coverage in kept.items()
+            ),
+            key=lambda x: (-x[0], x[1]),
+        )
+        return ranked if limit is None else ranked[:limit]
 
     # -- hits
     def _neighbours(self, docnum: int, p: Passage, n: int) -> tuple[tuple, tuple]:
@@ -273,7 +289,8 @@ class Searcher:
         return tuple(before), tuple(after)
 
     def _hit(
-        self, rank: int, score: float, docnum: int, highlighter: Highlighter, context: int
+        self, rank: int, score: float, docnum: int, highlighter: Highlighter, context: int,
+        match: str,
     ) -> Hit:
         p = self._passages.stored(docnum)
         spans = highlighter(p.text)
@@ -296,6 +313,7 @@ class Searcher:
             footnotes=p.footnotes,
             before=before,
             after=after,
+            match=match,
         )
 
     # -- locations and stats
@@ -364,21 +382,6 @@ class Searcher:
             }
 
 
-def _proximity(clauses: list[Clause], where: dict[int, dict[int, tuple]], kept) -> dict:
-    """Bonus for passages where consecutive query words, as typed, stand close together:
-    the full bonus when adjacent and in order, less with up to two words between."""
-    words = [i for i, c in enumerate(clauses) if c.kind == "word" and not c.typo]
-    bonus: dict[int, float] = {}
-    for a, b in zip(words, words[1:], strict=False):
-        pa, pb = where.get(a, {}), where.get(b, {})
-        for d in kept:
-            if d in pa and d in pb:
-                gap = min((y - x for x in pa[d] for y in pb[d] if y > x), default=99)
-                if gap <= 3:
-                    bonus[d] = bonus.get(d, 0.0) + PROXIMITY_WEIGHT / gap
-    return bonus
-
-
 # ------------------------------------------------------------------ defaults
 
 
@@ -414,6 +417,7 @@ def search(
     *,
     phrase: bool = False,
     context: int = 1,
+    exact: bool = False,
     index_dir: str | os.PathLike | None = None,
     texts_dir: str | os.PathLike | None = None,
 ) -> list[Hit]:
@@ -422,7 +426,7 @@ def search(
     s = _DEFAULT.get(key)
     if s is None:
         s = _DEFAULT[key] = Searcher(index_dir=key[1], texts_dir=key[0])
-    return s.search(query, limit, phrase=phrase, context=context)
+    return s.search(query, limit, phrase=phrase, context=context, exact=exact)
 
 
 __all__ = [

@@ -38,8 +38,9 @@ from .changes import Changes, DocState, list_texts
 from .errors import IndexStateError, TextsError, corrupt
 from .store import WORDS, passage_record, words_file, write_packed, write_vocabulary
 
-#: Bump when the stored fields or the manifest change shape.
-SCHEMA_VERSION = 6
+#: Bump when the stored fields, the manifest or the text normalisation change shape
+#: (7: positions on the stem and prefix fields, quote marks inside words as apostrophes).
+SCHEMA_VERSION = 7
 CURRENT = "CURRENT"
 MANIFEST = "manifest.json"
 LOCK = ".lock"
@@ -60,7 +61,7 @@ def schema():
     from whoosh.fields import ID, STORED, TEXT, Schema
 
     from .analysis import exact_analyzer, prefix_analyzer, stem_analyzer
-    from .postings import CompactPositions, WeightOnly
+    from .postings import CompactPositions
 
     def text(analyzer, fmt):
         field = TEXT(analyzer=analyzer, phrase=isinstance(fmt, CompactPositions))
@@ -70,8 +71,9 @@ def schema():
     return Schema(
         doc=ID(stored=True),
         exact=text(exact_analyzer(), CompactPositions()),
-        stem=text(stem_analyzer(), WeightOnly()),
-        prefix=text(prefix_analyzer(), WeightOnly()),
+        # positions on every field: a quotation in another inflection matches there
+        stem=text(stem_analyzer(), CompactPositions()),
+        prefix=text(prefix_analyzer(), CompactPositions()),
         data=STORED(),
     )
 

@@ -19,14 +19,16 @@ from math import log
 
 from whoosh.reading import TermNotFound
 
-from . import turkish
-from .query import Clause
+from . import phrases, turkish
+from .query import Clause, Slot
 from .store import reading
 
 B = 0.75
 K1 = 1.2
 FIELD_WEIGHTS = {"stem": 1.0, "exact": 0.7, "prefix": 0.6}
 TYPO_WEIGHT = 0.7
+#: Bonus for two query words adjacent in the passage (divided by the gap, up to 3).
+PROXIMITY_WEIGHT = 4.0
 
 
 class TermScorer:
@@ -241,6 +243,21 @@ def clause_terms(c: Clause) -> list[tuple[str, str, float]]:
     )
 
 
+def proximity(clauses: list[Clause], where: dict[int, dict[int, tuple]], kept) -> dict:
+    """Bonus for passages where consecutive query words, as typed, stand close together:
+    the full bonus when adjacent and in order, less with up to two words between."""
+    words = [i for i, c in enumerate(clauses) if c.kind == "word" and not c.typo]
+    bonus: dict[int, float] = {}
+    for a, b in zip(words, words[1:], strict=False):
+        pa, pb = where.get(a, {}), where.get(b, {})
+        for d in kept:
+            if d in pa and d in pb:
+                gap = min((y - x for x in pa[d] for y in pb[d] if y > x), default=99)
+                if gap <= 3:
+                    bonus[d] = bonus.get(d, 0.0) + PROXIMITY_WEIGHT / gap
+    return bonus
+
+
 class ClauseScorer:
     """Scores the clauses of queries over one open index generation.
 
@@ -286,6 +303,9 @@ class ClauseScorer:
         *where*, if given, receives the word positions of the word as typed, read from
         the same postings, for the proximity bonus.
         """
+        if c.kind == "phrase" and c.slots:
+            with reading(self._index_dir):
+                return self._slot_scores(c, at)
         if c.kind == "phrase":
             found = {w: self.term("exact", w) for w in c.exact}
             with reading(self._index_dir):
@@ -301,3 +321,55 @@ class ClauseScorer:
                 for d, score in self.terms.scores(field_name, found, at, collect).items():
                     out[d] = out.get(d, 0.0) + weight * score
         return out
+
+    def _slot_scores(self, c: Clause, at: list[int] | None) -> dict[int, float]:
+        """Score of a quotation in a tier below exact (:mod:`searcher.phrases`): the sum
+        of its matched words' best field scores.
+
+        Words are read rarest first, the first ``spare + 1`` of them everywhere (a
+        passage lacking all of those lacks too many) and each next one only where
+        a passage can still match, as :meth:`TermScorer.phrase_scores` does."""
+        n, spare = len(c.slots), phrases.spare(len(c.slots), c.match)
+        found = {s: [(f, t, self.term(f, t)) for f, t in s] for s in set(c.slots)}
+        order = sorted(found, key=lambda s: sum(x[2][0] for x in found[s]))
+        scores: dict[Slot, dict[int, float]] = {}
+        positions: dict[Slot, dict[int, set[int]]] = {}
+        missing: dict[int, int] = {}  # passage -> slots it lacks so far
+        cands = at
+        for k, slot in enumerate(order):
+            scores[slot], positions[slot] = self._slot(found[slot], cands)
+            here = positions[slot]
+            if k <= spare:  # read everywhere: a passage first seen lacks the slots before
+                for d in here:
+                    missing.setdefault(d, k)
+            for d in list(missing):
+                if d not in here:
+                    missing[d] += 1
+                    if missing[d] > spare:
+                        del missing[d]
+            if k >= spare:
+                if not missing:
+                    return {}
+                cands = sorted(missing)
+        out: dict[int, float] = {}
+        for d in missing:
+            where = [positions[s].get(d) for s in c.slots]
+            hit = phrases.matched(where, c.match) if n else None
+            if hit:
+                out[d] = sum(scores[c.slots[i]][d] for i in hit)
+        return out
+
+    def _slot(self, found: list, at: list[int] | None) -> tuple[dict, dict]:
+        """One word's best weighted score and its positions, over its alternatives."""
+        scores: dict[int, float] = {}
+        where: dict[int, set[int]] = {}
+        for field_name, _, term in found:
+            if not term[0]:
+                continue
+            weight = FIELD_WEIGHTS[field_name]
+            pos: dict[int, list[int]] = {}
+            for d, score in self.terms.scores(field_name, term, at, pos).items():
+                if weight * score > scores.get(d, 0.0):
+                    scores[d] = weight * score
+                where.setdefault(d, set()).update(pos[d])
+        return scores, where

@@ -1,0 +1,89 @@
+"""Stage 5 (engine): where the words of a quotation may stand in each tier below exact.
+
+A quotation's words are *slots* (each matched in any inflection, see
+:meth:`searcher.query.QueryParser.inflected`); given the word positions where each
+slot occurs in a passage, this module says which slots make a match:
+
+* ``inflected``: every word, in order, next to each other;
+* ``near``: every word in order with one other word between two of them; or all
+  but one of the words (three words or more), in order, the missing one left out
+  or replaced by another word; or every word within a short window in any order.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+#: Other words a ``near`` match may have among the quotation's words in any order.
+WINDOW_EXTRA = 2
+
+Pattern = tuple[tuple[int, int], ...]  # (slot, offset from the match's first word)
+
+
+def spare(n: int, match: str) -> int:
+    """How many of *n* slots a passage may lack and still match."""
+    return 1 if match == "near" and n >= 3 else 0
+
+
+@lru_cache(maxsize=256)
+def patterns(n: int, match: str) -> tuple[Pattern, ...]:
+    """Where each slot must stand, for every in-order arrangement the tier accepts."""
+    found = {tuple((i, i) for i in range(n))}
+    if match == "near":
+        for k in range(n - 1):  # one word added after slot k
+            found.add(tuple((i, i + (i > k)) for i in range(n)))
+        if spare(n, match):
+            for k in range(n):  # slot k left out (the text lacks it) or replaced
+                for shift in (0, 1):
+                    kept = [(i, i - shift * (i > k)) for i in range(n) if i != k]
+                    low = kept[0][1]
+                    found.add(tuple((i, off - low) for i, off in kept))
+    return tuple(sorted(found))
+
+
+def matched(positions: list[set[int] | None], match: str) -> tuple[int, ...] | None:
+    """The slots of the best arrangement found at these positions (one set of word
+    positions a slot, None where the passage lacks it), or None when none fits."""
+    n = len(positions)
+    best: tuple[int, ...] | None = None
+    for pattern in patterns(n, match):
+        if best is not None and len(pattern) <= len(best):
+            continue
+        starts: set[int] | None = None
+        for slot, offset in pattern:
+            at = positions[slot]
+            if not at:
+                starts = set()
+                break
+            shifted = {p - offset for p in at}
+            starts = shifted if starts is None else starts & shifted
+            if not starts:
+                break
+        if starts:
+            best = tuple(slot for slot, _ in pattern)
+            if len(best) == n:
+                return best
+    if match == "near" and best is None and _in_window(positions):
+        return tuple(range(n))
+    return best
+
+
+def _in_window(positions: list[set[int] | None]) -> bool:
+    """Whether every slot occurs within ``n + WINDOW_EXTRA`` consecutive words."""
+    n = len(positions)
+    if n < 2 or not all(positions):
+        return False
+    events = sorted((p, slot) for slot, at in enumerate(positions) for p in at)
+    count: dict[int, int] = {}
+    lo = 0
+    for p, slot in events:
+        count[slot] = count.get(slot, 0) + 1
+        while events[lo][0] < p - (n - 1 + WINDOW_EXTRA):
+            first = events[lo][1]
+            count[first] -= 1
+            if not count[first]:
+                del count[first]
+            lo += 1
+        if len(count) == n:
+            return True
+    return False
