@@ -16,6 +16,9 @@ from functools import lru_cache
 
 #: Other words a ``near`` match may have among the quotation's words in any order.
 WINDOW_EXTRA = 2
+#: Share of its score a ``near`` match keeps: every word in order with one added,
+#: every word in another order, a word left out or replaced.
+IN_ORDER, ANY_ORDER, MISSING = 1.0, 0.7, 0.5
 
 Pattern = tuple[tuple[int, int], ...]  # (slot, offset from the match's first word)
 
@@ -41,9 +44,10 @@ def patterns(n: int, match: str) -> tuple[Pattern, ...]:
     return tuple(sorted(found))
 
 
-def matched(positions: list[set[int] | None], match: str) -> tuple[int, ...] | None:
+def fit(positions: list[set[int] | None], match: str) -> tuple[tuple[int, ...], float] | None:
     """The slots of the best arrangement found at these positions (one set of word
-    positions a slot, None where the passage lacks it), or None when none fits."""
+    positions a slot, None where the passage lacks it) and the share of their score
+    it keeps, or None when none fits."""
     n = len(positions)
     best: tuple[int, ...] | None = None
     for pattern in patterns(n, match):
@@ -62,10 +66,10 @@ def matched(positions: list[set[int] | None], match: str) -> tuple[int, ...] | N
         if starts:
             best = tuple(slot for slot, _ in pattern)
             if len(best) == n:
-                return best
-    if match == "near" and best is None and _in_window(positions):
-        return tuple(range(n))
-    return best
+                return best, IN_ORDER
+    if match == "near" and _in_window(positions):
+        return tuple(range(n)), ANY_ORDER
+    return None if best is None else (best, MISSING)
 
 
 def _in_window(positions: list[set[int] | None]) -> bool:

@@ -34,6 +34,7 @@ BARE_MIN = 5
 MATCHES = ("exact", "inflected", "near", "words")
 
 _QUOTES = '"“”„«»'
+_FOLDED_STOP_WORDS = frozenset(turkish.fold(w) for w in turkish.STOP_WORDS)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
 
@@ -185,12 +186,13 @@ class QueryParser:
     def inflected(self, c: Clause) -> Clause:
         """A quotation whose words match in any inflection: each word by its stems and
         5-letter prefixes, as a word of the query would (typed in ASCII or in another
-        form); a stop word, which those fields leave out, by its exact form.  The word
+        form); a stop word (``için`` or ``icin``), which those fields leave out, by its
+        exact form.  The word
         itself is a stem too: Snowball reads ``paşa`` as a dative (``pas``) but stems
         ``paşanın`` to ``paşa``."""
         slots = []
         for word, folded in zip(c.words, c.exact, strict=True):
-            w = None if word in turkish.STOP_WORDS else self.word_clause(word)
+            w = None if folded in _FOLDED_STOP_WORDS else self.word_clause(word)
             if w is None or w.kind != "word":
                 slots.append((("exact", folded),))
             else:

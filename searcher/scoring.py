@@ -354,9 +354,9 @@ class ClauseScorer:
         out: dict[int, float] = {}
         for d in missing:
             where = [positions[s].get(d) for s in c.slots]
-            hit = phrases.matched(where, c.match) if n else None
+            hit = phrases.fit(where, c.match) if n else None
             if hit:
-                out[d] = sum(scores[c.slots[i]][d] for i in hit)
+                out[d] = hit[1] * sum(scores[c.slots[i]][d] for i in hit[0])
         return out
 
     def _slot(self, found: list, at: list[int] | None) -> tuple[dict, dict]:

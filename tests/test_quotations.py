@@ -3,7 +3,7 @@
 import pytest
 
 from searcher import Searcher
-from searcher.phrases import matched
+from searcher.phrases import ANY_ORDER, IN_ORDER, MISSING, fit
 from tests.conftest import doubled, write_texts
 
 
@@ -94,11 +94,23 @@ def test_queries_without_quotation_match_words(books):
 
 def test_near_needs_all_but_one_word_close_together():
     a, b, c, d = {1}, {2}, {3}, {4}
-    assert matched([a, b, c, d], "inflected") == (0, 1, 2, 3)
-    assert matched([a, b, {9}, c], "inflected") is None
-    assert matched([a, b, {9}, c], "near") == (0, 1, 3)  # the third word left out
-    assert matched([a, b, None, {4}], "near") == (0, 1, 3)  # ... or replaced
-    assert matched([a, {3}], "near") == (0, 1)  # one word between
-    assert matched([{2}, {1}], "near") == (0, 1)  # another order
-    assert matched([a, {5}], "near") is None
-    assert matched([a, None, None, d], "near") is None
+    assert fit([a, b, c, d], "inflected") == ((0, 1, 2, 3), IN_ORDER)
+    assert fit([a, b, {9}, c], "inflected") is None
+    assert fit([a, b, {9}, c], "near") == ((0, 1, 3), MISSING)  # the third word left out
+    assert fit([a, b, None, {4}], "near") == ((0, 1, 3), MISSING)  # ... or replaced
+    assert fit([a, {3}], "near") == ((0, 1), IN_ORDER)  # one word between
+    assert fit([{2}, {1}], "near") == ((0, 1), ANY_ORDER)  # another order
+    assert fit([a, {5}], "near") is None
+    assert fit([a, None, None, d], "near") is None
+
+
+def test_near_prefers_every_word_to_all_but_one(tmp_path):
+    write_texts(
+        tmp_path / "texts",
+        a=doubled("Her iki ülke en yakın zamanda bir konsolosluk açacaktı."),
+        b=doubled("Ordu en yakın zamanda geri çekilecek ve hiçbir saldırı olmayacaktı."),
+        c=doubled("Onlar en yakın zamanda indireceğinden hiçbir kuşku duymuyordu."),
+    )
+    with Searcher(index_dir=tmp_path / "index", texts_dir=tmp_path / "texts") as s:
+        hits = s.search('"en yakın zamanda hiçbir"')
+    assert hits[0].doc == "c.txt" and matches(hits) == ["near"] * 3
