@@ -39,7 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from quality import fold  # noqa: E402
+from quality import fold, whoosh_searcher  # noqa: E402
 
 from searcher import Searcher, load_passages  # noqa: E402
 from searcher.analysis import TOKEN_RE, surface  # noqa: E402
@@ -155,9 +155,7 @@ class StemmedPhrase:
     name = "stemmed-phrase"
 
     def __init__(self, passages: dict[tuple[str, int], str], workdir: Path) -> None:
-        from whoosh import index
         from whoosh.analysis import RegexTokenizer, StemFilter
-        from whoosh.fields import ID, NUMERIC, TEXT, Schema
 
         from searcher.analysis import TOKEN_PATTERN, ApostropheFilter, TurkishLowercaseFilter
 
@@ -166,16 +164,9 @@ class StemmedPhrase:
             RegexTokenizer(TOKEN_PATTERN) | TurkishLowercaseFilter() | ApostropheFilter()
             | StemFilter(stemfn=stem)
         )
-        schema = Schema(doc=ID(stored=True), number=NUMERIC(stored=True),
-                        text=TEXT(analyzer=self.analyzer, phrase=True))
-        d = workdir / "stemmed-phrase"
-        d.mkdir()
-        self.ix = index.create_in(str(d), schema)
-        w = self.ix.writer()
-        for (doc, n), t in passages.items():
-            w.add_document(doc=doc, number=n, text=t)
-        w.commit()
-        self.searcher = self.ix.searcher()
+        self.searcher = whoosh_searcher(
+            passages, workdir / "stemmed-phrase", self.analyzer, phrase=True
+        )
 
     def first(self, query: str) -> tuple[str, int] | None:
         from whoosh.query import Phrase, Term

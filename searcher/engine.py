@@ -240,7 +240,7 @@ class Searcher:
                 rest -= weights[i]
         where: dict[int, dict[int, tuple]] = {i: {} for i in range(len(clauses))}
         scores: dict[int, dict[int, float]] = {
-            i: scorer.scores(clauses[i], None, where[i]) for i in sorted(full)
+            i: scorer.scores(clauses[i], None, where[i], skip) for i in sorted(full)
         }
         required = [scores[i] for i in full if clauses[i].required]
         if required:

@@ -186,8 +186,8 @@ class QueryParser:
     def inflected(self, c: Clause) -> Clause:
         """A quotation whose words match in any inflection: each word by its stems and
         5-letter prefixes, as a word of the query would (typed in ASCII or in another
-        form); a stop word (``için`` or ``icin``), which those fields leave out, by its
-        exact form.  The word
+        form), and by the form typed, which scores higher where it stands; a stop word
+        (``için`` or ``icin``), which those fields leave out, by its exact form.  The word
         itself is a stem too: Snowball reads ``paşa`` as a dative (``pas``) but stems
         ``paşanın`` to ``paşa``."""
         slots = []
@@ -198,6 +198,7 @@ class QueryParser:
             else:
                 slots.append(
                     tuple(("stem", t) for t in sorted(w.stems | {folded}))
+                    + (("exact", folded),)
                     + tuple(("prefix", t) for t in sorted(w.prefixes))
                 )
         return replace(c, match="inflected", slots=tuple(slots))
