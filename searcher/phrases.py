@@ -5,9 +5,10 @@ A quotation's words are *slots* (each matched in any inflection, see
 slot occurs in a passage, this module says which slots make a match:
 
 * ``inflected``: every word, in order, next to each other;
-* ``near``: every word in order with one other word between two of them; or all
-  but one of the words (three words or more), in order, the missing one left out
-  or replaced by another word; or every word within a short window in any order.
+* ``near``: every word in order with one other word between two of them, or every
+  word within a short window in any order; with one *spare* word, also all but one
+  of the words (three words or more), in order, the missing one left out or
+  replaced by another word.
 """
 
 from __future__ import annotations
@@ -23,19 +24,15 @@ IN_ORDER, ANY_ORDER, MISSING = 1.0, 0.7, 0.5
 Pattern = tuple[tuple[int, int], ...]  # (slot, offset from the match's first word)
 
 
-def spare(n: int, match: str) -> int:
-    """How many of *n* slots a passage may lack and still match."""
-    return 1 if match == "near" and n >= 3 else 0
-
-
 @lru_cache(maxsize=256)
-def patterns(n: int, match: str) -> tuple[Pattern, ...]:
-    """Where each slot must stand, for every in-order arrangement the tier accepts."""
+def patterns(n: int, match: str, spare: int = 0) -> tuple[Pattern, ...]:
+    """Where each slot must stand, for every in-order arrangement the tier accepts
+    (*spare*: how many slots a ``near`` arrangement may leave out, 0 or 1)."""
     found = {tuple((i, i) for i in range(n))}
     if match == "near":
         for k in range(n - 1):  # one word added after slot k
             found.add(tuple((i, i + (i > k)) for i in range(n)))
-        if spare(n, match):
+        if spare and n >= 3:
             for k in range(n):  # slot k left out (the text lacks it) or replaced
                 for shift in (0, 1):
                     kept = [(i, i - shift * (i > k)) for i in range(n) if i != k]
@@ -44,13 +41,15 @@ def patterns(n: int, match: str) -> tuple[Pattern, ...]:
     return tuple(sorted(found))
 
 
-def fit(positions: list[set[int] | None], match: str) -> tuple[tuple[int, ...], float] | None:
+def fit(
+    positions: list[set[int] | None], match: str, spare: int = 0
+) -> tuple[tuple[int, ...], float] | None:
     """The slots of the best arrangement found at these positions (one set of word
     positions a slot, None where the passage lacks it) and the share of their score
     it keeps, or None when none fits."""
     n = len(positions)
     best: tuple[int, ...] | None = None
-    for pattern in patterns(n, match):
+    for pattern in patterns(n, match, spare):
         if best is not None and len(pattern) <= len(best):
             continue
         starts: set[int] | None = None

@@ -55,6 +55,7 @@ class Clause:
     typo: bool = False
     match: str = "exact"  # a phrase's tier (:data:`MATCHES`)
     slots: tuple[Slot, ...] = ()  # the phrase's words in any inflection (lower tiers)
+    spare: int = 0  # how many of those a "near" phrase may lack
 
 
 def split_query(query: str, *, phrase: bool = False) -> list[tuple[str, str]]:
@@ -170,16 +171,21 @@ class QueryParser:
     def tiers(self, clauses: list[Clause], *, exact: bool = False):
         """``(match, clauses)`` to rank in turn, best first: the clauses as parsed
         (``"exact"``, or ``"words"`` without a quotation), then, unless *exact*, the
-        quotations as ``"inflected"`` and ``"near"`` phrases.  Lazy: the engine stops
-        asking once the limit is filled."""
+        quotations as ``"inflected"`` phrases, then ``"near"`` ones with every word,
+        then (three words or more) ``"near"`` ones lacking one.  Lazy: the engine
+        stops asking once the limit is filled."""
         quoted = [i for i, c in enumerate(clauses) if c.kind == "phrase" and c.required]
         yield ("exact" if quoted else "words"), clauses
         if exact or not quoted:
             return
         loose = {i: self.inflected(clauses[i]) for i in quoted}
-        for match in MATCHES[1:3]:
+        steps = [("inflected", 0), ("near", 0)]
+        if any(len(loose[i].words) >= 3 for i in quoted):
+            steps.append(("near", 1))
+        for match, spare in steps:
             yield match, [
-                replace(loose[i], match=match) if i in loose else c
+                replace(loose[i], match=match, spare=spare * (len(loose[i].words) >= 3))
+                if i in loose else c
                 for i, c in enumerate(clauses)
             ]
 

@@ -298,7 +298,7 @@ class ClauseScorer:
         self.terms = TermScorer(reader)
         self._index_dir = index_dir
         self._cache: dict[tuple[str, str], tuple] = {}
-        self._reads: dict[tuple, tuple] = {}  # a quotation word's positions, by where read
+        self._reads: dict = {}  # the last quotation's words as read, by where read
 
     def clear_caches(self) -> None:
         self._cache = {}
@@ -364,9 +364,12 @@ class ClauseScorer:
         a passage can still match, as :meth:`TermScorer.phrase_scores` does.  Where a
         word stands is read from the fewest of its terms (:func:`_placing`); the
         others only add to the scores of the passages that match, at the end."""
-        n, spare = len(c.slots), phrases.spare(len(c.slots), c.match)
+        n, spare = len(c.slots), c.spare
+        if self._reads.get("slots") != c.slots:  # remembered for this quotation only
+            self._reads = {"slots": c.slots}
         found = {s: [(f, self.term(f, t)) for f, t in s] for s in set(c.slots)}
-        order = sorted(found, key=lambda s: sum(x[1][0] for x in found[s]))
+        placing = {s: _placing(s, found[s]) for s in found}
+        order = sorted(found, key=lambda s: sum(x[1][0] for x in placing[s]))
         scores: dict[Slot, dict[int, float]] = {}
         positions: dict[Slot, dict[int, list]] = {}
         missing: dict[int, int] = {}  # passage -> slots it lacks so far
@@ -375,7 +378,7 @@ class ClauseScorer:
             key = (slot, None if cands is None else tuple(cands))
             read = self._reads.get(key)  # the tiers of one quotation read the same words
             if read is None:
-                read = self._reads[key] = self._slot(_placing(slot, found[slot]), cands, True)
+                read = self._reads[key] = self._slot(placing[slot], cands, True)
             scores[slot], positions[slot] = read
             here = positions[slot]
             if k <= spare:  # read everywhere: a passage first seen lacks the slots before
@@ -392,23 +395,20 @@ class ClauseScorer:
                 if not missing:
                     return {}
                 cands = sorted(missing)
-        if len(self._reads) > 16:
-            self._reads = {}
         decode = self.terms.positions
         fits = {}
         for d in missing:
             where = [positions[s].get(d) for s in c.slots]
             hit = phrases.fit(
                 [None if v is None else {p for x in v for p in decode(x)} for v in where],
-                c.match,
+                c.match, spare,
             ) if n else None
             if hit:
                 fits[d] = hit
         at_fits = sorted(fits)
         typed: dict[Slot, dict[int, float]] = {}
         for slot in order:
-            placing = _placing(slot, found[slot])
-            rest = [x for x in found[slot] if x not in placing]
+            rest = [x for x in found[slot] if x not in placing[slot]]
             if at_fits and rest:
                 typed[slot] = self._slot(rest, at_fits, False)[0]
         return {
