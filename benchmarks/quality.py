@@ -99,14 +99,14 @@ class FTS5System:
             return []
 
 
-def whoosh_searcher(passages: dict[tuple[str, int], str], folder: Path, analyzer,
-                    phrase: bool = False):
-    """A Whoosh searcher over *passages*, one document each, with *analyzer* on ``text``."""
+def whoosh_searcher(passages: dict[tuple[str, int], str], folder: Path, analyzer):
+    """A Whoosh searcher over *passages*, one document each, with *analyzer* on ``text``
+    (positions kept, as Whoosh's TEXT field does by default)."""
     from whoosh import index
     from whoosh.fields import ID, NUMERIC, TEXT, Schema
 
     schema = Schema(doc=ID(stored=True), number=NUMERIC(stored=True),
-                    text=TEXT(analyzer=analyzer, phrase=phrase))
+                    text=TEXT(analyzer=analyzer))
     folder.mkdir()
     ix = index.create_in(str(folder), schema)
     w = ix.writer()

@@ -164,9 +164,7 @@ class StemmedPhrase:
             RegexTokenizer(TOKEN_PATTERN) | TurkishLowercaseFilter() | ApostropheFilter()
             | StemFilter(stemfn=stem)
         )
-        self.searcher = whoosh_searcher(
-            passages, workdir / "stemmed-phrase", self.analyzer, phrase=True
-        )
+        self.searcher = whoosh_searcher(passages, workdir / "stemmed-phrase", self.analyzer)
 
     def first(self, query: str) -> tuple[str, int] | None:
         from whoosh.query import Phrase, Term
