@@ -248,18 +248,18 @@ def _stored(value):
     return value
 
 
-def _placing(slot: Slot, found: list) -> list:
+def _placing(slot: Slot) -> Slot:
     """The terms of a quotation word that tell where it stands: its prefixes, and its
     stems but those longer than a prefix that starts with one of them (the word
     starts with its stem, so a prefix stands wherever such a stem does), and its
     exact form only for a stop word (no other terms); the exact form stands where
     its own stem and prefix do."""
     prefixes = {t for f, t in slot if f == "prefix"}
-    keep = [
-        x for (f, t), x in zip(slot, found, strict=True)
+    keep = tuple(
+        (f, t) for f, t in slot
         if f == "prefix" or (f == "stem" and not (len(t) > PREFIX and t[:PREFIX] in prefixes))
-    ]
-    return keep or found
+    )
+    return keep or slot
 
 
 def clause_terms(c: Clause) -> list[tuple[str, str, float]]:
@@ -367,9 +367,10 @@ class ClauseScorer:
         n, spare = len(c.slots), c.spare
         if self._reads.get("slots") != c.slots:  # remembered for this quotation only
             self._reads = {"slots": c.slots}
-        found = {s: [(f, self.term(f, t)) for f, t in s] for s in set(c.slots)}
-        placing = {s: _placing(s, found[s]) for s in found}
-        order = sorted(found, key=lambda s: sum(x[1][0] for x in placing[s]))
+        placing = {
+            s: [(f, self.term(f, t)) for f, t in _placing(s)] for s in set(c.slots)
+        }
+        order = sorted(placing, key=lambda s: sum(x[1][0] for x in placing[s]))
         scores: dict[Slot, dict[int, float]] = {}
         positions: dict[Slot, dict[int, list]] = {}
         missing: dict[int, int] = {}  # passage -> slots it lacks so far
@@ -407,9 +408,9 @@ class ClauseScorer:
                 fits[d] = hit
         at_fits = sorted(fits)
         typed: dict[Slot, dict[int, float]] = {}
-        for slot in order:
-            rest = [x for x in found[slot] if x not in placing[slot]]
-            if at_fits and rest:
+        for slot in order if at_fits else ():
+            rest = [(f, self.term(f, t)) for f, t in slot if (f, t) not in _placing(slot)]
+            if rest:
                 typed[slot] = self._slot(rest, at_fits, False)[0]
         return {
             d: share * sum(
