@@ -5,7 +5,9 @@
 For each corpus size (texts/ replicated N times into a temporary folder):
 index build time and peak memory (each build in its own process), index size on
 disk, in-process query latency p50/p95 over the development queries on a warm
-index, and whole-process CLI latency p50 (``searcher search`` vs ``grep -i`` and
+index, the same for the quotations of benchmarks/quotations.py (verbatim ones
+against misremembered ones, which fall through to the lower tiers), and
+whole-process CLI latency p50 (``searcher search`` vs ``grep -i`` and
 ``rg -i``) over --runs runs.  Prints a Markdown table and saves it under
 benchmarks/results/.  Not a unit test.
 """
@@ -29,6 +31,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from quality import fts5_query  # noqa: E402
+from quotations import generate  # noqa: E402
 
 CLI_QUERY = "Sakarya zaferi"
 
@@ -164,6 +167,9 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     sizes = args.sizes + ([1000] if args.with_1000 else [])
     queries = [json.loads(x)["query"] for x in args.queries.read_text().splitlines() if x]
+    quotes = generate(ROOT / "texts", seed=12, per_kind=10)
+    verbatim = [q["query"] for q in quotes if q["kind"] == "verbatim"]
+    misremembered = [q["query"] for q in quotes if q["kind"] != "verbatim"]
     searcher_bin = shutil.which("searcher") or str(Path(sys.executable).parent / "searcher")
     grep, rg = shutil.which("grep"), shutil.which("rg")
 
@@ -176,6 +182,8 @@ def main(argv=None) -> int:
             s_build = _child(BUILD_SEARCHER, str(texts), str(idx))
             f_build = _child(BUILD_FTS5, str(texts), str(db))
             lat = in_process_latency(texts, idx, queries)
+            q_exact = in_process_latency(texts, idx, verbatim)
+            q_loose = in_process_latency(texts, idx, misremembered)
             flat = fts5_latency(db, queries)
             env = {**os.environ, "SEARCHER_TEXTS": str(texts), "SEARCHER_INDEX": str(idx)}
             # measure what users get: imports from cached bytecode (the warm-up run writes it)
@@ -191,6 +199,7 @@ def main(argv=None) -> int:
                 "p50": _pct(lat, 0.5), "p95": _pct(lat, 0.95),
                 "f_p50": _pct(flat, 0.5), "f_p95": _pct(flat, 0.95),
                 "cli": cli, "grep": g, "rg": r,
+                "q_exact": _pct(q_exact, 0.5), "q_loose": _pct(q_loose, 0.5),
             }
             rows.append(row)
             print(f"{n}x done: build {row['s_build']:.1f} s, p50 {row['p50'] * 1e3:.2f} ms, "
@@ -229,6 +238,14 @@ def main(argv=None) -> int:
             f"| {r['size']}× | {ms(r['p50'])} | {ms(r['p95'])} | {ms(r['f_p50'])} | "
             f"{ms(r['f_p95'])} | {ms(r['cli'])} | {ms(r['grep'])} | {ms(r['rg'])} | {ratio} |"
         )
+    lines += [
+        "", f"Quotations (benchmarks/quotations.py, seed 12): p50 of {len(verbatim)} verbatim "
+        f"and {len(misremembered)} misremembered ones (no exact match: lower tiers), top 10:",
+        "", "| corpus | verbatim p50 ms | misremembered p50 ms | ratio |", "|---|---|---|---|",
+    ]
+    for r in rows:
+        lines.append(f"| {r['size']}× | {ms(r['q_exact'])} | {ms(r['q_loose'])} | "
+                     f"{r['q_loose'] / r['q_exact']:.1f}× |")
     report = "\n".join(lines) + "\n"
     print(report)
     args.out.mkdir(parents=True, exist_ok=True)

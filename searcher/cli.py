@@ -153,24 +153,31 @@ def main() -> None:
               help="Readable blocks per hit (default on a terminal) or path:line:snippet lines.")
 @click.option("--phrase", is_flag=True,
               help="Treat the whole query as one phrase (paste a quotation as it is).")
+@click.option("--exact", is_flag=True,
+              help="Quotations word for word only (no other inflections, no near matches).")
 @location_options
 @user_errors
-def search(query, limit, context, as_json, jsonl, color, heading, phrase, texts_dir, index_dir):
+def search(
+    query, limit, context, as_json, jsonl, color, heading, phrase, exact, texts_dir, index_dir
+):
     """Search the texts and print the best passages.
 
     Words match in any inflection, case or ASCII spelling; "double quotes" make a
-    phrase.  Exit status: 0 found, 1 nothing found, 2 error.
+    phrase, found word for word first, then in other inflections, then with a word
+    left out or added (each hit says which; --exact keeps the first kind only).
+    Exit status: 0 found, 1 nothing found, 2 error.
 
     \b
     Examples:
       searcher search "Sakarya zaferi"
       searcher search Kazim Karabekir Pasa -n 3
       searcher search --phrase hasta adam
+      searcher search '"dostluk anlaşması imzaladı"' --exact
       searcher search gumruk --jsonl | jq .line
     """
     text = " ".join(query)
     with _open(texts_dir, index_dir) as s:
-        hits = s.search(text, limit, phrase=phrase, context=context)
+        hits = s.search(text, limit, phrase=phrase, context=context, exact=exact)
         for typed, near in hits.corrections.items():
             click.echo(
                 f"searcher: no match for '{typed}'; searched near words: {', '.join(near)}",
@@ -192,6 +199,8 @@ def search(query, limit, context, as_json, jsonl, color, heading, phrase, texts_
     if not hits:
         click.echo(f"searcher: no passages match {text!r}", err=True)
         sys.exit(Exit.NOT_FOUND)
+    if hits[0].match not in ("exact", "words"):
+        click.echo("searcher: no exact match for the quotation; closest passages shown", err=True)
 
 
 @main.command("index")

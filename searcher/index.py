@@ -46,8 +46,9 @@ from .folder import (  # noqa: F401  (LOCK: re-exported with the rest of the lay
 )
 from .store import WORDS, passage_record, words_file, write_packed, write_vocabulary
 
-#: Bump when the stored fields or the manifest change shape.
-SCHEMA_VERSION = 6
+#: Bump when the stored fields, the manifest or the text normalisation change shape
+#: (7: positions on the stem and prefix fields, quote marks inside words as apostrophes).
+SCHEMA_VERSION = 7
 MANIFEST = "manifest.json"
 
 Progress = Callable[[int, int, str], None]
@@ -66,7 +67,7 @@ def schema():
     from whoosh.fields import ID, STORED, TEXT, Schema
 
     from .analysis import exact_analyzer, prefix_analyzer, stem_analyzer
-    from .postings import CompactPositions, WeightOnly
+    from .postings import CompactPositions
 
     def text(analyzer, fmt):
         field = TEXT(analyzer=analyzer, phrase=isinstance(fmt, CompactPositions))
@@ -76,8 +77,9 @@ def schema():
     return Schema(
         doc=ID(stored=True),
         exact=text(exact_analyzer(), CompactPositions()),
-        stem=text(stem_analyzer(), WeightOnly()),
-        prefix=text(prefix_analyzer(), WeightOnly()),
+        # positions on every field: a quotation in another inflection matches there
+        stem=text(stem_analyzer(), CompactPositions()),
+        prefix=text(prefix_analyzer(), CompactPositions()),
         data=STORED(),
     )
 

@@ -63,6 +63,8 @@ def hit_block(h, path: str, on: bool, context: int) -> str:
     if h.section:
         where += f"  §{h.section}"
     where += f"  ¶{h.passage}  score {h.score:.1f}"
+    if h.match != "words":
+        where += f"  {h.match}"
     out = [paint(where, HEADER, on)]
     out += [paint(indent(t), DIM, on) for t in h.before]
     out.append(indent(marked(h.snippet, on)))
