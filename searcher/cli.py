@@ -8,7 +8,6 @@ ripgrep: 0 found, 1 nothing found, 2 error.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from enum import IntEnum
@@ -41,6 +40,12 @@ def _ensure_utf8() -> None:
                 stream.reconfigure(encoding="utf-8", errors="replace")
             except (ValueError, OSError):
                 pass
+
+
+def _json(value, indent: int | None = None) -> str:
+    import json  # not for --help and --version
+
+    return json.dumps(value, ensure_ascii=False, indent=indent)
 
 
 def _fail(message: str) -> None:
@@ -180,10 +185,10 @@ def search(query, limit, context, as_json, jsonl, color, heading, phrase, texts_
         hits = s.search(text, limit, phrase=phrase, context=context)
         if as_json or jsonl:
             if as_json:
-                click.echo(json.dumps([h.to_dict() for h in hits], ensure_ascii=False, indent=1))
+                click.echo(_json([h.to_dict() for h in hits], indent=1))
             else:
                 for h in hits:
-                    click.echo(json.dumps(h.to_dict(), ensure_ascii=False))
+                    click.echo(_json(h.to_dict()))
         else:
             on = _color(color)
             pretty = sys.stdout.isatty() if heading is None else heading
@@ -291,7 +296,7 @@ def show(location, context, as_json, texts_dir, index_dir):
             "footnotes": [f.to_dict() for f in p.footnotes],
             "before": [q.text for q in before], "after": [q.text for q in after],
         }
-        click.echo(json.dumps(out, ensure_ascii=False, indent=1))
+        click.echo(_json(out, indent=1))
         return
     for q in (*before, p, *after):
         head = f"{path}:{q.line_start}-{q.line_end}  p.{q.page}"
@@ -321,7 +326,7 @@ def stats(as_json, texts_dir, index_dir):
     with _open(texts_dir, index_dir) as s:
         st = s.stats()
     if as_json:
-        click.echo(json.dumps(st, ensure_ascii=False, indent=1))
+        click.echo(_json(st, indent=1))
         return
     age = time.time() - st["built"]
     rows = [

@@ -148,13 +148,13 @@ class Searcher:
         return index.current_generation(self.index_dir)
 
     def _open(self, generation: Path) -> None:
-        from whoosh import index as windex
+        from .storage import MappedStorage
 
         if self._reader is not None:
             self._reader.close()
         try:
             self._manifest = index.read_manifest(generation)
-            self._ix = windex.open_dir(str(generation), readonly=True)
+            self._ix = MappedStorage(str(generation)).open_index()
             # a reader, not a Whoosh Searcher: searcher.scoring does the scoring,
             # and whoosh.searching with whoosh.query would cost 5 ms to import
             self._reader = self._ix.reader()

@@ -6,7 +6,7 @@ and a writer that dies at any moment leaves the previous index intact.
 Layout of an index directory::
 
     index/CURRENT          name of the live generation (replaced atomically)
-    index/gen-<id>/        one complete Whoosh index + manifest.json + vocabulary.tsv.z
+    index/gen-<id>/        one complete Whoosh index + manifest.json + vocabulary.marshal
                            + words/ (each document's spellings, merged into the vocabulary)
     index/.lock            writers take an exclusive flock on it
 
@@ -20,13 +20,10 @@ from __future__ import annotations
 
 import errno
 import fcntl
-import hashlib
 import json
 import os
-import shutil
 import sys
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -39,7 +36,7 @@ from .errors import IndexStateError, TextsError, corrupt
 from .store import WORDS, passage_record, words_file, write_packed, write_vocabulary
 
 #: Bump when the stored fields or the manifest change shape.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 CURRENT = "CURRENT"
 MANIFEST = "manifest.json"
 LOCK = ".lock"
@@ -78,9 +75,12 @@ def schema():
 
 @lru_cache(maxsize=1)
 def versions() -> dict:
+    import marshal
+
     from .analysis import ANALYZER_VERSION
 
-    return {"schema": SCHEMA_VERSION, "analyzer": ANALYZER_VERSION}
+    # marshal's format (the vocabulary's) may change with Python: rebuild then
+    return {"schema": SCHEMA_VERSION, "analyzer": ANALYZER_VERSION, "marshal": marshal.version}
 
 
 def diff(texts: dict[str, Path], manifest: dict | None) -> Changes:
@@ -127,6 +127,8 @@ def read_manifest(generation: Path) -> dict:
 
 
 def _write_atomic(path: Path, text: str) -> None:
+    import uuid
+
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
     with tmp.open("w", encoding="utf-8") as f:
         f.write(text)
@@ -181,6 +183,8 @@ def writer_lock(index_dir: Path, timeout: float = 60.0) -> Iterator[None]:
 
 def _cleanup(index_dir: Path, keep: set[str]) -> None:
     """Remove generations other than *keep* (unfinished builds and old ones)."""
+    import shutil
+
     for p in index_dir.iterdir():
         if p.name.startswith("gen-") and p.name not in keep and p.is_dir():
             shutil.rmtree(p, ignore_errors=True)
@@ -207,6 +211,8 @@ def stderr_progress() -> Progress | None:
 def _index_document(
     writer, generation: Path, name: str, path: Path, warnings: list[str]
 ) -> DocState:
+    import hashlib
+
     from .analysis import TOKEN_RE, surface
     from .document import decode, parse_passages
 
@@ -299,6 +305,8 @@ def _writer_settings(nbytes: int) -> dict:
 
 
 def _write_generation(texts, index_dir, live, manifest, ch: Changes, progress):
+    import shutil
+
     from whoosh import index as windex
 
     gen = index_dir / f"gen-{time.time_ns():x}-{os.getpid()}"
