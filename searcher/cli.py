@@ -352,5 +352,34 @@ def _age(seconds: float) -> str:
     return f"{seconds:.0f} s"
 
 
+def run() -> None:
+    """The ``searcher`` console script: :func:`main`, then exit at once.
+
+    A normal exit tears the interpreter down, freeing every module and object one by
+    one (Whoosh, Click, the open index): ~15% of a terminal search.  Here the output
+    is flushed and exit handlers run, then the process ends and the system frees it
+    all at once.  An uncaught exception or an output that cannot be flushed (a closed
+    pipe, a full disk) takes the normal way out, which reports it as before.
+    """
+    try:
+        main()
+        code = 0
+    except SystemExit as exc:
+        code = exc.code
+    if not isinstance(code, int):  # None or a message, as sys.exit() treats them
+        if code is not None:
+            print(code, file=sys.stderr)
+        code = 0 if code is None else 1
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        sys.exit(code)
+    import atexit
+
+    atexit._run_exitfuncs()
+    os._exit(code)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    run()

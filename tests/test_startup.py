@@ -59,3 +59,32 @@ def test_mapped_files_read_like_the_files_whoosh_copies(tmp_path):
     part = mapped.subset(11, 12)
     assert part.read() == b"second line\n" and part.get(0, 6) == b"second"
     assert MappedStorage(str(tmp_path)).open_file("empty").read() == b""
+
+
+def test_pickles_read_from_mapped_files_load_whole_and_leave_the_file_after_them(tmp_path):
+    import pickle
+
+    from searcher.storage import MappedStorage
+
+    value = {"segments": [("MAIN", i, {"deleted": {1, 2}}) for i in range(300)]}
+    (tmp_path / "toc").write_bytes(pickle.dumps(value, 2) + b"tail")
+    f = MappedStorage(str(tmp_path)).open_file("toc")
+    assert f.read_pickle() == value
+    assert f.read() == b"tail"
+
+
+def test_console_script_flushes_every_hit_and_keeps_exit_statuses(real_searcher):
+    where = ["--texts", str(real_searcher.texts_dir), "--index", str(real_searcher.index_dir)]
+
+    def searcher(*args):
+        return subprocess.run(
+            [sys.executable, "-c", "from searcher.cli import run; run()", *args, *where],
+            capture_output=True, text=True,
+        )
+
+    found = searcher("search", "ve", "-n", "150", "--no-heading")
+    assert found.returncode == 0 and len(found.stdout.splitlines()) == 150
+    missing = searcher("search", "qqxzw")
+    assert missing.returncode == 1 and missing.stderr.startswith("searcher: no passages")
+    bad = searcher("search", '"yarım')
+    assert bad.returncode == 2 and bad.stderr.startswith("searcher: error: ")
