@@ -360,7 +360,14 @@ def run() -> None:
     is flushed and exit handlers run, then the process ends and the system frees it
     all at once.  An uncaught exception or an output that cannot be flushed (a closed
     pipe, a full disk) takes the normal way out, which reports it as before.
+
+    The cycle collector runs 30 times less often: a search ran it 57 times over the
+    ~20,000 objects that importing Click, Whoosh and the engine leaves, to free 460
+    of them, ~7% of a search (a long index build still collects, only less often).
     """
+    import gc
+
+    gc.set_threshold(20_000, 50, 50)
     try:
         main()
         code = 0
