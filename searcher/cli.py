@@ -147,8 +147,12 @@ def main() -> None:
       searcher show sovyet-rusya-ve-tbmm-1920-1922.txt:2453 -C 1
     """
     _ensure_utf8()
-    # the command's own process never downloads anything: see searcher.startup
+    # the command's own process never downloads anything, and only an index build
+    # uses Whoosh's temporary files, queues and file copies: see searcher.startup
     defer_module("urllib.request", "urlretrieve")
+    defer_module("tempfile")
+    defer_module("queue")
+    defer_module("shutil", "copyfileobj")
 
 
 @main.command()

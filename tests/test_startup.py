@@ -6,14 +6,15 @@ import tracemalloc
 from searcher import Searcher, index
 
 
-def test_search_process_imports_neither_ftfy_nor_whoosh_parts_it_never_uses(real_searcher):
+def test_search_imports_no_ftfy_no_index_building_no_unused_whoosh(real_searcher):
     code = (
         "import sys; from searcher.cli import main\n"
         "try: main(['search', 'Sakarya zaferi', '--texts', sys.argv[1], '--index', sys.argv[2]])\n"
         "except SystemExit as e: assert e.code == 0, e.code\n"
         "real = lambda m: getattr(sys.modules.get(m), '__file__', None)  # stand-ins have none\n"
         "unneeded = ('ftfy', 'urllib.request', 'whoosh.searching', 'whoosh.query',\n"
-        "            'whoosh.lang.porter', 'whoosh.lang.morph_en', 'whoosh.automata.lev')\n"
+        "            'whoosh.lang.porter', 'whoosh.lang.morph_en', 'whoosh.automata.lev',\n"
+        "            'tempfile', 'shutil')\n"
         "loaded = [m for m in unneeded if real(m)]\n"
         "assert not loaded, loaded\n"
     )
