@@ -69,7 +69,10 @@ class MappedFile(BufferFile):
     def __init__(self, buf, name=None, onclose=None) -> None:
         super().__init__(b"", name=name, onclose=onclose)
         self._buf = buf
-        self.file = _View(buf)
+        self.file = view = _View(buf)
+        # one call less for each of Whoosh's many small reads (a hash table opens
+        # with 256 of them)
+        self.read, self.seek, self.tell = view.read, view.seek, view.tell
 
     def subset(self, position, length, name=None):
         # Whoosh's CompoundStorage opens each file of a segment through this
