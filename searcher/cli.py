@@ -9,7 +9,6 @@ ripgrep: 0 found, 1 nothing found, 2 error.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from enum import IntEnum
@@ -135,8 +134,12 @@ def main() -> None:
       searcher kwic antlaşma --sort left
     """
     _ensure_utf8()
-    # the command's own process never downloads anything: see searcher.startup
+    # the command's own process never downloads anything, and only an index build
+    # uses Whoosh's temporary files, queues and file copies: see searcher.startup
     defer_module("urllib.request", "urlretrieve")
+    defer_module("tempfile")
+    defer_module("queue")
+    defer_module("shutil", "copyfileobj")
 
 
 @main.command()
@@ -257,7 +260,7 @@ def show(location, context, as_json, texts_dir, index_dir):
             "footnotes": [f.to_dict() for f in p.footnotes],
             "before": [q.text for q in before], "after": [q.text for q in after],
         }
-        click.echo(json.dumps(out, ensure_ascii=False, indent=1))
+        click.echo(output.to_json(out, indent=1))
         return
     for q in (*before, p, *after):
         head = f"{path}:{q.line_start}-{q.line_end}  p.{q.page}"
@@ -287,7 +290,7 @@ def stats(as_json, texts_dir, index_dir):
     with _open(texts_dir, index_dir) as s:
         st = s.stats()
     if as_json:
-        click.echo(json.dumps(st, ensure_ascii=False, indent=1))
+        click.echo(output.to_json(st, indent=1))
         return
     age = time.time() - st["built"]
     rows = [
@@ -413,5 +416,41 @@ def where(words, as_json, plot_file, phrase, texts_dir, index_dir):
         click.echo(f"searcher: dispersion plot written to {plot_file}", err=True)
 
 
+def run() -> None:
+    """The ``searcher`` console script: :func:`main`, then exit at once.
+
+    A normal exit tears the interpreter down, freeing every module and object one by
+    one (Whoosh, Click, the open index): ~15% of a terminal search.  Here the output
+    is flushed and exit handlers run, then the process ends and the system frees it
+    all at once.  An uncaught exception or an output that cannot be flushed (a closed
+    pipe, a full disk) takes the normal way out, which reports it as before.
+
+    The cycle collector runs 30 times less often: a search ran it 57 times over the
+    ~20,000 objects that importing Click, Whoosh and the engine leaves, to free 460
+    of them, ~7% of a search (a long index build still collects, only less often).
+    """
+    import gc
+
+    gc.set_threshold(20_000, 50, 50)
+    try:
+        main()
+        code = 0
+    except SystemExit as exc:
+        code = exc.code
+    if not isinstance(code, int):  # None or a message, as sys.exit() treats them
+        if code is not None:
+            print(code, file=sys.stderr)
+        code = 0 if code is None else 1
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        sys.exit(code)
+    import atexit
+
+    atexit._run_exitfuncs()
+    os._exit(code)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    run()

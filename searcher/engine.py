@@ -160,13 +160,13 @@ class Searcher(concordance.ReadingTools):
         return index.current_generation(self.index_dir)
 
     def _open(self, generation: Path) -> None:
-        from whoosh import index as windex
+        from .storage import MappedStorage
 
         hold = folder.hold(self.index_dir, generation)
         self.close()  # the old generation goes once no one else holds it
         try:
             self._manifest = index.read_manifest(generation)
-            self._ix = windex.open_dir(str(generation), readonly=True)
+            self._ix = MappedStorage(str(generation)).open_index()
             # a reader, not a Whoosh Searcher: searcher.scoring does the scoring,
             # and whoosh.searching with whoosh.query would cost 5 ms to import
             self._reader = self._ix.reader()

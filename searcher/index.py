@@ -8,7 +8,7 @@ of a generation)::
 
     index/.searcher-index  marker: searcher made this folder and may write in it
     index/CURRENT          name of the live generation (replaced atomically)
-    index/gen-<id>/        one complete Whoosh index + manifest.json + vocabulary.tsv.z
+    index/gen-<id>/        one complete Whoosh index + manifest.json + vocabulary.marshal.z
                            + words/ (each document's spellings, merged into the vocabulary)
     index/.lock            writers take an exclusive flock on it
 
@@ -20,10 +20,8 @@ while they have it open; the previous generation is removed once no one holds it
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import shutil
 import sys
 import time
 from collections.abc import Callable
@@ -47,8 +45,9 @@ from .folder import (  # noqa: F401  (LOCK: re-exported with the rest of the lay
 from .store import WORDS, passage_record, words_file, write_packed, write_vocabulary
 
 #: Bump when the stored fields, the manifest or the text normalisation change shape
-#: (7: positions on the stem and prefix fields, quote marks inside words as apostrophes).
-SCHEMA_VERSION = 7
+#: (7: positions on the stem and prefix fields, quote marks inside words as apostrophes;
+#: 8: the vocabulary stored with marshal).
+SCHEMA_VERSION = 8
 MANIFEST = "manifest.json"
 
 Progress = Callable[[int, int, str], None]
@@ -86,9 +85,12 @@ def schema():
 
 @lru_cache(maxsize=1)
 def versions() -> dict:
+    import marshal
+
     from .analysis import ANALYZER_VERSION
 
-    return {"schema": SCHEMA_VERSION, "analyzer": ANALYZER_VERSION}
+    # marshal's format (the vocabulary's) may change with Python: rebuild then
+    return {"schema": SCHEMA_VERSION, "analyzer": ANALYZER_VERSION, "marshal": marshal.version}
 
 
 def diff(texts: dict[str, Path], manifest: dict | None) -> Changes:
@@ -125,6 +127,8 @@ def stderr_progress() -> Progress | None:
 def _index_document(
     writer, generation: Path, name: str, path: Path, warnings: list[str]
 ) -> DocState:
+    import hashlib
+
     from .analysis import TOKEN_RE, surface
     from .document import decode, parse_passages
 
@@ -217,6 +221,8 @@ def _writer_settings(nbytes: int) -> dict:
 
 
 def _write_generation(texts, index_dir, live, manifest, ch: Changes, progress):
+    import shutil
+
     from whoosh import index as windex
 
     gen = new_generation(index_dir)
