@@ -132,32 +132,38 @@ class FTS5System:
             return []
 
 
+def whoosh_searcher(passages: dict[tuple[str, int], str], folder: Path, analyzer):
+    """A Whoosh searcher over *passages*, one document each, with *analyzer* on ``text``
+    (positions kept, as Whoosh's TEXT field does by default)."""
+    from whoosh import index
+    from whoosh.fields import ID, NUMERIC, TEXT, Schema
+
+    schema = Schema(doc=ID(stored=True), number=NUMERIC(stored=True),
+                    text=TEXT(analyzer=analyzer))
+    folder.mkdir()
+    ix = index.create_in(str(folder), schema)
+    w = ix.writer()
+    for (doc, n), t in passages.items():
+        w.add_document(doc=doc, number=n, text=t)
+    w.commit()
+    return ix.searcher()
+
+
 class WhooshSystem:
     """Plain Whoosh: default tokenizer and lower-casing plus a Snowball Turkish stem filter."""
 
     name = "whoosh-snowball"
 
     def __init__(self, passages: dict[tuple[str, int], str], workdir: Path) -> None:
-        from whoosh import index
         from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter
-        from whoosh.fields import ID, NUMERIC, TEXT, Schema
         from whoosh.qparser import OrGroup, QueryParser
 
         from searcher.turkish import stem  # Snowball Turkish, nothing more
 
         analyzer = RegexTokenizer() | LowercaseFilter() | StemFilter(stemfn=stem)
-        schema = Schema(doc=ID(stored=True), number=NUMERIC(stored=True),
-                        text=TEXT(analyzer=analyzer))
-        d = workdir / "whoosh-plain"
-        d.mkdir()
-        self.ix = index.create_in(str(d), schema)
-        w = self.ix.writer()
-        for (doc, n), t in passages.items():
-            w.add_document(doc=doc, number=n, text=t)
-        w.commit()
-        self.searcher = self.ix.searcher()
-        self.parser = QueryParser("text", schema)
-        self.any_word = QueryParser("text", schema, group=OrGroup)
+        self.searcher = whoosh_searcher(passages, workdir / "whoosh-plain", analyzer)
+        self.parser = QueryParser("text", self.searcher.schema)
+        self.any_word = QueryParser("text", self.searcher.schema, group=OrGroup)
 
     def search(self, query: str, kind: str = "") -> list[tuple[str, int]]:
         parser = self.any_word if kind == "question" else self.parser

@@ -6,9 +6,14 @@
 For each corpus size (texts/ replicated N times into a temporary folder):
 index build time and peak memory (each build in its own process), index size on
 disk, in-process query latency p50/p95 over the development queries on a warm
-index, and whole-process CLI latency p50 (``searcher search`` vs ``grep -i`` and
-``rg -i``) over --runs runs.  Prints a Markdown table and saves it under
-benchmarks/results/.  Not a unit test.
+index, the same for the quotations of benchmarks/quotations.py (verbatim ones
+against misremembered ones, which fall through to the lower tiers), and
+whole-process CLI latency p50 (``searcher search`` vs ``grep -i`` and
+``rg -i``) over --runs runs.  Start-up is also given as a ratio to a bare
+``python -c pass`` of the same interpreter, run in turn with the commands it is
+compared with (so a busy machine slows both alike): ``searcher search`` at each
+size, ``searcher --help`` and ``searcher --version`` once.  Prints a Markdown
+table and saves it under benchmarks/results/.  Not a unit test.
 
 With ``--opensearch URL`` each size is also loaded into a throwaway index on that
 cluster (``searcher index --opensearch``, 3 shards, 1 replica, in its own process)
@@ -35,6 +40,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from quality import fts5_query  # noqa: E402
+from quotations import generate  # noqa: E402
 
 CLI_QUERY = "Sakarya zaferi"
 
@@ -171,13 +177,19 @@ def fts5_latency(db_path: Path, queries: list[str]) -> list[float]:
     return lat[len(queries):]
 
 
-def process_latency(cmd: list[str], runs: int, env=None) -> float:
-    times = []
-    for _ in range(runs + 1):
-        t = time.perf_counter()
-        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-        times.append(time.perf_counter() - t)
-    return _pct(times[1:], 0.5)
+def process_latency(cmds: dict[str, list[str] | None], runs: int, env=None) -> dict:
+    """Whole-process p50 of each command (None: not installed), the commands run in
+    turn so that load on a shared machine falls on all of them alike.  A first
+    round, not counted, warms the caches (and writes bytecode)."""
+    todo = {name: cmd for name, cmd in cmds.items() if cmd}
+    times: dict[str, list[float]] = {name: [] for name in todo}
+    for i in range(runs + 1):
+        for name, cmd in todo.items():
+            t = time.perf_counter()
+            subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+            if i:
+                times[name].append(time.perf_counter() - t)
+    return {name: _pct(times[name], 0.5) if name in times else None for name in cmds}
 
 
 def _nodes(url: str) -> int:
@@ -217,8 +229,18 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     sizes = args.sizes + ([1000] if args.with_1000 else [])
     queries = [json.loads(x)["query"] for x in args.queries.read_text().splitlines() if x]
+    quotes = generate(ROOT / "texts", seed=12, per_kind=10)
+    verbatim = [q["query"] for q in quotes if q["kind"] == "verbatim"]
+    misremembered = [q["query"] for q in quotes if q["kind"] != "verbatim"]
     searcher_bin = shutil.which("searcher") or str(Path(sys.executable).parent / "searcher")
     grep, rg = shutil.which("grep"), shutil.which("rg")
+    # measure what users get: imports from cached bytecode (the warm-up run writes it)
+    user_env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    bare = [sys.executable, "-c", "pass"]
+    start = process_latency(
+        {"bare": bare, "help": [searcher_bin, "--help"], "version": [searcher_bin, "--version"]},
+        args.runs, user_env,
+    )
 
     rows = []
     for n in sizes:
@@ -229,13 +251,17 @@ def main(argv=None) -> int:
             s_build = _child(BUILD_SEARCHER, str(texts), str(idx))
             f_build = _child(BUILD_FTS5, str(texts), str(db))
             lat = in_process_latency(texts, idx, queries)
+            q_exact = in_process_latency(texts, idx, verbatim)
+            q_loose = in_process_latency(texts, idx, misremembered)
             flat = fts5_latency(db, queries)
-            env = {**os.environ, "SEARCHER_TEXTS": str(texts), "SEARCHER_INDEX": str(idx)}
-            # measure what users get: imports from cached bytecode (the warm-up run writes it)
-            env.pop("PYTHONDONTWRITEBYTECODE", None)
-            cli = process_latency([searcher_bin, "search", CLI_QUERY], args.runs, env)
-            g = process_latency([grep, "-ri", CLI_QUERY, str(texts)], args.runs) if grep else None
-            r = process_latency([rg, "-i", CLI_QUERY, str(texts)], args.runs) if rg else None
+            env = {**user_env, "SEARCHER_TEXTS": str(texts), "SEARCHER_INDEX": str(idx)}
+            proc = process_latency({
+                "bare": bare,
+                "cli": [searcher_bin, "search", CLI_QUERY],
+                "grep": grep and [grep, "-ri", CLI_QUERY, str(texts)],
+                "rg": rg and [rg, "-i", CLI_QUERY, str(texts)],
+            }, args.runs, env)
+            cli, g, r = proc["cli"], proc["grep"], proc["rg"]
             row = {
                 "size": n, "text_mb": text_bytes / 2**20,
                 "s_build": s_build["seconds"], "s_peak": s_build["peak"], "s_bytes": _du(idx),
@@ -243,13 +269,15 @@ def main(argv=None) -> int:
                 "f_bytes": db.stat().st_size,
                 "p50": _pct(lat, 0.5), "p95": _pct(lat, 0.95),
                 "f_p50": _pct(flat, 0.5), "f_p95": _pct(flat, 0.95),
-                "cli": cli, "grep": g, "rg": r,
+                "cli": cli, "grep": g, "rg": r, "bare": proc["bare"],
+                "q_exact": _pct(q_exact, 0.5), "q_loose": _pct(q_loose, 0.5),
             }
             if args.opensearch:
                 row.update(opensearch_figures(texts, args.opensearch, queries))
             rows.append(row)
             print(f"{n}x done: build {row['s_build']:.1f} s, p50 {row['p50'] * 1e3:.2f} ms, "
-                  f"cli {cli * 1e3:.0f} ms", file=sys.stderr)
+                  f"cli {cli * 1e3:.0f} ms ({cli / proc['bare']:.2f}x bare python)",
+                  file=sys.stderr)
 
     def ms(x):
         return "n/a" if x is None else f"{x * 1000:.2f}"
@@ -275,15 +303,33 @@ def main(argv=None) -> int:
         "(in-process, top 10 with snippets), and whole-process CLI latency, p50 of "
         f"{args.runs} runs of `{CLI_QUERY}`:", "",
         "| corpus | searcher p50 ms | p95 ms | FTS5 p50 ms | p95 ms | `searcher search` ms "
-        "| `grep -ri` ms | `rg -i` ms | CLI vs grep |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| bare `python` ms | search × bare | `grep -ri` ms | `rg -i` ms | CLI vs grep |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         ratio = f"{r['cli'] / r['grep']:.1f}×" if r["grep"] else "n/a"
         lines.append(
             f"| {r['size']}× | {ms(r['p50'])} | {ms(r['p95'])} | {ms(r['f_p50'])} | "
-            f"{ms(r['f_p95'])} | {ms(r['cli'])} | {ms(r['grep'])} | {ms(r['rg'])} | {ratio} |"
+            f"{ms(r['f_p95'])} | {ms(r['cli'])} | {ms(r['bare'])} | "
+            f"{r['cli'] / r['bare']:.2f}× | {ms(r['grep'])} | {ms(r['rg'])} | {ratio} |"
         )
+    lines += [
+        "", f"Quotations (benchmarks/quotations.py, seed 12): p50 of {len(verbatim)} verbatim "
+        f"and {len(misremembered)} misremembered ones (no exact match: lower tiers), top 10:",
+        "", "| corpus | verbatim p50 ms | misremembered p50 ms | ratio |", "|---|---|---|---|",
+    ]
+    for r in rows:
+        lines.append(f"| {r['size']}× | {ms(r['q_exact'])} | {ms(r['q_loose'])} | "
+                     f"{r['q_loose'] / r['q_exact']:.1f}× |")
+    lines += [
+        "", f"Start-up without a search, p50 of {args.runs} runs each, in turn with a bare "
+        f"`python -c pass` of the same interpreter ({ms(start['bare'])} ms):", "",
+        "| command | ms | × bare python |",
+        "|---|---|---|",
+    ]
+    for name in ("help", "version"):
+        lines.append(f"| `searcher --{name}` | {ms(start[name])} | "
+                     f"{start[name] / start['bare']:.2f}× |")
     if args.opensearch:
         lines += [
             "", "searcher on OpenSearch (3 shards, 1 replica; a cluster of "

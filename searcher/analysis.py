@@ -18,9 +18,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .startup import defer_module  # noqa: E402
+from .startup import defer_unused_whoosh  # noqa: E402
 
-defer_module("whoosh.lang.morph_en", "variations")  # before anything imports whoosh.query
+defer_unused_whoosh()  # before anything imports whoosh
 
 from whoosh.analysis import Filter, RegexTokenizer  # noqa: E402
 

@@ -7,7 +7,6 @@ its size or mtime moved, so an unchanged collection costs almost nothing.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,6 +63,8 @@ def list_texts(texts_dir: Path) -> dict[str, Path]:
 
 
 def _sha256(path: Path) -> str:
+    import hashlib  # only when a text's size or mtime moved
+
     h = hashlib.sha256()
     with path.open("rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):

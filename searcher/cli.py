@@ -9,7 +9,6 @@ ripgrep: 0 found, 1 nothing found, 2 error.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from enum import IntEnum
@@ -148,8 +147,12 @@ def main() -> None:
       searcher kwic antlaşma --sort left
     """
     _ensure_utf8()
-    # the command's own process never downloads anything: see searcher.startup
+    # the command's own process never downloads anything, and only an index build
+    # uses Whoosh's temporary files, queues and file copies: see searcher.startup
     defer_module("urllib.request", "urlretrieve")
+    defer_module("tempfile")
+    defer_module("queue")
+    defer_module("shutil", "copyfileobj")
 
 
 @main.command()
@@ -166,25 +169,32 @@ def main() -> None:
               help="Readable blocks per hit (default on a terminal) or path:line:snippet lines.")
 @click.option("--phrase", is_flag=True,
               help="Treat the whole query as one phrase (paste a quotation as it is).")
+@click.option("--exact", is_flag=True,
+              help="Quotations word for word only (no other inflections, no near matches).")
 @location_options
 @user_errors
-def search(query, limit, context, as_json, jsonl, color, heading, phrase, texts_dir, index_dir,
-           opensearch, index_name):
+def search(
+    query, limit, context, as_json, jsonl, color, heading, phrase, exact, texts_dir, index_dir,
+    opensearch, index_name,
+):
     """Search the texts and print the best passages.
 
     Words match in any inflection, case or ASCII spelling; "double quotes" make a
-    phrase.  Exit status: 0 found, 1 nothing found, 2 error.
+    phrase, found word for word first, then in other inflections, then with a word
+    left out or added (each hit says which; --exact keeps the first kind only).
+    Exit status: 0 found, 1 nothing found, 2 error.
 
     \b
     Examples:
       searcher search "Sakarya zaferi"
       searcher search Kazim Karabekir Pasa -n 3
       searcher search --phrase hasta adam
+      searcher search '"dostluk anlaşması imzaladı"' --exact
       searcher search gumruk --jsonl | jq .line
     """
     text = " ".join(query)
     with _open(texts_dir, index_dir, opensearch, index_name) as s:
-        hits = s.search(text, limit, phrase=phrase, context=context)
+        hits = s.search(text, limit, phrase=phrase, context=context, exact=exact)
         for typed, near in hits.corrections.items():
             click.echo(
                 f"searcher: no match for '{typed}'; searched near words: {', '.join(near)}",
@@ -206,6 +216,8 @@ def search(query, limit, context, as_json, jsonl, color, heading, phrase, texts_
     if not hits:
         click.echo(f"searcher: no passages match {text!r}", err=True)
         sys.exit(Exit.NOT_FOUND)
+    if hits[0].match not in ("exact", "words"):
+        click.echo("searcher: no exact match for the quotation; closest passages shown", err=True)
 
 
 @main.command("index")
@@ -276,7 +288,7 @@ def show(location, context, as_json, texts_dir, index_dir, opensearch, index_nam
             "footnotes": [f.to_dict() for f in p.footnotes],
             "before": [q.text for q in before], "after": [q.text for q in after],
         }
-        click.echo(json.dumps(out, ensure_ascii=False, indent=1))
+        click.echo(output.to_json(out, indent=1))
         return
     for q in (*before, p, *after):
         head = f"{path}:{q.line_start}-{q.line_end}  p.{q.page}"
@@ -306,7 +318,7 @@ def stats(as_json, texts_dir, index_dir, opensearch, index_name):
     with _open(texts_dir, index_dir, opensearch, index_name) as s:
         st = s.stats()
     if as_json:
-        click.echo(json.dumps(st, ensure_ascii=False, indent=1))
+        click.echo(output.to_json(st, indent=1))
         return
     age = time.time() - st["built"]
     rows = [
@@ -436,5 +448,41 @@ def where(words, as_json, plot_file, phrase, texts_dir, index_dir, opensearch, i
         click.echo(f"searcher: dispersion plot written to {plot_file}", err=True)
 
 
+def run() -> None:
+    """The ``searcher`` console script: :func:`main`, then exit at once.
+
+    A normal exit tears the interpreter down, freeing every module and object one by
+    one (Whoosh, Click, the open index): ~15% of a terminal search.  Here the output
+    is flushed and exit handlers run, then the process ends and the system frees it
+    all at once.  An uncaught exception or an output that cannot be flushed (a closed
+    pipe, a full disk) takes the normal way out, which reports it as before.
+
+    The cycle collector runs 30 times less often: a search ran it 57 times over the
+    ~20,000 objects that importing Click, Whoosh and the engine leaves, to free 460
+    of them, ~7% of a search (a long index build still collects, only less often).
+    """
+    import gc
+
+    gc.set_threshold(20_000, 50, 50)
+    try:
+        main()
+        code = 0
+    except SystemExit as exc:
+        code = exc.code
+    if not isinstance(code, int):  # None or a message, as sys.exit() treats them
+        if code is not None:
+            print(code, file=sys.stderr)
+        code = 0 if code is None else 1
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        sys.exit(code)
+    import atexit
+
+    atexit._run_exitfuncs()
+    os._exit(code)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    run()

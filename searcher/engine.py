@@ -173,13 +173,13 @@ class Searcher(concordance.ReadingTools):
         return index.current_generation(self.index_dir)
 
     def _open(self, generation: Path) -> None:
-        from whoosh import index as windex
+        from .storage import MappedStorage
 
         hold = folder.hold(self.index_dir, generation)
         self.close()  # the old generation goes once no one else holds it
         try:
             self._manifest = index.read_manifest(generation)
-            self._ix = windex.open_dir(str(generation), readonly=True)
+            self._ix = MappedStorage(str(generation)).open_index()
             # a reader, not a Whoosh Searcher: searcher.scoring does the scoring,
             # and whoosh.searching with whoosh.query would cost 5 ms to import
             self._reader = self._ix.reader()
@@ -216,9 +216,42 @@ class Searcher(concordance.ReadingTools):
             return self.parser.parse(query, phrase=phrase)
 
     def search(
-        self, query: str, limit: int | None = 10, *, phrase: bool = False, context: int = 1
+        self, query: str, limit: int | None = 10, *, phrase: bool = False, context: int = 1,
+        exact: bool = False,
     ) -> Results:
         """Ranked hits for *query* (see the module doc for the query language).
+
+        A quotation is answered in tiers, best first (:meth:`QueryParser.tiers`): word
+        for word, then, while the limit leaves room, in other inflections and near
+        (*exact* stops after the first); each hit's ``match`` says which.
+        """
+        with self._lock:
+            self.refresh()
+            question = None if phrase else analyse(query)
+            clauses = self.parser.parse(question.content if question else query, phrase=phrase)
+            hits: list[Hit] = []
+            seen: set[int] = set()
+            for match, tier in self.parser.tiers(clauses, exact=exact):
+                room = None if limit is None else max(limit, 0) - len(hits)
+                if room is not None and room <= 0:
+                    break
+                highlighter = Highlighter(tier)
+                ranked, focus = self._rank(tier, room, seen, question)
+                for score, docnum in ranked:
+                    seen.add(docnum)
+                    hits.append(self._hit(
+                        len(hits) + 1, score, docnum, highlighter, context, match,
+                        focus.get(docnum),
+                    ))
+            return Results(
+                hits, corrections=self.parser.corrections(clauses), question=question
+            )
+
+    def _rank(
+        self, clauses: list[Clause], limit: int | None, skip: set[int], question=None
+    ) -> tuple[list[tuple[float, int]], dict[int, tuple[int, int]]]:
+        """(score, docnum) of the best passages for *clauses*, those in *skip* left out,
+        and for a question the focus sentence of each.
 
         Clauses are scored rarest first.  Once the clauses not yet scored weigh less
         than the coverage rule, a passage that matched none of the
@@ -229,75 +262,61 @@ class Searcher(concordance.ReadingTools):
         (:data:`QUESTION_COVERAGE`) and re-ranked by :mod:`searcher.answers`.  The
         :class:`~searcher.hits.Results` also carry ``corrections`` and ``question``.
         """
-        with self._lock:
-            self.refresh()
-            question = None if phrase else analyse(query)
-            clauses = self.parser.parse(question.content if question else query, phrase=phrase)
-            min_coverage = QUESTION_COVERAGE if question else MIN_COVERAGE
-            scorer = self._scorer
-            n_docs = max(self._reader.doc_count(), 1)
-            weights = [
-                0.0 if c.required else math.log(1 + n_docs / (scorer.clause_df(c) or 0.5))
-                for c in clauses
-            ]
-            if question:  # a rare word of a question is often not the answer's: damp it
-                weights = [math.sqrt(w) for w in weights]
-            total = sum(weights)
-            full = {i for i, c in enumerate(clauses) if c.required}
-            if not full:
-                rest = total
-                for i in sorted(range(len(clauses)), key=lambda i: -weights[i]):
-                    if rest < min_coverage * total:
-                        break
-                    full.add(i)
-                    rest -= weights[i]
-            where: dict[int, dict[int, tuple]] = {i: {} for i in range(len(clauses))}
-            scores: dict[int, dict[int, float]] = {
-                i: scorer.scores(clauses[i], None, where[i]) for i in sorted(full)
-            }
-            required = [scores[i] for i in full if clauses[i].required]
-            if required:
-                cands = set(required[0]).intersection(*required[1:])
-            else:
-                cands = set().union(*scores.values())
-            at = sorted(cands)
-            for i in range(len(clauses)):
-                if i not in scores:
-                    scores[i] = scorer.scores(clauses[i], at, where[i]) if at else {}
-            kept: dict[int, float] = {}
-            for d in at:
-                covered = sum(w for i, w in enumerate(weights) if d in scores[i])
-                coverage = covered / total if total else 1.0
-                if coverage >= min_coverage:
-                    kept[d] = coverage
-            bonus = proximity(clauses, where, kept)
-            ranked = sorted(
+        min_coverage = QUESTION_COVERAGE if question else MIN_COVERAGE
+        scorer = self._scorer
+        n_docs = max(self._reader.doc_count(), 1)
+        weights = [
+            0.0 if c.required else math.log(1 + n_docs / (scorer.clause_df(c) or 0.5))
+            for c in clauses
+        ]
+        if question:  # a rare word of a question is often not the answer's: damp it
+            weights = [math.sqrt(w) for w in weights]
+        total = sum(weights)
+        full = {i for i, c in enumerate(clauses) if c.required}
+        if not full:
+            rest = total
+            for i in sorted(range(len(clauses)), key=lambda i: -weights[i]):
+                if rest < min_coverage * total:
+                    break
+                full.add(i)
+                rest -= weights[i]
+        where: dict[int, dict[int, tuple]] = {i: {} for i in range(len(clauses))}
+        scores: dict[int, dict[int, float]] = {
+            i: scorer.scores(clauses[i], None, where[i], skip) for i in sorted(full)
+        }
+        required = [scores[i] for i in full if clauses[i].required]
+        if required:
+            cands = set(required[0]).intersection(*required[1:])
+        else:
+            cands = set().union(*scores.values())
+        at = sorted(cands - skip)
+        for i in range(len(clauses)):
+            if i not in scores:
+                scores[i] = scorer.scores(clauses[i], at, where[i]) if at else {}
+        kept: dict[int, float] = {}
+        for d in at:
+            covered = sum(w for i, w in enumerate(weights) if d in scores[i])
+            coverage = covered / total if total else 1.0
+            if coverage >= min_coverage:
+                kept[d] = coverage
+        bonus = proximity(clauses, where, kept)
+        ranked = sorted(
+            (
                 (
-                    (
-                        (sum(sc.get(d, 0.0) for sc in scores.values()) + bonus.get(d, 0.0))
-                        * (0.25 + 0.75 * coverage * (1.0 if question else coverage)),
-                        d,
-                    )
-                    for d, coverage in kept.items()
-                ),
-                key=lambda x: (-x[0], x[1]),
-            )
-            focus: dict[int, tuple[int, int]] = {}
-            if question:
-                ranked, focus = focus_rerank(
-                    question, clauses, weights, ranked, lambda d: self._passages.stored(d).text
+                    (sum(sc.get(d, 0.0) for sc in scores.values()) + bonus.get(d, 0.0))
+                    * (0.25 + 0.75 * coverage * (1.0 if question else coverage)),
+                    d,
                 )
-            if limit is not None:
-                ranked = ranked[: max(limit, 0)]
-            highlighter = Highlighter(clauses)
-            return Results(
-                (
-                    self._hit(rank, score, docnum, highlighter, context, focus.get(docnum))
-                    for rank, (score, docnum) in enumerate(ranked, start=1)
-                ),
-                corrections=self.parser.corrections(clauses),
-                question=question,
+                for d, coverage in kept.items()
+            ),
+            key=lambda x: (-x[0], x[1]),
+        )
+        focus: dict[int, tuple[int, int]] = {}
+        if question:
+            ranked, focus = focus_rerank(
+                question, clauses, weights, ranked, lambda d: self._passages.stored(d).text
             )
+        return (ranked if limit is None else ranked[:limit]), focus
 
     # -- hits
     def _neighbours(self, docnum: int, p: Passage, n: int) -> tuple[tuple, tuple]:
@@ -318,7 +337,7 @@ class Searcher(concordance.ReadingTools):
 
     def _hit(
         self, rank: int, score: float, docnum: int, highlighter: Highlighter, context: int,
-        focus: tuple[int, int] | None = None,
+        match: str, focus: tuple[int, int] | None = None,
     ) -> Hit:
         p = self._passages.stored(docnum)
         spans = highlighter(p.text)
@@ -343,6 +362,7 @@ class Searcher(concordance.ReadingTools):
             footnotes=p.footnotes,
             before=before,
             after=after,
+            match=match,
         )
 
     # -- locations and stats
@@ -426,6 +446,7 @@ def search(
     *,
     phrase: bool = False,
     context: int = 1,
+    exact: bool = False,
     index_dir: str | os.PathLike | None = None,
     texts_dir: str | os.PathLike | None = None,
     opensearch: str | None = None,
@@ -441,7 +462,7 @@ def search(
     if s is None:
         where = {"opensearch": url, "index_name": index_name} if url else {"index_dir": key[1]}
         s = _DEFAULT[key] = Searcher(texts_dir=texts_dir if url else key[0], **where)
-    return s.search(query, limit, phrase=phrase, context=context)
+    return s.search(query, limit, phrase=phrase, context=context, exact=exact)
 
 
 __all__ = [

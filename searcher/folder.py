@@ -20,7 +20,6 @@ import json
 import os
 import shutil
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -120,6 +119,8 @@ def current_generation(index_dir: Path) -> Path | None:
 
 def write_atomic(path: Path, text: str) -> None:
     """Replace *path* by *text* so that a reader sees the old or the new file, whole."""
+    import uuid  # writers only
+
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
     with tmp.open("w", encoding="utf-8") as f:
         f.write(text)

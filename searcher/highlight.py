@@ -103,7 +103,11 @@ class Highlighter:
         stems: set[str] = set()
         self.phrases = []
         for c in clauses:
-            if c.kind == "phrase":
+            if c.slots:  # a quotation in a lower tier: its words in any inflection
+                for slot in c.slots:  # (stop words, matched on "exact", are not marked)
+                    stems.update(t for f, t in slot if f == "stem")
+                    prefixes.update(t for f, t in slot if f == "prefix")
+            elif c.kind == "phrase":
                 self.phrases.append(c.exact)
             else:
                 exacts |= c.exacts

@@ -37,7 +37,14 @@ class Snippet:
 
 @dataclass(frozen=True)
 class Hit:
-    """One ranked passage.  ``line``/``page`` are where the first match is."""
+    """One ranked passage.  ``line``/``page`` are where the first match is.
+
+    ``match`` says how it matched the query's quotation: ``"exact"`` (word for
+    word), ``"inflected"`` (the same words in other inflections), ``"near"`` (a word
+    left out or added, or another order), or ``"words"`` (a query without quotation).
+    Hits come best tier first, so a first hit that is not ``"exact"`` means the
+    quotation occurs nowhere word for word.
+    """
 
     rank: int
     score: float
@@ -54,6 +61,7 @@ class Hit:
     footnotes: tuple[Footnote, ...]
     before: tuple[str, ...] = ()
     after: tuple[str, ...] = ()
+    match: str = "words"
 
     def to_dict(self) -> dict:
         return {
@@ -72,6 +80,7 @@ class Hit:
             "footnotes": [f.to_dict() for f in self.footnotes],
             "before": list(self.before),
             "after": list(self.after),
+            "match": self.match,
         }
 
 

@@ -8,7 +8,7 @@ of a generation)::
 
     index/.searcher-index  marker: searcher made this folder and may write in it
     index/CURRENT          name of the live generation (replaced atomically)
-    index/gen-<id>/        one complete Whoosh index + manifest.json + vocabulary.tsv.z
+    index/gen-<id>/        one complete Whoosh index + manifest.json + vocabulary.marshal.z
                            + words/ (each document's spellings, merged into the vocabulary)
     index/.lock            writers take an exclusive flock on it
 
@@ -20,10 +20,8 @@ while they have it open; the previous generation is removed once no one holds it
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import shutil
 import sys
 import time
 from collections.abc import Callable
@@ -46,8 +44,10 @@ from .folder import (  # noqa: F401  (LOCK: re-exported with the rest of the lay
 )
 from .store import WORDS, passage_record, words_file, write_packed, write_vocabulary
 
-#: Bump when the stored fields or the manifest change shape.
-SCHEMA_VERSION = 6
+#: Bump when the stored fields, the manifest or the text normalisation change shape
+#: (7: positions on the stem and prefix fields, quote marks inside words as apostrophes;
+#: 8: the vocabulary stored with marshal).
+SCHEMA_VERSION = 8
 MANIFEST = "manifest.json"
 
 Progress = Callable[[int, int, str], None]
@@ -66,7 +66,7 @@ def schema():
     from whoosh.fields import ID, STORED, TEXT, Schema
 
     from .analysis import exact_analyzer, prefix_analyzer, stem_analyzer
-    from .postings import CompactPositions, WeightOnly
+    from .postings import CompactPositions
 
     def text(analyzer, fmt):
         field = TEXT(analyzer=analyzer, phrase=isinstance(fmt, CompactPositions))
@@ -76,17 +76,21 @@ def schema():
     return Schema(
         doc=ID(stored=True),
         exact=text(exact_analyzer(), CompactPositions()),
-        stem=text(stem_analyzer(), WeightOnly()),
-        prefix=text(prefix_analyzer(), WeightOnly()),
+        # positions on every field: a quotation in another inflection matches there
+        stem=text(stem_analyzer(), CompactPositions()),
+        prefix=text(prefix_analyzer(), CompactPositions()),
         data=STORED(),
     )
 
 
 @lru_cache(maxsize=1)
 def versions() -> dict:
+    import marshal
+
     from .analysis import ANALYZER_VERSION
 
-    return {"schema": SCHEMA_VERSION, "analyzer": ANALYZER_VERSION}
+    # marshal's format (the vocabulary's) may change with Python: rebuild then
+    return {"schema": SCHEMA_VERSION, "analyzer": ANALYZER_VERSION, "marshal": marshal.version}
 
 
 def diff(texts: dict[str, Path], manifest: dict | None) -> Changes:
@@ -124,6 +128,8 @@ def read_text(name: str, path: Path, warnings: list[str]) -> tuple[list, DocStat
     """A text file -> its passages and what the index keeps to tell whether it changed
     (undecodable bytes and binary files reported in *warnings*).  Every backend reads
     texts through here, so they index the same passages."""
+    import hashlib
+
     from .document import decode, parse_passages
 
     try:
@@ -224,6 +230,8 @@ def _writer_settings(nbytes: int) -> dict:
 
 
 def _write_generation(texts, index_dir, live, manifest, ch: Changes, progress):
+    import shutil
+
     from whoosh import index as windex
 
     gen = new_generation(index_dir)

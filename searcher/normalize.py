@@ -19,6 +19,9 @@ _SPACING_ACCENTS = {"´": "\u0301", "`": "\u0300", "¨": "\u0308", "^": "\u0302"
 _STRAY_ACCENT = re.compile(r"(?<=\w)([´¨])([A-Za-z])")
 _OPEN_QUOTE = re.compile(r"(?:(?<=^)|(?<=[\s(\[{“\"-]))(?:''|``)(?=\S)", re.M)
 _DOUBLE_APOSTROPHE = re.compile(r"''|``")
+# A closing quote mark written between two letters stands for an apostrophe:
+# ``Ermenistan''ın``, ``Ermenistan”ın`` (a name and its case suffix).
+_QUOTE_IN_WORD = re.compile(r"(?<=[^\W\d_])(?:''|[”\"])(?=[^\W\d_])")
 _APOSTROPHES = {"’": "'", "‘": "'", "ʼ": "'", "′": "'"}
 
 
@@ -35,6 +38,7 @@ def _fix_stray_accent(match: re.Match[str]) -> str:
 
 
 def _fix_quotes(text: str) -> str:
+    text = _QUOTE_IN_WORD.sub("'", text)
     # Two apostrophes stand for a double quote: opening before a word, closing after one.
     text = _OPEN_QUOTE.sub("“", text)
     return _DOUBLE_APOSTROPHE.sub("”", text)

@@ -141,7 +141,8 @@ class OpenSearchSearcher:
 
     # -- search
     def search(
-        self, query: str, limit: int | None = 10, *, phrase: bool = False, context: int = 1
+        self, query: str, limit: int | None = 10, *, phrase: bool = False, context: int = 1,
+        exact: bool = False,
     ) -> Results:
         """Ranked hits for *query*, as :meth:`searcher.engine.Searcher.search` gives them:
         a question (:mod:`searcher.question`) is searched for its content words with
@@ -160,7 +161,7 @@ class OpenSearchSearcher:
         ranked: list[tuple[dict, str]] = []
         typos: set[int] = set()
         weights: list[float] = []
-        for tier in range(len(TIERS) if phrases else 1):
+        for tier in range(len(TIERS) if phrases and not exact else 1):
             room = want - len(ranked)
             if room <= 0:
                 break
@@ -215,7 +216,7 @@ class OpenSearchSearcher:
         passages = [passage_from_source(h["_source"]) for h, _ in ranked]
         around = self._around([(p.doc, p.number) for p in passages], context)
         hits = []
-        for i, ((h, _tier), p) in enumerate(zip(ranked, passages, strict=True)):
+        for i, ((h, tier), p) in enumerate(zip(ranked, passages, strict=True)):
             spans = highlighter(p.text)
             first = spans[0][0] if spans else 0
             f = focus.get(i)
@@ -231,6 +232,7 @@ class OpenSearchSearcher:
                              if (p.doc, n) in around),
                 after=tuple(around[(p.doc, n)] for n in range(p.number + 1, p.number + context + 1)
                             if (p.doc, n) in around),
+                match=tier or "words",
             ))
         return hits
 

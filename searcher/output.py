@@ -7,7 +7,6 @@ the layout can be tested without a terminal.  Nothing here imports Whoosh or ftf
 
 from __future__ import annotations
 
-import json
 import math
 
 BOLD_MATCH = ("\x1b[1;31m", "\x1b[0m")
@@ -24,11 +23,17 @@ def paint(text: str, codes: tuple[str, str], on: bool) -> str:
     return f"{codes[0]}{text}{codes[1]}" if on else text
 
 
+def to_json(value, indent: int | None = None) -> str:
+    import json  # not for --help, --version and plain searches
+
+    return json.dumps(value, ensure_ascii=False, indent=indent)
+
+
 def json_text(rows: list[dict], lines: bool) -> str:
     """One JSON array (indented), or one JSON object a line (*lines*)."""
     if lines:
-        return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
-    return json.dumps(rows, ensure_ascii=False, indent=1) + "\n"
+        return "".join(to_json(r) + "\n" for r in rows)
+    return to_json(rows, indent=1) + "\n"
 
 
 def indent(text: str) -> str:
@@ -63,6 +68,8 @@ def hit_block(h, path: str, on: bool, context: int) -> str:
     if h.section:
         where += f"  §{h.section}"
     where += f"  ¶{h.passage}  score {h.score:.1f}"
+    if h.match != "words":
+        where += f"  {h.match}"
     out = [paint(where, HEADER, on)]
     out += [paint(indent(t), DIM, on) for t in h.before]
     out.append(indent(marked(h.snippet, on)))

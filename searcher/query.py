@@ -5,7 +5,9 @@ Query language (what users type, nothing else is special):
 * words: matched through three fields (Snowball stem, exact word, 5-letter prefix),
   typed with or without Turkish letters, in any case, with or without suffixes;
 * ``"a quotation"`` (straight or curly quotes): a phrase on the exact field,
-  across line and page breaks, punctuation and case ignored;
+  across line and page breaks, punctuation and case ignored; when that leaves room
+  in the limit, the same words in other inflections, then near each other
+  (:meth:`QueryParser.tiers`, the tiers :data:`MATCHES` names);
 * ``Meclis-i``, ``V.İ.``: a word written with inner punctuation is a small phrase.
 
 A word the texts never use, whose stem and first letters are unknown too, is
@@ -16,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from . import analysis, turkish
 from .errors import QueryError
@@ -27,8 +29,16 @@ MAX_QUERY_WORDS = 64
 #: Shortest bare form (word less suffixes) searched for a query word.
 BARE_MIN = 5
 
+#: How a hit matched, best first: a quotation word for word, in other inflections,
+#: near (a word left out or added, or in another order); a query without quotation.
+MATCHES = ("exact", "inflected", "near", "words")
+
 _QUOTES = '"“”„«»'
+_FOLDED_STOP_WORDS = frozenset(turkish.fold(w) for w in turkish.STOP_WORDS)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+Slot = tuple[tuple[str, str], ...]  # (field, term) alternatives for one word of a phrase
 
 
 @dataclass
@@ -37,12 +47,15 @@ class Clause:
 
     kind: str  # "word" | "phrase"
     words: tuple[str, ...]  # surface forms (lower case, no suffix)
-    required: bool = False
+    required: bool = False  # True for a quotation (a compound word is a phrase too)
     exact: tuple[str, ...] = ()  # exact-field terms, in order (phrases, compounds)
     stems: frozenset[str] = frozenset()
     prefixes: frozenset[str] = frozenset()
     exacts: frozenset[str] = frozenset()
     typo: bool = False
+    match: str = "exact"  # a phrase's tier (:data:`MATCHES`)
+    slots: tuple[Slot, ...] = ()  # the phrase's words in any inflection (lower tiers)
+    spare: int = 0  # how many of those a "near" phrase may lack
 
 
 def split_query(query: str, *, phrase: bool = False) -> list[tuple[str, str]]:
@@ -159,6 +172,47 @@ class QueryParser:
         if not clauses:
             raise QueryError("query has no words to search for")
         return clauses
+
+    def tiers(self, clauses: list[Clause], *, exact: bool = False):
+        """``(match, clauses)`` to rank in turn, best first: the clauses as parsed
+        (``"exact"``, or ``"words"`` without a quotation), then, unless *exact*, the
+        quotations as ``"inflected"`` phrases, then ``"near"`` ones with every word,
+        then (three words or more) ``"near"`` ones lacking one.  Lazy: the engine
+        stops asking once the limit is filled."""
+        quoted = [i for i, c in enumerate(clauses) if c.kind == "phrase" and c.required]
+        yield ("exact" if quoted else "words"), clauses
+        if exact or not quoted:
+            return
+        loose = {i: self.inflected(clauses[i]) for i in quoted}
+        steps = [("inflected", 0), ("near", 0)]
+        if any(len(loose[i].words) >= 3 for i in quoted):
+            steps.append(("near", 1))
+        for match, spare in steps:
+            yield match, [
+                replace(loose[i], match=match, spare=spare * (len(loose[i].words) >= 3))
+                if i in loose else c
+                for i, c in enumerate(clauses)
+            ]
+
+    def inflected(self, c: Clause) -> Clause:
+        """A quotation whose words match in any inflection: each word by its stems and
+        5-letter prefixes, as a word of the query would (typed in ASCII or in another
+        form), and by the form typed, which scores higher where it stands; a stop word
+        (``için`` or ``icin``), which those fields leave out, by its exact form.  The word
+        itself is a stem too: Snowball reads ``paşa`` as a dative (``pas``) but stems
+        ``paşanın`` to ``paşa``."""
+        slots = []
+        for word, folded in zip(c.words, c.exact, strict=True):
+            w = None if folded in _FOLDED_STOP_WORDS else self.word_clause(word)
+            if w is None or w.kind != "word":
+                slots.append((("exact", folded),))
+            else:
+                slots.append(
+                    tuple(("stem", t) for t in sorted(w.stems | {folded}))
+                    + (("exact", folded),)
+                    + tuple(("prefix", t) for t in sorted(w.prefixes))
+                )
+        return replace(c, match="inflected", slots=tuple(slots))
 
     def word_clause(self, word: str) -> Clause | None:
         surface = analysis.surface(word)

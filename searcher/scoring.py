@@ -19,14 +19,17 @@ from math import log
 
 from whoosh.reading import TermNotFound
 
-from . import turkish
-from .query import Clause
+from . import phrases, turkish
+from .analysis import PREFIX_LENGTH as PREFIX
+from .query import Clause, Slot
 from .store import reading
 
 B = 0.75
 K1 = 1.2
 FIELD_WEIGHTS = {"stem": 1.0, "exact": 0.7, "prefix": 0.6}
 TYPO_WEIGHT = 0.7
+#: Bonus for two query words adjacent in the passage (divided by the gap, up to 3).
+PROXIMITY_WEIGHT = 4.0
 
 
 class TermScorer:
@@ -45,6 +48,9 @@ class TermScorer:
         self._den: dict[str, list[float]] = {}
         self._avgfl: dict[str, float] = {}
         self._doc_count = reader.doc_count_all()
+        from .postings import CompactPositions  # every positional field's format
+
+        self._decode = CompactPositions().decode_positions
 
     def lookup(self, field: str, term: str) -> tuple[int, tuple]:
         """(document frequency, where its postings are) of *term*: one dictionary
@@ -102,19 +108,22 @@ class TermScorer:
 
     def scores(
         self, field: str, found: tuple[int, tuple], at: list[int] | None = None,
-        positions: dict | None = None,
+        positions: dict | None = None, *, decoded: bool = True,
     ) -> dict[int, float]:
         """docnum -> BM25F score of a term found by :meth:`lookup` (only for the
         sorted docnums *at*, if given).
 
-        *positions*, if given, also receives each matching document's word positions.
+        *positions*, if given, also receives each matching document's word positions
+        (not *decoded*: as stored, for :meth:`positions` to decode when needed).
         """
         df, where = found
         idf = log(self._doc_count / (df + 1)) + 1
         num = idf * (K1 + 1)
         den = self._denominators(field)
         out: dict[int, float] = {}
-        decode = None if positions is None else self._reader.schema[field].format.decode_positions
+        decode = None
+        if positions is not None:
+            decode = self.positions if decoded else _stored
         for i, tbytes, info in where:
             reader, offset = self._segments[i]
             norms = self._norms(i, reader, field)
@@ -132,6 +141,10 @@ class TermScorer:
             else:
                 self._generic(m, offset, norms, num, den, local, out, positions)
         return out
+
+    def positions(self, value) -> list[int]:
+        """Word positions of a posting value kept by :meth:`scores` undecoded."""
+        return value if isinstance(value, list) else self._decode(value)
 
     def phrase_scores(
         self, field: str, words: tuple[str, ...], found: dict[str, tuple[int, tuple]],
@@ -231,6 +244,24 @@ class TermScorer:
             m.next()
 
 
+def _stored(value):
+    return value
+
+
+def _placing(slot: Slot) -> Slot:
+    """The terms of a quotation word that tell where it stands: its prefixes, and its
+    stems but those longer than a prefix that starts with one of them (the word
+    starts with its stem, so a prefix stands wherever such a stem does), and its
+    exact form only for a stop word (no other terms); the exact form stands where
+    its own stem and prefix do."""
+    prefixes = {t for f, t in slot if f == "prefix"}
+    keep = tuple(
+        (f, t) for f, t in slot
+        if f == "prefix" or (f == "stem" and not (len(t) > PREFIX and t[:PREFIX] in prefixes))
+    )
+    return keep or slot
+
+
 def clause_terms(c: Clause) -> list[tuple[str, str, float]]:
     """(field, term, weight) of a word clause: stems, exact words, prefixes."""
     w = TYPO_WEIGHT if c.typo else 1.0
@@ -239,6 +270,21 @@ def clause_terms(c: Clause) -> list[tuple[str, str, float]]:
         + [("exact", t, FIELD_WEIGHTS["exact"] * w) for t in sorted(c.exacts)]
         + [("prefix", t, FIELD_WEIGHTS["prefix"] * w) for t in sorted(c.prefixes)]
     )
+
+
+def proximity(clauses: list[Clause], where: dict[int, dict[int, tuple]], kept) -> dict:
+    """Bonus for passages where consecutive query words, as typed, stand close together:
+    the full bonus when adjacent and in order, less with up to two words between."""
+    words = [i for i, c in enumerate(clauses) if c.kind == "word" and not c.typo]
+    bonus: dict[int, float] = {}
+    for a, b in zip(words, words[1:], strict=False):
+        pa, pb = where.get(a, {}), where.get(b, {})
+        for d in kept:
+            if d in pa and d in pb:
+                gap = min((y - x for x in pa[d] for y in pb[d] if y > x), default=99)
+                if gap <= 3:
+                    bonus[d] = bonus.get(d, 0.0) + PROXIMITY_WEIGHT / gap
+    return bonus
 
 
 class ClauseScorer:
@@ -252,9 +298,11 @@ class ClauseScorer:
         self.terms = TermScorer(reader)
         self._index_dir = index_dir
         self._cache: dict[tuple[str, str], tuple] = {}
+        self._reads: dict = {}  # the last quotation's words as read, by where read
 
     def clear_caches(self) -> None:
         self._cache = {}
+        self._reads = {}
 
     def term(self, field_name: str, term: str) -> tuple[int, tuple]:
         """(document frequency, postings location) of a term."""
@@ -279,13 +327,18 @@ class ClauseScorer:
         return max((df(f, t) for f, t, _ in clause_terms(c)), default=0)
 
     def scores(
-        self, c: Clause, at: list[int] | None, where: dict[int, tuple] | None = None
+        self, c: Clause, at: list[int] | None, where: dict[int, tuple] | None = None,
+        skip: set[int] = frozenset(),
     ) -> dict[int, float]:
-        """BM25F score of a clause for every passage it matches (only *at*, if given).
+        """BM25F score of a clause for every passage it matches (only *at*, if given;
+        a quotation's lower tiers leave out the passages in *skip*).
 
         *where*, if given, receives the word positions of the word as typed, read from
         the same postings, for the proximity bonus.
         """
+        if c.kind == "phrase" and c.slots:
+            with reading(self._index_dir):
+                return self._slot_scores(c, at, skip)
         if c.kind == "phrase":
             found = {w: self.term("exact", w) for w in c.exact}
             with reading(self._index_dir):
@@ -302,21 +355,83 @@ class ClauseScorer:
                     out[d] = out.get(d, 0.0) + weight * score
         return out
 
+    def _slot_scores(self, c: Clause, at: list[int] | None, skip: set[int]) -> dict[int, float]:
+        """Score of a quotation in a tier below exact (:mod:`searcher.phrases`): the sum
+        of its matched words' field scores.
 
-#: Bonus for two query words adjacent in the passage (divided by the gap, up to 3).
-PROXIMITY_WEIGHT = 4.0
+        Words are read rarest first, the first ``spare + 1`` of them everywhere (a
+        passage lacking all of those lacks too many) and each next one only where
+        a passage can still match, as :meth:`TermScorer.phrase_scores` does.  Where a
+        word stands is read from the fewest of its terms (:func:`_placing`); the
+        others only add to the scores of the passages that match, at the end."""
+        n, spare = len(c.slots), c.spare
+        if self._reads.get("slots") != c.slots:  # remembered for this quotation only
+            self._reads = {"slots": c.slots}
+        placing = {
+            s: [(f, self.term(f, t)) for f, t in _placing(s)] for s in set(c.slots)
+        }
+        order = sorted(placing, key=lambda s: sum(x[1][0] for x in placing[s]))
+        scores: dict[Slot, dict[int, float]] = {}
+        positions: dict[Slot, dict[int, list]] = {}
+        missing: dict[int, int] = {}  # passage -> slots it lacks so far
+        cands = at
+        for k, slot in enumerate(order):
+            key = (slot, None if cands is None else tuple(cands))
+            read = self._reads.get(key)  # the tiers of one quotation read the same words
+            if read is None:
+                read = self._reads[key] = self._slot(placing[slot], cands, True)
+            scores[slot], positions[slot] = read
+            here = positions[slot]
+            if k <= spare:  # read everywhere: a passage first seen lacks the slots before
+                for d in here:
+                    missing.setdefault(d, k)
+            for d in list(missing):
+                if d not in here:
+                    missing[d] += 1
+                    if missing[d] > spare:
+                        del missing[d]
+            for d in skip:
+                missing.pop(d, None)
+            if k >= spare:
+                if not missing:
+                    return {}
+                cands = sorted(missing)
+        decode = self.terms.positions
+        fits = {}
+        for d in missing:
+            where = [positions[s].get(d) for s in c.slots]
+            hit = phrases.fit(
+                [None if v is None else {p for x in v for p in decode(x)} for v in where],
+                c.match, spare,
+            ) if n else None
+            if hit:
+                fits[d] = hit
+        at_fits = sorted(fits)
+        typed: dict[Slot, dict[int, float]] = {}
+        for slot in order if at_fits else ():
+            rest = [(f, self.term(f, t)) for f, t in slot if (f, t) not in _placing(slot)]
+            if rest:
+                typed[slot] = self._slot(rest, at_fits, False)[0]
+        return {
+            d: share * sum(
+                scores[c.slots[i]].get(d, 0.0) + typed.get(c.slots[i], {}).get(d, 0.0)
+                for i in hit
+            )
+            for d, (hit, share) in fits.items()
+        }
 
-
-def proximity(clauses: list[Clause], where: dict[int, dict[int, tuple]], kept) -> dict:
-    """Bonus for passages where consecutive query words, as typed, stand close together:
-    the full bonus when adjacent and in order, less with up to two words between."""
-    words = [i for i, c in enumerate(clauses) if c.kind == "word" and not c.typo]
-    bonus: dict[int, float] = {}
-    for a, b in zip(words, words[1:], strict=False):
-        pa, pb = where.get(a, {}), where.get(b, {})
-        for d in kept:
-            if d in pa and d in pb:
-                gap = min((y - x for x in pa[d] for y in pb[d] if y > x), default=99)
-                if gap <= 3:
-                    bonus[d] = bonus.get(d, 0.0) + PROXIMITY_WEIGHT / gap
-    return bonus
+    def _slot(self, found: list, at: list[int] | None, where: bool) -> tuple[dict, dict]:
+        """One word's score summed over the given fields (as a word clause's) and, if
+        *where*, its positions as stored (a list a passage, one value a field)."""
+        scores: dict[int, float] = {}
+        stored: dict[int, list] = {}
+        for field_name, term in found:
+            if not term[0]:
+                continue
+            weight = FIELD_WEIGHTS[field_name]
+            pos: dict[int, object] | None = {} if where else None
+            for d, score in self.terms.scores(field_name, term, at, pos, decoded=False).items():
+                scores[d] = scores.get(d, 0.0) + weight * score
+                if where:
+                    stored.setdefault(d, []).append(pos[d])
+        return scores, stored

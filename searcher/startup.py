@@ -1,8 +1,10 @@
 """Start-up speed: modules Whoosh imports eagerly but searcher never uses.
 
 A terminal search must feel instant (see benchmarks/speed.py).  Whoosh imports
-``urllib.request`` (~25 ms: http, email, ssl) for a download helper and compiles
-its English morphology regexes (~20 ms) for a query type searcher never builds.
+``urllib.request`` (~25 ms: http, email, ssl) for a download helper, compiles
+its English morphology regexes (~20 ms) for a query type searcher never builds,
+and loads the Porter stemmer, Double Metaphone and two Levenshtein modules
+(~1.5 ms) for analyzers and fuzzy queries searcher never uses.
 :func:`defer_module` puts a stand-in in ``sys.modules`` that loads the real module
 the first time anything in it is used, so code that does need it still gets it.
 """
@@ -40,3 +42,19 @@ def defer_module(name: str, *functions: str) -> None:
     parent, _, child = name.rpartition(".")
     if parent in sys.modules:
         setattr(sys.modules[parent], child, stub)
+
+
+#: Whoosh modules searcher never uses -> the functions other modules import from them.
+UNUSED_WHOOSH = {
+    "whoosh.lang.morph_en": ("variations",),  # whoosh.query
+    "whoosh.lang.porter": ("stem",),  # whoosh.analysis
+    "whoosh.lang.dmetaphone": ("double_metaphone",),  # whoosh.analysis
+    "whoosh.support.levenshtein": ("distance",),  # whoosh.reading
+    "whoosh.automata.lev": (),  # whoosh.codec.base, as a module
+}
+
+
+def defer_unused_whoosh() -> None:
+    """Defer :data:`UNUSED_WHOOSH`; call before anything imports whoosh."""
+    for name, functions in UNUSED_WHOOSH.items():
+        defer_module(name, *functions)

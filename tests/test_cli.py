@@ -128,7 +128,29 @@ def test_limit_and_context(corpus):
 
 def test_phrase_option_pastes_a_quotation(corpus):
     assert run(corpus, "search", "--phrase", "hasta", "adam").exit_code == 0
-    assert run(corpus, "search", "--phrase", "adam", "hasta").exit_code == 1
+    assert run(corpus, "search", "--phrase", "--exact", "adam", "hasta").exit_code == 1
+
+
+def test_quotation_without_exact_match_says_so_and_shows_the_closest(corpus):
+    r = run(corpus, "search", '"gümrük kapısı hasta adam"', "--heading")
+    assert r.exit_code == 0
+    assert r.stderr == "searcher: no exact match for the quotation; closest passages shown\n"
+    head, snippet = r.stdout.splitlines()[:2]
+    assert head.endswith("  inflected") and "Gümrük kapısında hasta adam" in snippet
+
+
+def test_exact_option_shows_only_word_for_word_quotations(corpus):
+    r = run(corpus, "search", '"gümrük kapısı hasta adam"', "--exact")
+    assert r.exit_code == 1 and r.stdout == ""
+    assert "no passages match" in r.stderr
+    assert run(corpus, "search", '"kapısında hasta adam"', "--exact").exit_code == 0
+
+
+def test_json_says_how_each_hit_matched(corpus):
+    rows = json.loads(run(corpus, "search", '"gumruk kapisi"', "--json").stdout)
+    assert [x["match"] for x in rows] == ["inflected"]
+    rows = json.loads(run(corpus, "search", "gümrük", "--json").stdout)
+    assert {x["match"] for x in rows} == {"words"}
 
 
 def test_env_vars_select_texts_and_index(corpus):

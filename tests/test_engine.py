@@ -91,7 +91,8 @@ def test_pasted_quotation_with_a_quote_inside_is_one_phrase(tiny):
 
 
 def test_phrase_must_match_in_order(tiny):
-    assert tiny.search('"adam hasta"') == []
+    assert tiny.search('"adam hasta"', exact=True) == []
+    assert [h.match for h in tiny.search('"adam hasta"')] == ["near"]
 
 
 def test_typo_falls_back_to_nearest_word(tiny):
@@ -151,7 +152,7 @@ def test_bad_queries_raise_query_error(tiny, query):
 
 
 def test_phrase_option_takes_the_whole_query_as_a_phrase(tiny):
-    assert tiny.search("adam hasta", phrase=True) == []
+    assert tiny.search("adam hasta", phrase=True, exact=True) == []
     assert first(tiny, "hasta adam", phrase=True).doc == "sakarya.txt"
 
 

@@ -14,6 +14,15 @@ def test_quote_after_word_closes_and_before_word_opens():
     assert normalize("x ''a b'' y ''c''.") == "x “a b” y “c”."
 
 
+def test_quote_marks_inside_word_are_apostrophe():
+    assert normalize("uzanan ''Büyük Ermenistan''ın kurulması") == (
+        "uzanan “Büyük Ermenistan'ın kurulması"
+    )
+    assert normalize("Ermenistan”ın") == normalize('Ermenistan"ın') == "Ermenistan'ın"
+    # a closing quote, then a space and a word, stays a quote
+    assert normalize("''Büyük Ermenistan'' ın") == "“Büyük Ermenistan” ın"
+
+
 def test_stray_spacing_accent_joins_its_letter():
     assert normalize("L'Humanit´e gazetesi") == "L'Humanité gazetesi"
 

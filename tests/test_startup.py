@@ -1,0 +1,91 @@
+import io
+import subprocess
+import sys
+import tracemalloc
+
+from searcher import Searcher, index
+
+
+def test_search_imports_no_ftfy_no_index_building_no_unused_whoosh(real_searcher):
+    code = (
+        "import sys; from searcher.cli import main\n"
+        "try: main(['search', 'Sakarya zaferi', '--texts', sys.argv[1], '--index', sys.argv[2]])\n"
+        "except SystemExit as e: assert e.code == 0, e.code\n"
+        "real = lambda m: getattr(sys.modules.get(m), '__file__', None)  # stand-ins have none\n"
+        "unneeded = ('ftfy', 'urllib.request', 'whoosh.searching', 'whoosh.query',\n"
+        "            'whoosh.lang.porter', 'whoosh.lang.morph_en', 'whoosh.automata.lev',\n"
+        "            'tempfile', 'shutil')\n"
+        "loaded = [m for m in unneeded if real(m)]\n"
+        "assert not loaded, loaded\n"
+    )
+    r = subprocess.run(
+        [sys.executable, "-c", code, str(real_searcher.texts_dir), str(real_searcher.index_dir)],
+        capture_output=True, text=True,
+    )
+    assert r.returncode == 0, r.stderr
+    assert "Sakarya" in r.stdout
+
+
+def test_opening_an_index_does_not_copy_its_segment_file_into_memory(real_searcher):
+    generation = index.current_generation(real_searcher.index_dir)
+    segment_bytes = sum(f.stat().st_size for f in generation.glob("*.seg"))
+    with Searcher(real_searcher.index_dir, real_searcher.texts_dir) as s:
+        s.refresh()  # the modules are imported before measuring
+    tracemalloc.start()
+    try:
+        with Searcher(real_searcher.index_dir, real_searcher.texts_dir) as s:
+            s.refresh()
+            _, peak = tracemalloc.get_traced_memory()
+            assert s.search("Sakarya zaferi", 3, context=0)
+    finally:
+        tracemalloc.stop()
+    assert peak < segment_bytes / 10, (peak, segment_bytes)
+
+
+def test_mapped_files_read_like_the_files_whoosh_copies(tmp_path):
+    from searcher.storage import MappedStorage
+
+    data = b"first line\nsecond line\n" + bytes(range(256)) * 40 + b"\nlast"
+    (tmp_path / "f").write_bytes(data)
+    (tmp_path / "empty").write_bytes(b"")
+    mapped, copied = MappedStorage(str(tmp_path)).open_file("f"), io.BytesIO(data)
+    for f in (mapped, copied):
+        f.seek(0)
+    assert mapped.readline() == copied.readline()
+    assert mapped.read(5) == copied.read(5) and mapped.tell() == copied.tell()
+    mapped.seek(-4, io.SEEK_END)
+    copied.seek(-4, io.SEEK_END)
+    assert mapped.read() == copied.read() == b"last"
+    assert mapped.read(3) == b""
+    part = mapped.subset(11, 12)
+    assert part.read() == b"second line\n" and part.get(0, 6) == b"second"
+    assert MappedStorage(str(tmp_path)).open_file("empty").read() == b""
+
+
+def test_pickles_read_from_mapped_files_load_whole_and_leave_the_file_after_them(tmp_path):
+    import pickle
+
+    from searcher.storage import MappedStorage
+
+    value = {"segments": [("MAIN", i, {"deleted": {1, 2}}) for i in range(300)]}
+    (tmp_path / "toc").write_bytes(pickle.dumps(value, 2) + b"tail")
+    f = MappedStorage(str(tmp_path)).open_file("toc")
+    assert f.read_pickle() == value
+    assert f.read() == b"tail"
+
+
+def test_console_script_flushes_every_hit_and_keeps_exit_statuses(real_searcher):
+    where = ["--texts", str(real_searcher.texts_dir), "--index", str(real_searcher.index_dir)]
+
+    def searcher(*args):
+        return subprocess.run(
+            [sys.executable, "-c", "from searcher.cli import run; run()", *args, *where],
+            capture_output=True, text=True,
+        )
+
+    found = searcher("search", "ve", "-n", "150", "--no-heading")
+    assert found.returncode == 0 and len(found.stdout.splitlines()) == 150
+    missing = searcher("search", "qqxzw")
+    assert missing.returncode == 1 and missing.stderr.startswith("searcher: no passages")
+    bad = searcher("search", '"yarım')
+    assert bad.returncode == 2 and bad.stderr.startswith("searcher: error: ")
