@@ -211,6 +211,9 @@ def test_misremembered_quotation_found_below_the_exact_tier(remote):
     assert remote.search('"ulusal kurtuluş hareketi"', 1, context=0)  # text: hareketiyle
     h = remote.search('"ulusal kurtulus hareketi"', 1, context=0)[0]
     assert "ulusal kurtuluş hareket" in h.text.lower()
+    assert h.match == "inflected"
+    assert remote.search('"ulusal kurtulus hareketi"', exact=True) == []
+    assert remote.search('"hasta adam"', 1)[0].match == "exact"
 
 
 @pytest.mark.opensearch
