@@ -282,23 +282,9 @@ def show(location, context, as_json, texts_dir, index_dir, opensearch, index_nam
         p, before, after = s.locate(location, context)
         path = _display_path(s, p.doc)
     if as_json:
-        out = {
-            "doc": p.doc, "passage": p.number, "line_start": p.line_start,
-            "line_end": p.line_end, "page": p.page, "section": p.section, "text": p.text,
-            "footnotes": [f.to_dict() for f in p.footnotes],
-            "before": [q.text for q in before], "after": [q.text for q in after],
-        }
-        click.echo(output.to_json(out, indent=1))
-        return
-    for q in (*before, p, *after):
-        head = f"{path}:{q.line_start}-{q.line_end}  p.{q.page}"
-        if q.section:
-            head += f"  §{q.section}"
-        click.echo(f"{head}  ¶{q.number}")
-        click.echo(output.indent(q.text))
-        if q.footnotes:
-            click.echo("  " + output.notes(q.footnotes))
-        click.echo()
+        click.echo(output.to_json(output.passage_dict(p, before, after), indent=1))
+    else:
+        click.echo(output.passages_text((*before, p, *after), path), nl=False)
 
 
 @main.command()
@@ -313,38 +299,9 @@ def stats(as_json, texts_dir, index_dir, opensearch, index_name):
       searcher stats
       searcher stats --json | jq .passages
     """
-    import time
-
     with _open(texts_dir, index_dir, opensearch, index_name) as s:
         st = s.stats()
-    if as_json:
-        click.echo(output.to_json(st, indent=1))
-        return
-    age = time.time() - st["built"]
-    rows = [
-        ("texts", st["texts"]),
-        ("index", st["index"]),
-        ("documents", st["documents"]),
-        ("passages", st["passages"]),
-        ("pages", st["pages"]),
-        ("footnote markers", st["footnotes"]),
-        ("distinct terms", ", ".join(f"{k} {v}" for k, v in st["terms"].items())),
-        ("cluster", f"{st['health']}, {st['nodes']} nodes" if "health" in st else ""),
-        ("shards/replicas", f"{st['shards']}/{st['replicas']}" if "shards" in st else ""),
-        ("index size", f"{st['index_bytes'] / 1024:.0f} KiB"),
-        ("index age", _age(age)),
-        ("schema/analyzer", f"{st['schema_version']}/{st['analyzer_version']}"),
-    ]
-    for k, v in rows:
-        if v != "":
-            click.echo(f"{k + ':':<18}{v}")
-
-
-def _age(seconds: float) -> str:
-    for unit, size in (("d", 86400), ("h", 3600), ("min", 60)):
-        if seconds >= size:
-            return f"{seconds / size:.0f} {unit}"
-    return f"{seconds:.0f} s"
+    click.echo(output.to_json(st, indent=1) if as_json else output.stats_text(st), nl=as_json)
 
 
 def _occurrence_options(f):

@@ -4,26 +4,21 @@ The :class:`Searcher` opens an index generation, keeps it fresh, parses queries
 (:mod:`searcher.query`), scores their clauses (:mod:`searcher.scoring`) and makes
 :class:`~searcher.hits.Hit` values with highlights (:mod:`searcher.highlight`).
 
-Ranking is BM25F (Whoosh) summed over the query's clauses, plus a bonus where
-consecutive words stand together, times how much of the query a passage covers
-(clauses weighted by rarity).  A passage that covers less
-than :data:`MIN_COVERAGE` of the query is not a hit, so a query about something
-the text never discusses returns few or no hits.  Matching is done clause by
-clause (term postings scored by :mod:`searcher.scoring`),
-never through Whoosh's top-N quality skipping (which can loop
-forever: Whoosh issue 461).
+How clause scores make a ranking (coverage, proximity, questions) is
+:mod:`searcher.ranking`; a quotation is ranked tier by tier (exact, inflected,
+near), each tier only while the limit leaves room.  Matching is done clause by
+clause, never through Whoosh's top-N quality skipping (which can loop forever:
+Whoosh issue 461).
 """
 
 from __future__ import annotations
 
-import math
 import os
 import sys
 import threading
 from pathlib import Path
 
 from . import concordance, folder, index
-from .answers import focus_rerank
 from .changes import list_texts, texts_stat_key
 from .document import Passage
 from .errors import IndexStateError, LocationError, SearcherError, corrupt
@@ -32,15 +27,9 @@ from .hits import Hit, Results, Snippet
 from .locations import default_dirs, opensearch_url
 from .query import Clause, QueryParser
 from .question import analyse
-from .scoring import ClauseScorer, proximity
+from .ranking import rank
+from .scoring import ClauseScorer
 from .store import PassageReader, read_vocabulary
-
-#: Share of the query (weighted by rarity) a passage must cover to be a hit.
-MIN_COVERAGE = 0.5
-#: The same for a question's content words (rarity weights square-rooted, partial
-#: coverage costing linearly): answer passages word questions' verbs otherwise.
-QUESTION_COVERAGE = 0.45
-
 
 # ------------------------------------------------------------------ searcher
 
@@ -236,7 +225,10 @@ class Searcher(concordance.ReadingTools):
                 if room is not None and room <= 0:
                     break
                 highlighter = Highlighter(tier)
-                ranked, focus = self._rank(tier, room, seen, question)
+                ranked, focus = rank(
+                    self._scorer, max(self._reader.doc_count(), 1), tier, room, seen,
+                    question, lambda d: self._passages.stored(d).text,
+                )
                 for score, docnum in ranked:
                     seen.add(docnum)
                     hits.append(self._hit(
@@ -246,77 +238,6 @@ class Searcher(concordance.ReadingTools):
             return Results(
                 hits, corrections=self.parser.corrections(clauses), question=question
             )
-
-    def _rank(
-        self, clauses: list[Clause], limit: int | None, skip: set[int], question=None
-    ) -> tuple[list[tuple[float, int]], dict[int, tuple[int, int]]]:
-        """(score, docnum) of the best passages for *clauses*, those in *skip* left out,
-        and for a question the focus sentence of each.
-
-        Clauses are scored rarest first.  Once the clauses not yet scored weigh less
-        than the coverage rule, a passage that matched none of the
-        scored ones cannot become a hit, so the remaining (common, long) posting
-        lists are read only at the candidates, skipping the rest.
-
-        A question (:mod:`searcher.question`) is searched for its content words
-        (:data:`QUESTION_COVERAGE`) and re-ranked by :mod:`searcher.answers`.  The
-        :class:`~searcher.hits.Results` also carry ``corrections`` and ``question``.
-        """
-        min_coverage = QUESTION_COVERAGE if question else MIN_COVERAGE
-        scorer = self._scorer
-        n_docs = max(self._reader.doc_count(), 1)
-        weights = [
-            0.0 if c.required else math.log(1 + n_docs / (scorer.clause_df(c) or 0.5))
-            for c in clauses
-        ]
-        if question:  # a rare word of a question is often not the answer's: damp it
-            weights = [math.sqrt(w) for w in weights]
-        total = sum(weights)
-        full = {i for i, c in enumerate(clauses) if c.required}
-        if not full:
-            rest = total
-            for i in sorted(range(len(clauses)), key=lambda i: -weights[i]):
-                if rest < min_coverage * total:
-                    break
-                full.add(i)
-                rest -= weights[i]
-        where: dict[int, dict[int, tuple]] = {i: {} for i in range(len(clauses))}
-        scores: dict[int, dict[int, float]] = {
-            i: scorer.scores(clauses[i], None, where[i], skip) for i in sorted(full)
-        }
-        required = [scores[i] for i in full if clauses[i].required]
-        if required:
-            cands = set(required[0]).intersection(*required[1:])
-        else:
-            cands = set().union(*scores.values())
-        at = sorted(cands - skip)
-        for i in range(len(clauses)):
-            if i not in scores:
-                scores[i] = scorer.scores(clauses[i], at, where[i]) if at else {}
-        kept: dict[int, float] = {}
-        for d in at:
-            covered = sum(w for i, w in enumerate(weights) if d in scores[i])
-            coverage = covered / total if total else 1.0
-            if coverage >= min_coverage:
-                kept[d] = coverage
-        bonus = proximity(clauses, where, kept)
-        ranked = sorted(
-            (
-                (
-                    (sum(sc.get(d, 0.0) for sc in scores.values()) + bonus.get(d, 0.0))
-                    * (0.25 + 0.75 * coverage * (1.0 if question else coverage)),
-                    d,
-                )
-                for d, coverage in kept.items()
-            ),
-            key=lambda x: (-x[0], x[1]),
-        )
-        focus: dict[int, tuple[int, int]] = {}
-        if question:
-            ranked, focus = focus_rerank(
-                question, clauses, weights, ranked, lambda d: self._passages.stored(d).text
-            )
-        return (ranked if limit is None else ranked[:limit]), focus
 
     # -- hits
     def _neighbours(self, docnum: int, p: Passage, n: int) -> tuple[tuple, tuple]:

@@ -13,8 +13,8 @@ local coverage rule to the candidates.  Quotations are asked in tiers
 from __future__ import annotations
 
 from . import analysis, turkish
-from .engine import MIN_COVERAGE, QUESTION_COVERAGE
 from .query import Clause, edit_distance, phrase_clause, typo_limit
+from .ranking import MIN_COVERAGE, QUESTION_COVERAGE
 from .scoring import FIELD_WEIGHTS, TYPO_WEIGHT
 
 TIERS = ("exact", "inflected", "near")

@@ -82,6 +82,58 @@ def hit_block(h, path: str, on: bool, context: int) -> str:
 # ------------------------------------------------------------------ concordance
 
 
+def passage_dict(p, before, after) -> dict:
+    """A passage (``searcher show --json``) with its neighbours' texts."""
+    return {
+        "doc": p.doc, "passage": p.number, "line_start": p.line_start,
+        "line_end": p.line_end, "page": p.page, "section": p.section, "text": p.text,
+        "footnotes": [f.to_dict() for f in p.footnotes],
+        "before": [q.text for q in before], "after": [q.text for q in after],
+    }
+
+
+def passages_text(passages, path: str) -> str:
+    """``searcher show``: each passage under its lines, page, section and number."""
+    out = []
+    for q in passages:
+        head = f"{path}:{q.line_start}-{q.line_end}  p.{q.page}"
+        if q.section:
+            head += f"  §{q.section}"
+        out += [f"{head}  ¶{q.number}", indent(q.text)]
+        if q.footnotes:
+            out.append("  " + notes(q.footnotes))
+        out.append("")
+    return "".join(line + "\n" for line in out)
+
+
+def stats_text(st: dict) -> str:
+    """``searcher stats``: one aligned row a figure (rows a backend lacks left out)."""
+    import time
+
+    rows = [
+        ("texts", st["texts"]),
+        ("index", st["index"]),
+        ("documents", st["documents"]),
+        ("passages", st["passages"]),
+        ("pages", st["pages"]),
+        ("footnote markers", st["footnotes"]),
+        ("distinct terms", ", ".join(f"{k} {v}" for k, v in st["terms"].items())),
+        ("cluster", f"{st['health']}, {st['nodes']} nodes" if "health" in st else ""),
+        ("shards/replicas", f"{st['shards']}/{st['replicas']}" if "shards" in st else ""),
+        ("index size", f"{st['index_bytes'] / 1024:.0f} KiB"),
+        ("index age", _age(time.time() - st["built"])),
+        ("schema/analyzer", f"{st['schema_version']}/{st['analyzer_version']}"),
+    ]
+    return "".join(f"{k + ':':<18}{v}\n" for k, v in rows if v != "")
+
+
+def _age(seconds: float) -> str:
+    for unit, size in (("d", 86400), ("h", 3600), ("min", 60)):
+        if seconds >= size:
+            return f"{seconds / size:.0f} {unit}"
+    return f"{seconds:.0f} s"
+
+
 def kwic_text(lines, paths: dict[str, str], on: bool) -> str:
     """Concordance lines as aligned columns: ``path:line  p.page  left MATCH right``.
 

@@ -29,7 +29,6 @@ K1 = 1.2
 FIELD_WEIGHTS = {"stem": 1.0, "exact": 0.7, "prefix": 0.6}
 TYPO_WEIGHT = 0.7
 #: Bonus for two query words adjacent in the passage (divided by the gap, up to 3).
-PROXIMITY_WEIGHT = 4.0
 
 
 class TermScorer:
@@ -270,21 +269,6 @@ def clause_terms(c: Clause) -> list[tuple[str, str, float]]:
         + [("exact", t, FIELD_WEIGHTS["exact"] * w) for t in sorted(c.exacts)]
         + [("prefix", t, FIELD_WEIGHTS["prefix"] * w) for t in sorted(c.prefixes)]
     )
-
-
-def proximity(clauses: list[Clause], where: dict[int, dict[int, tuple]], kept) -> dict:
-    """Bonus for passages where consecutive query words, as typed, stand close together:
-    the full bonus when adjacent and in order, less with up to two words between."""
-    words = [i for i, c in enumerate(clauses) if c.kind == "word" and not c.typo]
-    bonus: dict[int, float] = {}
-    for a, b in zip(words, words[1:], strict=False):
-        pa, pb = where.get(a, {}), where.get(b, {})
-        for d in kept:
-            if d in pa and d in pb:
-                gap = min((y - x for x in pa[d] for y in pb[d] if y > x), default=99)
-                if gap <= 3:
-                    bonus[d] = bonus.get(d, 0.0) + PROXIMITY_WEIGHT / gap
-    return bonus
 
 
 class ClauseScorer:

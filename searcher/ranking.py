@@ -1,0 +1,113 @@
+"""Stage 5 (engine): how clause scores become a ranking -- coverage, proximity, questions.
+
+Ranking is BM25F (Whoosh's formula, :mod:`searcher.scoring`) summed over the
+query's clauses, plus a bonus where consecutive words stand together, times how
+much of the query a passage covers (clauses weighted by rarity).  A passage that
+covers less than :data:`MIN_COVERAGE` of the query is not a hit, so a query about
+something the text never discusses returns few or no hits.  The OpenSearch
+backend applies the same coverage rule (:mod:`searcher.opensearch_query`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+from .answers import focus_rerank
+from .query import Clause
+from .question import Question
+from .scoring import ClauseScorer
+
+#: Share of the query (weighted by rarity) a passage must cover to be a hit.
+MIN_COVERAGE = 0.5
+#: The same for a question's content words (rarity weights square-rooted, partial
+#: coverage costing linearly): answer passages word questions' verbs otherwise.
+QUESTION_COVERAGE = 0.45
+#: Bonus for two query words adjacent in the passage (divided by the gap, up to 3).
+PROXIMITY_WEIGHT = 4.0
+
+
+def rank(
+    scorer: ClauseScorer, n_docs: int, clauses: list[Clause], limit: int | None,
+    skip: set[int], question: Question | None, text_of: Callable[[int], str],
+) -> tuple[list[tuple[float, int]], dict[int, tuple[int, int]]]:
+    """(score, docnum) of the best passages for *clauses*, those in *skip* left out,
+    and for a question the focus sentence of each.
+
+    Clauses are scored rarest first.  Once the clauses not yet scored weigh less
+    than the coverage rule, a passage that matched none of the
+    scored ones cannot become a hit, so the remaining (common, long) posting
+    lists are read only at the candidates, skipping the rest.
+
+    A question (:mod:`searcher.question`) is searched for its content words
+    (:data:`QUESTION_COVERAGE`) and re-ranked by :mod:`searcher.answers`, which
+    reads passages' texts through *text_of*.
+    """
+    min_coverage = QUESTION_COVERAGE if question else MIN_COVERAGE
+    weights = [
+        0.0 if c.required else math.log(1 + n_docs / (scorer.clause_df(c) or 0.5))
+        for c in clauses
+    ]
+    if question:  # a rare word of a question is often not the answer's: damp it
+        weights = [math.sqrt(w) for w in weights]
+    total = sum(weights)
+    full = {i for i, c in enumerate(clauses) if c.required}
+    if not full:
+        rest = total
+        for i in sorted(range(len(clauses)), key=lambda i: -weights[i]):
+            if rest < min_coverage * total:
+                break
+            full.add(i)
+            rest -= weights[i]
+    where: dict[int, dict[int, tuple]] = {i: {} for i in range(len(clauses))}
+    scores: dict[int, dict[int, float]] = {
+        i: scorer.scores(clauses[i], None, where[i], skip) for i in sorted(full)
+    }
+    required = [scores[i] for i in full if clauses[i].required]
+    if required:
+        cands = set(required[0]).intersection(*required[1:])
+    else:
+        cands = set().union(*scores.values())
+    at = sorted(cands - skip)
+    for i in range(len(clauses)):
+        if i not in scores:
+            scores[i] = scorer.scores(clauses[i], at, where[i]) if at else {}
+    kept: dict[int, float] = {}
+    for d in at:
+        covered = sum(w for i, w in enumerate(weights) if d in scores[i])
+        coverage = covered / total if total else 1.0
+        if coverage >= min_coverage:
+            kept[d] = coverage
+    bonus = proximity(clauses, where, kept)
+    ranked = sorted(
+        (
+            (
+                (sum(sc.get(d, 0.0) for sc in scores.values()) + bonus.get(d, 0.0))
+                * (0.25 + 0.75 * coverage * (1.0 if question else coverage)),
+                d,
+            )
+            for d, coverage in kept.items()
+        ),
+        key=lambda x: (-x[0], x[1]),
+    )
+    focus: dict[int, tuple[int, int]] = {}
+    if question:
+        ranked, focus = focus_rerank(
+            question, clauses, weights, ranked, text_of
+        )
+    return (ranked if limit is None else ranked[:limit]), focus
+
+
+def proximity(clauses: list[Clause], where: dict[int, dict[int, tuple]], kept) -> dict:
+    """Bonus for passages where consecutive query words, as typed, stand close together:
+    the full bonus when adjacent and in order, less with up to two words between."""
+    words = [i for i, c in enumerate(clauses) if c.kind == "word" and not c.typo]
+    bonus: dict[int, float] = {}
+    for a, b in zip(words, words[1:], strict=False):
+        pa, pb = where.get(a, {}), where.get(b, {})
+        for d in kept:
+            if d in pa and d in pb:
+                gap = min((y - x for x in pa[d] for y in pb[d] if y > x), default=99)
+                if gap <= 3:
+                    bonus[d] = bonus.get(d, 0.0) + PROXIMITY_WEIGHT / gap
+    return bonus
