@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from . import analysis, turkish
 from .query import split_query
@@ -123,30 +123,30 @@ _MONTHS = (
     "ocak|şubat|mart|nisan|mayıs|haziran|temmuz|ağustos|eylül|ekim|kasım|aralık"
 )
 _YEAR = r"\b(?:19[0-3]\d)\b"
-_EVIDENCE: dict[str, re.Pattern] = {
-    WHEN: re.compile(
+_EVIDENCE: dict[str, str | tuple] = {  # compiled on first use (CLI start-up)
+    WHEN: (
         rf"{_YEAR}|\b\d{{1,2}}\s+(?:{_MONTHS})\w*|\b(?:{_MONTHS})\w*\s+19[0-3]\d",
         re.IGNORECASE,
     ),
     # not a year, a day ("16 Mart"), an ordinal ("1. Madde"), a year's suffix ("1921'de");
     # (?<!\w) first: the engine skips to places that start a token; no IGNORECASE,
     # which costs 3x: number words and units are written in lower case
-    COUNT: re.compile(
+    COUNT: (
         rf"(?<!\w)(?:(?!19[0-3]\d\b)\d[\d.,]*\b(?!'|\.\s|\s+(?i:{_MONTHS}))|"
         r"(?:iki|üç|dört|beş|yedi|sekiz|dokuz|yirmi|otuz|kırk|elli|altmış|yetmiş|seksen|"
         r"doksan|yüz|bin|milyon|milyar)\b|(?:ruble|lira|kg|km|oyla|oy|tane|adet|kişi)\w*)"
     ),
-    WHO: re.compile(
+    WHO: (
         rf"\b[{_UP}][{_LOW}]+\s+(?:Paşa|Bey|Efendi|Hanım)\w*|"
         rf"\b(?:[{_UP}]\.\s?){{1,3}}[{_UP}][{_LOW}]+|"
         rf"\b(?:Doktor|Albay|General|Yoldaş|Komiser)\s+[{_UP}][{_LOW}]+|"
         rf"\b[{_UP}][{_LOW}]+\s+[{_UP}][{_LOW}]+(?:'\w+)?\s+(?:Bey|Paşa)\w*"
     ),
-    WHERE: re.compile(
+    WHERE: (
         rf"\b[{_UP}][\w-]+'(?:[dt][ae]n?|[ny]?[ae]|[dt][ae]ki)\b|"
         r"\b(?:kent|şehir|bölge|il|köy|liman|kasaba|ülke)\w*",
     ),
-    WHY: re.compile(
+    WHY: (
         r"\b(?:neden\w+|çünkü|dolayı\w*|yüzünden|amacıyla|sebebiyle|gerekçe\w*|"
         r"için|ötürü|zorunda)\b",
         re.IGNORECASE,
@@ -161,8 +161,14 @@ def asks_for_evidence(kind: str | None) -> bool:
 
 def answer_spans(text: str, kind: str | None) -> list[tuple[int, int]]:
     """Character spans of *text* that could answer a question of *kind*."""
-    pattern = _EVIDENCE.get(kind or "")
+    pattern = _evidence(kind or "")
     return [m.span() for m in pattern.finditer(text)] if pattern else []
+
+
+@cache
+def _evidence(kind: str) -> re.Pattern | None:
+    spec = _EVIDENCE.get(kind)
+    return None if spec is None else re.compile(*spec) if isinstance(spec, tuple) else re.compile(spec)
 
 
 _SENTENCE_END = re.compile(r"[.!?:;][\"”'’)*]*\s+(?=[\"“'‘(]*[" + _UP + r"0-9])")
