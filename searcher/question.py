@@ -168,7 +168,9 @@ def answer_spans(text: str, kind: str | None) -> list[tuple[int, int]]:
 @cache
 def _evidence(kind: str) -> re.Pattern | None:
     spec = _EVIDENCE.get(kind)
-    return None if spec is None else re.compile(*spec) if isinstance(spec, tuple) else re.compile(spec)
+    if spec is None:
+        return None
+    return re.compile(*spec) if isinstance(spec, tuple) else re.compile(spec)
 
 
 _SENTENCE_END = re.compile(r"[.!?:;][\"”'’)*]*\s+(?=[\"“'‘(]*[" + _UP + r"0-9])")
