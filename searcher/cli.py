@@ -69,13 +69,13 @@ def location_options(f):
         help="With --opensearch: the index (an alias) on the cluster.",
     )(f)
     f = click.option(
-        "--opensearch", "opensearch", envvar="SEARCHER_OPENSEARCH", metavar="URL",
+        "--opensearch", "opensearch", metavar="URL",
         help="Use the index on this OpenSearch cluster instead of a local one: "
         "http(s)://[user:password@]host:port, several nodes separated by commas "
         "[env SEARCHER_OPENSEARCH; CA file: env SEARCHER_OPENSEARCH_CA].",
     )(f)
     f = click.option(
-        "--index", "index_dir", envvar="SEARCHER_INDEX", metavar="DIR",
+        "--index", "index_dir", metavar="DIR",
         type=click.Path(file_okay=False),
         help="Index directory [env SEARCHER_INDEX; default: index/ beside the texts].",
     )(f)
@@ -120,9 +120,11 @@ def _progress():
 
 def _open(texts_dir, index_dir, opensearch=None, index_name=None):
     from .engine import Searcher
+    from .locations import opensearch_url
 
-    if opensearch:
-        return Searcher(opensearch=opensearch, index_name=index_name, texts_dir=texts_dir)
+    url = opensearch_url(opensearch, index_dir)
+    if url:
+        return Searcher(opensearch=url, index_name=index_name, texts_dir=texts_dir)
     return Searcher(index_dir=index_dir, texts_dir=texts_dir, progress=_progress())
 
 
@@ -241,9 +243,10 @@ def index_cmd(rebuild, shards, replicas, texts_dir, index_dir, opensearch, index
       searcher index --opensearch http://127.0.0.1:9200 --shards 3 --replicas 1
     """
     from . import index
-    from .locations import default_dirs
+    from .locations import default_dirs, opensearch_url
 
     texts, idx = default_dirs(texts_dir, index_dir)
+    opensearch = opensearch_url(opensearch, index_dir)
     if opensearch:
         from . import opensearch_index
 

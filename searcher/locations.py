@@ -27,7 +27,8 @@ def default_dirs(
 
 def opensearch_url(opensearch: str | None, index_dir=None) -> str | None:
     """The OpenSearch cluster to use: *opensearch*, else ``SEARCHER_OPENSEARCH`` unless
-    a local *index_dir* is given; None (or "") means the local index."""
+    a local *index_dir* is given; None (or "") means the local index.  The one rule
+    for the library and every CLI command (their options take no env defaults)."""
     if opensearch is not None:
         return opensearch or None
     if index_dir is not None:

@@ -33,6 +33,7 @@ from pathlib import Path
 
 from . import turkish
 from .answers import FOCUS_POOL, focus_rerank
+from .concordance import ReadingTools
 from .document import Passage
 from .errors import LocationError, QueryError
 from .highlight import Highlighter, make_snippet
@@ -50,6 +51,8 @@ from .opensearch_query import (
 from .query import Clause, content_parts, phrase_clause, split_query
 from .question import analyse
 
+#: OpenSearch's default ``index.max_result_window``: no request may ask for more hits.
+MAX_WINDOW = 10_000
 #: Candidates asked of the cluster for each hit wanted (re-ranked by coverage here).
 WINDOW = 4
 MIN_WINDOW = 40
@@ -57,7 +60,7 @@ MIN_WINDOW = 40
 ATTEMPTS = 4
 
 
-class OpenSearchSearcher:
+class OpenSearchSearcher(ReadingTools):
     """Searches the index *index_name* on the OpenSearch cluster at *url*."""
 
     def __init__(
@@ -155,7 +158,7 @@ class OpenSearchSearcher:
         phrases = [c for c in (phrase_clause(t) for k, t in parts if k == "phrase") if c.exact]
         if not words and not phrases:
             raise QueryError("query has no words to search for")
-        want = 10_000 if limit is None else max(limit, 0)
+        want = MAX_WINDOW if limit is None else min(max(limit, 0), MAX_WINDOW)
         if want == 0:
             return Results(question=question)
         ranked: list[tuple[dict, str]] = []
@@ -165,7 +168,7 @@ class OpenSearchSearcher:
             room = want - len(ranked)
             if room <= 0:
                 break
-            size = max(room * WINDOW, MIN_WINDOW, FOCUS_POOL if question else 0)
+            size = min(max(room * WINDOW, MIN_WINDOW, FOCUS_POOL if question else 0), MAX_WINDOW)
             seen = [h["_id"] for h, _ in ranked]
             out, dfs = self._ask(request_body(words, phrases, tier, typos, size, seen))
             unknown = typo_words(words, {i for i in range(len(words)) if not dfs[f"w{i}"]})
@@ -245,26 +248,14 @@ class OpenSearchSearcher:
             {"range": {"number": {"gte": n - context, "lte": n + context}}},
         ]}} for doc, n in where]
         out = self._search({
-            "size": len(where) * (2 * context + 1), "_source": ["doc", "number", "text"],
+            "size": min(len(where) * (2 * context + 1), MAX_WINDOW),
+            "_source": ["doc", "number", "text"],
             "query": {"bool": {"should": should, "minimum_should_match": 1}},
         })
         return {(h["_source"]["doc"], h["_source"]["number"]): h["_source"]["text"]
                 for h in out["hits"]["hits"]}
 
-    # -- reading tools (searcher.concordance): every occurrence, not the best passages
-    def concordance(self, query: str, *, width: int = 40, sort: str = "position",
-                    phrase: bool = False) -> list:
-        """Every occurrence of *query* in context (see :meth:`Searcher.concordance`)."""
-        from .concordance import kwic_lines
-
-        return kwic_lines(self._occurrences(query, phrase), width, sort)
-
-    def dispersion(self, query: str, *, phrase: bool = False):
-        """How often *query* occurs on each page of each document."""
-        from .concordance import page_dispersion
-
-        return page_dispersion(self._occurrences(query, phrase))
-
+    # -- reading tools (searcher.concordance.ReadingTools): every occurrence
     def _occurrences(self, query: str, phrase: bool):
         from opensearchpy.helpers import scan
 
@@ -286,7 +277,7 @@ class OpenSearchSearcher:
         return collect_occurrences(query, clauses, found, self.manifest)
 
     # -- locations and stats
-    def _passages_where(self, filters: list[dict], size: int = 10_000) -> list[Passage]:
+    def _passages_where(self, filters: list[dict], size: int = MAX_WINDOW) -> list[Passage]:
         out = self._search({"size": size, "query": {"bool": {"filter": filters}},
                             "sort": [{"doc": "asc"}, {"number": "asc"}]})
         return [passage_from_source(h["_source"]) for h in out["hits"]["hits"]]

@@ -61,7 +61,8 @@ _NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,200}$")
 
 def redact(url: str) -> str:
     """*url* without the ``user:password@`` part, for messages."""
-    return re.sub(r"(?<=://)[^/@\s]*@", "", url)
+    # up to the last @ of each URL: a password may hold '/' or '@' itself
+    return re.sub(r"(?<=://)[^\s,]*@", "", url)
 
 
 class Cluster:

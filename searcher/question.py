@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from . import analysis, turkish
+from .errors import QueryError
 from .query import split_query
 
 WHEN, COUNT, WHO, WHERE, WHY, HOW, WHICH, YESNO = (
@@ -85,7 +86,7 @@ def analyse(query: str) -> Question | None:
     question words, which are then searched as typed)."""
     try:
         parts = split_query(query)
-    except Exception:  # the parser reports bad queries itself
+    except QueryError:  # the parser reports bad queries itself
         return None
     folded = [_folded_word(t) if k == "word" else "" for k, t in parts]
     kinds: list[str] = []

@@ -28,7 +28,6 @@ B = 0.75
 K1 = 1.2
 FIELD_WEIGHTS = {"stem": 1.0, "exact": 0.7, "prefix": 0.6}
 TYPO_WEIGHT = 0.7
-#: Bonus for two query words adjacent in the passage (divided by the gap, up to 3).
 
 
 class TermScorer:

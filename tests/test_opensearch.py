@@ -155,6 +155,32 @@ def test_unreachable_cluster_is_one_line_exit_2_without_the_password(tmp_path):
     assert "s3cret-pw" not in r.stderr and "reader" not in r.stderr
 
 
+@pytest.mark.parametrize("password", ["Pa/ss", "p@ss", "s3cret"])
+def test_password_with_slash_or_at_never_appears(password):
+    for command in (["search", "gumruk"], ["stats"]):
+        r = subprocess.run(
+            [sys.executable, "-m", "searcher.cli", *command,
+             "--opensearch", f"http://admin:{password}@127.0.0.1:1,http://admin:{password}@h:2"],
+            capture_output=True, text=True, stdin=subprocess.DEVNULL,
+        )
+        assert r.returncode == 2 and r.stderr.count("\n") == 1
+        assert password not in r.stderr and password.split("@")[-1] + "@" not in r.stderr
+
+
+def test_local_index_option_wins_over_the_opensearch_environment(tmp_path):
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    (texts / "a.txt").write_text("Gümrük kapısı açıldı.\n", encoding="utf-8")
+    env = {**os.environ, "SEARCHER_OPENSEARCH": "http://127.0.0.1:1"}
+    r = subprocess.run(
+        [sys.executable, "-m", "searcher.cli", "search", "gumruk", "--texts", str(texts),
+         "--index", str(tmp_path / "idx")],
+        capture_output=True, text=True, stdin=subprocess.DEVNULL, env=env,
+    )
+    assert r.returncode == 0, r.stderr
+    assert "Gümrük" in r.stdout
+
+
 def test_library_raises_backend_error_for_an_unreachable_cluster():
     from searcher import BackendError, Searcher, SearcherError
 
