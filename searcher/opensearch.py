@@ -26,7 +26,6 @@ passage text.  Searches never write: ``searcher index --opensearch`` loads.
 
 from __future__ import annotations
 
-import math
 import os
 import time
 from pathlib import Path
@@ -50,6 +49,7 @@ from .opensearch_query import (
 )
 from .query import Clause, content_parts, phrase_clause, split_query
 from .question import analyse
+from .ranking import rarity_weights
 
 #: OpenSearch's default ``index.max_result_window``: no request may ask for more hits.
 MAX_WINDOW = 10_000
@@ -176,9 +176,7 @@ class OpenSearchSearcher(ReadingTools):
                 typos |= unknown
                 out, dfs = self._ask(request_body(words, phrases, tier, typos, size, seen))
             n_docs = out["aggregations"]["all"]["doc_count"] or 1
-            weights = [math.log(1 + n_docs / (dfs[f"w{i}"] or 0.5)) for i in range(len(words))]
-            if question:  # as locally: a rare word of a question is often not the answer's
-                weights = [math.sqrt(w) for w in weights]
+            weights = rarity_weights([dfs[f"w{i}"] for i in range(len(words))], n_docs, question)
             label = TIERS[tier] if phrases else ""
             found = rank_candidates(out["hits"]["hits"], weights, label, question)
             ranked += found if question and not phrases else found[:room]

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from . import analysis, turkish
 from .query import Clause, edit_distance, phrase_clause, typo_limit
-from .ranking import MIN_COVERAGE, QUESTION_COVERAGE
+from .ranking import MIN_COVERAGE, QUESTION_COVERAGE, coverage_factor
 from .scoring import FIELD_WEIGHTS, TYPO_WEIGHT
 
 TIERS = ("exact", "inflected", "near")
@@ -111,8 +111,7 @@ def rank_candidates(hits: list[dict], weights: list[float], tier: str, question)
         coverage = covered / total if total else 1.0
         if coverage < floor:
             continue
-        factor = coverage if question else coverage * coverage
-        h["_searcher_score"] = (h["_score"] or 0.0) * (0.25 + 0.75 * factor)
+        h["_searcher_score"] = (h["_score"] or 0.0) * coverage_factor(coverage, question)
         found = [t for t in TIERS if t in matched]
         kept.append((h, found[0] if found and tier else tier))
     kept.sort(key=lambda x: (TIERS.index(x[1]) if x[1] else 0, -x[0]["_searcher_score"]))

@@ -44,12 +44,9 @@ def rank(
     reads passages' texts through *text_of*.
     """
     min_coverage = QUESTION_COVERAGE if question else MIN_COVERAGE
-    weights = [
-        0.0 if c.required else math.log(1 + n_docs / (scorer.clause_df(c) or 0.5))
-        for c in clauses
-    ]
-    if question:  # a rare word of a question is often not the answer's: damp it
-        weights = [math.sqrt(w) for w in weights]
+    weights = rarity_weights(
+        [None if c.required else scorer.clause_df(c) for c in clauses], n_docs, question
+    )
     total = sum(weights)
     full = {i for i, c in enumerate(clauses) if c.required}
     if not full:
@@ -83,7 +80,7 @@ def rank(
         (
             (
                 (sum(sc.get(d, 0.0) for sc in scores.values()) + bonus.get(d, 0.0))
-                * (0.25 + 0.75 * coverage * (1.0 if question else coverage)),
+                * coverage_factor(coverage, question),
                 d,
             )
             for d, coverage in kept.items()
@@ -111,3 +108,17 @@ def proximity(clauses: list[Clause], where: dict[int, dict[int, tuple]], kept) -
                 if gap <= 3:
                     bonus[d] = bonus.get(d, 0.0) + PROXIMITY_WEIGHT / gap
     return bonus
+
+
+def rarity_weights(dfs: list[int | None], n_docs: int, question) -> list[float]:
+    """Each clause's weight in the coverage rule from its document frequency (None:
+    a required clause, which weighs nothing); for a question square-rooted, as a
+    rare word of a question is often not the answer's.  Both backends use it."""
+    weights = [0.0 if df is None else math.log(1 + n_docs / (df or 0.5)) for df in dfs]
+    return [math.sqrt(w) for w in weights] if question else weights
+
+
+def coverage_factor(coverage: float, question) -> float:
+    """What covering this share of the query multiplies a score by: partial coverage
+    costs quadratically, for a question linearly.  Both backends use it."""
+    return 0.25 + 0.75 * coverage * (1.0 if question else coverage)
