@@ -22,9 +22,9 @@ from . import concordance, folder, index
 from .changes import list_texts, texts_stat_key
 from .document import Passage
 from .errors import IndexStateError, LocationError, SearcherError, corrupt
-from .highlight import Highlighter, make_snippet
+from .highlight import Highlighter, make_hit
 from .hits import Hit, Results, Snippet
-from .locations import default_dirs, opensearch_url
+from .locations import default_dirs, opensearch_url, parse_location
 from .query import Clause, QueryParser
 from .question import analyse
 from .ranking import rank
@@ -261,30 +261,8 @@ class Searcher(concordance.ReadingTools):
         match: str, focus: tuple[int, int] | None = None,
     ) -> Hit:
         p = self._passages.stored(docnum)
-        spans = highlighter(p.text)
-        first = spans[0][0] if spans else 0
-        if focus is not None:  # where the answer is: the focus sentence's first match
-            first = next((s for s, _ in spans if focus[0] <= s < focus[1]), first)
         before, after = self._neighbours(docnum, p, context)
-        line, page = p.line_at(first), p.page_at(first)
-        return Hit(
-            rank=rank,
-            score=score,
-            doc=p.doc,
-            passage=p.number,
-            line=line,
-            line_start=p.line_start,
-            line_end=p.line_end,
-            page=page,
-            section=p.section,
-            text=p.text,
-            snippet=make_snippet(p.text, spans, focus=focus),
-            highlights=tuple(spans),
-            footnotes=p.footnotes,
-            before=before,
-            after=after,
-            match=match,
-        )
+        return make_hit(p, rank, score, highlighter, match, focus, before, after)
 
     # -- locations and stats
     def passages(self, doc: str | None = None) -> list[Passage]:
@@ -297,26 +275,14 @@ class Searcher(concordance.ReadingTools):
 
     def locate(self, location: str, context: int = 0) -> tuple[Passage, tuple, tuple]:
         """``doc:line`` or ``doc:¶n`` -> the passage there with *context* neighbours."""
-        doc, sep, where = location.rpartition(":")
-        if not sep or not doc or not where:
-            raise LocationError(f"bad location {location!r}: use DOC:LINE or DOC:¶NUMBER")
-        doc = Path(doc).name
         with self._lock:
             self.refresh()
-            if doc not in self._manifest["docs"]:
-                raise LocationError(f"no document named {doc!r} in the index")
+            doc, by_number, n = parse_location(location, self._manifest["docs"])
             passages = self.passages(doc)
-            try:
-                if where[0] in "¶#p":
-                    n = int(where[1:])
-                    match = [p for p in passages if p.number == n]
-                else:
-                    n = int(where)
-                    match = [p for p in passages if p.line_start <= n <= p.line_end]
-            except ValueError:
-                raise LocationError(
-                    f"bad location {location!r}: use DOC:LINE or DOC:¶NUMBER"
-                ) from None
+            if by_number:
+                match = [p for p in passages if p.number == n]
+            else:
+                match = [p for p in passages if p.line_start <= n <= p.line_end]
             if not match:
                 raise LocationError(f"no passage at {location}")
             p = match[0]

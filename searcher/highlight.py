@@ -13,7 +13,7 @@ import unicodedata
 from functools import lru_cache
 
 from . import analysis, turkish
-from .hits import Snippet
+from .hits import Hit, Snippet
 from .query import Clause
 
 SNIPPET_CHARS = 240
@@ -245,3 +245,34 @@ def _focus_start(spans: list[tuple[int, int]], focus: tuple[int, int], width: in
         return s0
     first, last = inside[0][0], inside[-1][1]
     return max(s0, min(first, (first + last) // 2 - width // 2))
+
+
+def make_hit(
+    p, rank: int, score: float, highlighter: Highlighter, match: str,
+    focus: tuple[int, int] | None = None, before: tuple = (), after: tuple = (),
+) -> Hit:
+    """The :class:`~searcher.hits.Hit` of passage *p* (a Passage), for either backend:
+    its matches marked, its line and page those of the first match (of the *focus*
+    sentence's first match, for a question), the snippet around them."""
+    spans = highlighter(p.text)
+    first = spans[0][0] if spans else 0
+    if focus is not None:  # where the answer is: the focus sentence's first match
+        first = next((s for s, _ in spans if focus[0] <= s < focus[1]), first)
+    return Hit(
+        rank=rank,
+        score=score,
+        doc=p.doc,
+        passage=p.number,
+        line=p.line_at(first),
+        line_start=p.line_start,
+        line_end=p.line_end,
+        page=p.page_at(first),
+        section=p.section,
+        text=p.text,
+        snippet=make_snippet(p.text, spans, focus=focus),
+        highlights=tuple(spans),
+        footnotes=p.footnotes,
+        before=before,
+        after=after,
+        match=match,
+    )

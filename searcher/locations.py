@@ -34,3 +34,22 @@ def opensearch_url(opensearch: str | None, index_dir=None) -> str | None:
     if index_dir is not None:
         return None
     return os.environ.get("SEARCHER_OPENSEARCH") or None
+
+
+def parse_location(location: str, docs) -> tuple[str, bool, int]:
+    """``DOC:LINE`` or ``DOC:¶N`` (also ``#N``, ``pN``) -> (document name, by passage
+    number?, the number); *docs* are the index's documents.  Raises LocationError."""
+    from .errors import LocationError
+
+    doc, sep, where = location.rpartition(":")
+    bad = f"bad location {location!r}: use DOC:LINE or DOC:¶NUMBER"
+    if not sep or not doc or not where:
+        raise LocationError(bad)
+    doc = Path(doc).name
+    if doc not in docs:
+        raise LocationError(f"no document named {doc!r} in the index")
+    by_number = where[0] in "¶#p"
+    try:
+        return doc, by_number, int(where[1:] if by_number else where)
+    except ValueError:
+        raise LocationError(bad) from None

@@ -28,15 +28,15 @@ from __future__ import annotations
 
 import os
 import time
-from pathlib import Path
 
 from . import turkish
 from .answers import FOCUS_POOL, focus_rerank
 from .concordance import ReadingTools
 from .document import Passage
 from .errors import LocationError, QueryError
-from .highlight import Highlighter, make_snippet
+from .highlight import Highlighter, make_hit
 from .hits import Hit, Results
+from .locations import parse_location
 from .opensearch_index import DEFAULT_NAME, Cluster, check_name, passage_from_source
 from .opensearch_query import (
     TIERS,
@@ -218,22 +218,12 @@ class OpenSearchSearcher(ReadingTools):
         around = self._around([(p.doc, p.number) for p in passages], context)
         hits = []
         for i, ((h, tier), p) in enumerate(zip(ranked, passages, strict=True)):
-            spans = highlighter(p.text)
-            first = spans[0][0] if spans else 0
-            f = focus.get(i)
-            if f is not None:  # where the answer is: the focus sentence's first match
-                first = next((s for s, _ in spans if f[0] <= s < f[1]), first)
-            hits.append(Hit(
-                rank=i + 1, score=h["_searcher_score"], doc=p.doc, passage=p.number,
-                line=p.line_at(first), line_start=p.line_start, line_end=p.line_end,
-                page=p.page_at(first), section=p.section, text=p.text,
-                snippet=make_snippet(p.text, spans, focus=f), highlights=tuple(spans),
-                footnotes=p.footnotes,
-                before=tuple(around[(p.doc, n)] for n in range(p.number - context, p.number)
-                             if (p.doc, n) in around),
-                after=tuple(around[(p.doc, n)] for n in range(p.number + 1, p.number + context + 1)
-                            if (p.doc, n) in around),
-                match=tier or "words",
+            n = p.number
+            hits.append(make_hit(
+                p, i + 1, h["_searcher_score"], highlighter, tier or "words", focus.get(i),
+                tuple(around[(p.doc, k)] for k in range(n - context, n) if (p.doc, k) in around),
+                tuple(around[(p.doc, k)] for k in range(n + 1, n + context + 1)
+                      if (p.doc, k) in around),
             ))
         return hits
 
@@ -292,21 +282,11 @@ class OpenSearchSearcher(ReadingTools):
 
     def locate(self, location: str, context: int = 0) -> tuple[Passage, tuple, tuple]:
         """``doc:line`` or ``doc:¶n`` -> the passage there with *context* neighbours."""
-        doc, sep, where = location.rpartition(":")
-        bad = f"bad location {location!r}: use DOC:LINE or DOC:¶NUMBER"
-        if not sep or not doc or not where:
-            raise LocationError(bad)
-        doc = Path(doc).name
-        if doc not in self.manifest["docs"]:
-            raise LocationError(f"no document named {doc!r} in the index")
-        try:
-            if where[0] in "¶#p":
-                at = [{"term": {"number": int(where[1:])}}]
-            else:
-                n = int(where)
-                at = [{"range": {"line_start": {"lte": n}}}, {"range": {"line_end": {"gte": n}}}]
-        except ValueError:
-            raise LocationError(bad) from None
+        doc, by_number, n = parse_location(location, self.manifest["docs"])
+        if by_number:
+            at = [{"term": {"number": n}}]
+        else:
+            at = [{"range": {"line_start": {"lte": n}}}, {"range": {"line_end": {"gte": n}}}]
         match = self._passages_where([{"term": {"doc": doc}}, *at], size=1)
         if not match:
             raise LocationError(f"no passage at {location}")
