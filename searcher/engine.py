@@ -295,26 +295,18 @@ class Searcher(concordance.ReadingTools):
         """Counts and facts about the index, for ``searcher stats``."""
         with self._lock:
             self.refresh()
-            m = self._manifest
-            docs = m["docs"]
             size = sum(
                 f.stat().st_size for f in self._generation.iterdir() if f.is_file()
             )
             return {
                 "index": str(self.index_dir),
                 "texts": str(self.texts_dir),
-                "documents": len(docs),
-                "passages": sum(d["passages"] for d in docs.values()),
-                "pages": sum(d["pages"] for d in docs.values()),
-                "footnotes": sum(d["footnotes"] for d in docs.values()),
+                **index.manifest_figures(self._manifest),
                 "terms": {
                     name: sum(1 for _ in self._reader.lexicon(name))
                     for name in ("exact", "stem", "prefix")
                 },
                 "index_bytes": size,
-                "built": m["built"],
-                "schema_version": m["schema"],
-                "analyzer_version": m["analyzer"],
             }
 
 

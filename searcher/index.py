@@ -108,6 +108,20 @@ def read_manifest(generation: Path) -> dict:
         raise corrupt(generation.parent, "manifest unreadable") from exc
 
 
+def manifest_figures(manifest: dict) -> dict:
+    """What ``searcher stats`` shows of a manifest (the local one or a cluster's)."""
+    docs = manifest["docs"]
+    return {
+        "documents": len(docs),
+        "passages": sum(d["passages"] for d in docs.values()),
+        "pages": sum(d["pages"] for d in docs.values()),
+        "footnotes": sum(d["footnotes"] for d in docs.values()),
+        "built": manifest["built"],
+        "schema_version": manifest["schema"],
+        "analyzer_version": manifest["analyzer"],
+    }
+
+
 # ------------------------------------------------------------------ building
 
 

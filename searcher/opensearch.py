@@ -36,6 +36,7 @@ from .document import Passage
 from .errors import LocationError, QueryError
 from .highlight import Highlighter, make_hit
 from .hits import Hit, Results
+from .index import manifest_figures
 from .locations import parse_location
 from .opensearch_index import DEFAULT_NAME, Cluster, check_name, passage_from_source
 from .opensearch_query import (
@@ -152,10 +153,7 @@ class OpenSearchSearcher(ReadingTools):
         the local engine's coverage rule for questions and re-ranked by
         :mod:`searcher.answers` on the returned passages."""
         question = None if phrase else analyse(query)
-        parts = content_parts(split_query(question.content if question else query,
-                                          phrase=phrase))
-        words = [t for k, t in parts if k == "word" and tokens(t)]
-        phrases = [c for c in (phrase_clause(t) for k, t in parts if k == "phrase") if c.exact]
+        words, phrases = _split(question.content if question else query, phrase)
         if not words and not phrases:
             raise QueryError("query has no words to search for")
         want = MAX_WINDOW if limit is None else min(max(limit, 0), MAX_WINDOW)
@@ -249,9 +247,7 @@ class OpenSearchSearcher(ReadingTools):
 
         from .concordance import collect_occurrences
 
-        parts = content_parts(split_query(query, phrase=phrase))
-        words = [t for k, t in parts if k == "word" and tokens(t)]
-        phrases = [c for c in (phrase_clause(t) for k, t in parts if k == "phrase") if c.exact]
+        words, phrases = _split(query, phrase)
         body = request_body(words, phrases, 0, set(), 0, [])
         body["query"]["bool"].pop("must", None)  # any clause: every passage it occurs in
         should = body["query"]["bool"]["should"]
@@ -302,8 +298,6 @@ class OpenSearchSearcher(ReadingTools):
 
     def stats(self) -> dict:
         """Counts and facts about the index, for ``searcher stats``."""
-        m = self.manifest
-        docs = m["docs"]
         st = self._call(lambda c: c.indices.stats(index=self.name, metric="store,docs"))
         live = next(iter(st["indices"]))
         size = st["indices"][live]["total"]["store"]["size_in_bytes"]
@@ -312,17 +306,20 @@ class OpenSearchSearcher(ReadingTools):
         return {
             "index": f"{self.index_dir} -> {live}",
             "texts": str(self.texts_dir),
-            "documents": len(docs),
-            "passages": sum(d["passages"] for d in docs.values()),
-            "pages": sum(d["pages"] for d in docs.values()),
-            "footnotes": sum(d["footnotes"] for d in docs.values()),
+            **manifest_figures(self.manifest),
             "terms": {},
             "index_bytes": size,
-            "built": m["built"],
-            "schema_version": m["schema"],
-            "analyzer_version": m["analyzer"],
             "shards": int(settings["settings"]["index"]["number_of_shards"]),
             "replicas": int(settings["settings"]["index"]["number_of_replicas"]),
             "health": health["status"],
             "nodes": health["number_of_nodes"],
         }
+
+
+def _split(query: str, phrase: bool) -> tuple[list[str], list[Clause]]:
+    """The query's content words (as typed) and its quotations (as clauses), split as
+    the local parser splits them; the cluster analyses the words itself."""
+    parts = content_parts(split_query(query, phrase=phrase))
+    words = [t for k, t in parts if k == "word" and tokens(t)]
+    phrases = [c for c in (phrase_clause(t) for k, t in parts if k == "phrase") if c.exact]
+    return words, phrases

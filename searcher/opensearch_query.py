@@ -13,7 +13,7 @@ local coverage rule to the candidates.  Quotations are asked in tiers
 from __future__ import annotations
 
 from . import analysis, turkish
-from .query import Clause, edit_distance, phrase_clause, typo_limit
+from .query import Clause, compound_clause, edit_distance, spellings_clause, typo_limit
 from .ranking import MIN_COVERAGE, QUESTION_COVERAGE, coverage_factor
 from .scoring import FIELD_WEIGHTS, TYPO_WEIGHT
 
@@ -137,16 +137,8 @@ def word_clause(word: str, typo: bool, texts: list[str]) -> Clause:
     """A typed word as the highlighter's clause (a typo: the near words in *texts*)."""
     words = tokens(word)
     if len(words) > 1:
-        c = phrase_clause(" ".join(words))
-        c.required = False
-        return c
+        return compound_clause(words)
     surface = words[0]
-    spellings = {surface} | (near_words(surface, texts) if typo else set())
-    folds = {turkish.fold(s) for s in spellings}
-    return Clause(
-        kind="word", words=(surface,), typo=typo,
-        stems=frozenset(analysis.stem_term(s) for s in spellings),
-        exacts=frozenset(folds),
-        prefixes=frozenset(analysis.prefix_term(s) for s in spellings
-                           if len(turkish.fold(s)) >= analysis.PREFIX_LENGTH),
+    return spellings_clause(
+        surface, {surface} | (near_words(surface, texts) if typo else set()), typo
     )

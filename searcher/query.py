@@ -219,10 +219,8 @@ class QueryParser:
         tokens = analysis.TOKEN_RE.findall(surface)
         if not tokens:
             return None
-        if len(tokens) > 1:  # Meclis-i, V.İ.: a small phrase
-            c = phrase_clause(" ".join(tokens))
-            c.required = False
-            return c
+        if len(tokens) > 1:
+            return compound_clause(tokens)
         surface = tokens[0]
         folded = turkish.fold(surface)
         vocab = self.vocabulary
@@ -242,17 +240,7 @@ class QueryParser:
                     spellings = {s for w in near for s in vocab[w]}
         spellings.add(surface)
         spellings |= self._bare_forms(folded, len(turkish.stem(surface)))
-        folds = {turkish.fold(s) for s in spellings}
-        return Clause(
-            kind="word",
-            words=(surface,),
-            stems=frozenset(analysis.stem_term(s) for s in spellings),
-            exacts=frozenset(folds),
-            prefixes=frozenset(
-                f[: analysis.PREFIX_LENGTH] for f in folds if len(f) >= analysis.PREFIX_LENGTH
-            ),
-            typo=typo,
-        )
+        return spellings_clause(surface, spellings, typo)
 
     def corrections(self, clauses: list[Clause]) -> dict[str, tuple[str, ...]]:
         """Each query word matched only through near words (a typo) -> the spellings
@@ -311,6 +299,30 @@ class QueryParser:
             self._near_cache.clear()
         self._near_cache[folded] = near
         return near
+
+
+def spellings_clause(surface: str, spellings: set[str], typo: bool) -> Clause:
+    """A word clause for *surface* matching any of *spellings* (surface forms) on the
+    three fields: their folded forms, stems and 5-letter prefixes."""
+    folds = {turkish.fold(s) for s in spellings}
+    return Clause(
+        kind="word",
+        words=(surface,),
+        stems=frozenset(analysis.stem_term(s) for s in spellings),
+        exacts=frozenset(folds),
+        prefixes=frozenset(
+            f[: analysis.PREFIX_LENGTH] for f in folds if len(f) >= analysis.PREFIX_LENGTH
+        ),
+        typo=typo,
+    )
+
+
+def compound_clause(tokens: list[str]) -> Clause:
+    """``Meclis-i``, ``V.İ.``: a word written with inner punctuation is a small phrase,
+    not required as a quotation is."""
+    c = phrase_clause(" ".join(tokens))
+    c.required = False
+    return c
 
 
 def phrase_clause(text: str) -> Clause:
