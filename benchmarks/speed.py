@@ -1,7 +1,7 @@
 """Speed at every size: searcher vs SQLite FTS5 vs grep / rg, in one run on one machine.
 
     python benchmarks/speed.py [--sizes 1 10 100] [--with-1000] [--runs 20]
-                               [--opensearch URL]
+                               [--opensearch URL] [--against REV [--rounds 6] [--compare-only]]
 
 For each corpus size (texts/ replicated N times into a temporary folder):
 index build time and peak memory (each build in its own process), index size on
@@ -19,16 +19,34 @@ With ``--opensearch URL`` each size is also loaded into a throwaway index on tha
 cluster (``searcher index --opensearch``, 3 shards, 1 replica, in its own process)
 and the same queries run through it: build time, p50/p95 and index size (the
 size of the segments, primaries and with the replicas), beside the local engine.
+
+With ``--against REV`` (any git revision: ``ae7c425``, ``main~3``, a tag) the
+current code is also compared with REV's in the same run, for figures like "p50
+within 15% of REV's on the same machine".  REV is checked out into a temporary
+``git worktree add --detach`` (removed at the end, even on error; the working tree
+is never touched), each size is indexed by each version in its own process (that
+tree first on ``sys.path``, separate index folders), and the development queries
+and the quotation sets (the same strings for both) are timed in --rounds rounds,
+the two versions taking turns (round 1: current then REV, round 2: REV then
+current, ...), each round a fresh process per version that opens the index, warms
+up and times every query 5 times, caches cleared before each, so a shared
+machine's load falls on both alike.  Reported: p50/p95 of all timings and the
+median over queries of each query's median, per version, with the ratio
+current / REV.  ``--compare-only`` skips everything else (start-up, FTS5, CLI,
+grep), the quick way to check a change for a regression.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
 import shutil
+import signal
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -192,6 +210,209 @@ def process_latency(cmds: dict[str, list[str] | None], runs: int, env=None) -> d
     return {name: _pct(times[name], 0.5) if name in times else None for name in cmds}
 
 
+# --against: code run in a child with one version's tree first on sys.path
+AT_TREE = """
+import os, sys
+TREE = sys.argv.pop(1)
+sys.path.insert(0, TREE)
+
+def check_tree():
+    # the venv's editable install must not have slipped in the other version
+    root = os.path.realpath(TREE) + os.sep
+    wrong = sorted(name for name, m in list(sys.modules.items())
+                   if name.split(".")[0] == "searcher" and getattr(m, "__file__", None)
+                   and not os.path.realpath(m.__file__).startswith(root))
+    if wrong:
+        raise SystemExit(f"imported from outside {TREE}: {wrong}")
+"""
+
+BUILD_AT = PEAK + AT_TREE + """
+import json, time
+from pathlib import Path
+from searcher import index
+t = time.perf_counter()
+index.update(Path(sys.argv[1]), Path(sys.argv[2]), rebuild=True)
+seconds = time.perf_counter() - t
+check_tree()
+print(json.dumps({"seconds": seconds, "peak": peak()}))
+"""
+
+LATENCY_AT = AT_TREE + """
+import inspect, json, time
+from searcher import Searcher
+sets = json.loads(sys.stdin.read())
+lat, found = {}, {}
+with Searcher(index_dir=sys.argv[2], texts_dir=sys.argv[1]) as s:
+    clear = getattr(s, "clear_caches", None)
+    kw = {"context": 0} if "context" in inspect.signature(s.search).parameters else {}
+    for name, queries in sets.items():
+        # warm-up (open the index, load the vocabulary), counting the queries answered
+        found[name] = sum(1 for q in queries if len(s.search(q, 10, **kw)))
+        runs = []
+        for _ in range(5):
+            run = []
+            for q in queries:
+                if clear is not None:
+                    clear()  # no credit for remembering a query's work between runs
+                t = time.perf_counter()
+                s.search(q, 10, **kw)
+                run.append(time.perf_counter() - t)
+            runs.append(run)
+        lat[name] = runs
+check_tree()
+print(json.dumps({"lat": lat, "found": found, "clear_caches": clear is not None,
+                  "context": bool(kw)}))
+"""
+
+
+def _child_at(code: str, tree: Path, *args: str, env=None, stdin: str | None = None) -> dict:
+    """Like :func:`_child`, with *tree*'s code first on sys.path (and as the cwd)."""
+    proc = subprocess.run([sys.executable, "-c", code, str(tree), *args], input=stdin,
+                          capture_output=True, text=True, cwd=tree, env=env)
+    if proc.returncode:
+        raise RuntimeError(f"child for {tree} failed ({proc.returncode}):\n"
+                           + proc.stderr[-3000:])
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def _git(*args: str) -> str:
+    return subprocess.run(["git", "-C", str(ROOT), *args], check=True, capture_output=True,
+                          text=True).stdout.strip()
+
+
+@contextlib.contextmanager
+def rev_worktree(rev: str):
+    """REV checked out (detached) into a temporary worktree: (path, full hash, subject).
+    Removed on the way out, error or not; the user's working tree is left alone."""
+    try:
+        full = _git("rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
+    except subprocess.CalledProcessError:
+        raise SystemExit(f"--against: {rev!r} is not a commit of {ROOT}") from None
+    tmp = Path(tempfile.mkdtemp(prefix="speed-against-"))
+    tree = tmp / "tree"
+    added = False
+    try:
+        _git("worktree", "add", "--detach", str(tree), full)
+        added = True
+        yield tree, full, _git("log", "-1", "--format=%s", full)
+    finally:
+        if added:
+            try:
+                _git("worktree", "remove", "--force", str(tree))
+            except subprocess.CalledProcessError as e:
+                print(f"could not remove the worktree {tree}: {e.stderr.strip()}; "
+                      f"run: git worktree remove --force {tree}", file=sys.stderr)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def compare_latency(trees: dict[str, Path], texts: Path, idxs: dict[str, Path],
+                    sets: dict[str, list[str]], rounds: int, env) -> dict:
+    """Each version's timings, ``{version: {set: [run, ...]}}`` (a run: one time per
+    query, in order), over *rounds* rounds, the versions taking turns which goes first."""
+    times = {v: {k: [] for k in sets} for v in trees}
+    found: dict[str, dict] = {}
+    flags = {v: {"clear_caches": True, "context": True} for v in trees}
+    order = list(trees)
+    for r in range(rounds):
+        for v in order if r % 2 == 0 else order[::-1]:
+            res = _child_at(LATENCY_AT, trees[v], str(texts), str(idxs[v]), env=env,
+                            stdin=json.dumps(sets))
+            for k in sets:
+                times[v][k].extend(res["lat"][k])
+            found[v] = res["found"]
+            for f in flags[v]:
+                flags[v][f] = flags[v][f] and res[f]
+    return {"times": times, "flags": flags, "found": found}
+
+
+def against_size(n: int, texts: Path, idx: Path, rev_idx: Path, rev_tree: Path,
+                 sets: dict[str, list[str]], rounds: int, env, built: dict | None) -> dict:
+    """Both versions on one corpus size: builds (the current one reused when the
+    main run has built it already) and the alternating latency rounds."""
+    cur = built or _child_at(BUILD_AT, ROOT, str(texts), str(idx), env=env)
+    rev = _child_at(BUILD_AT, rev_tree, str(texts), str(rev_idx), env=env)
+    res = compare_latency({"cur": ROOT, "rev": rev_tree}, texts, {"cur": idx, "rev": rev_idx},
+                          sets, rounds, env)
+    row = {"size": n, "b_cur": cur["seconds"], "b_rev": rev["seconds"],
+           "i_cur": _du(idx), "i_rev": _du(rev_idx), "flags": res["flags"],
+           "found": res["found"]}
+    for v in ("cur", "rev"):
+        row[v] = {k: latency_summary(runs) for k, runs in res["times"][v].items()}
+    d = row["cur"]["dev"]["p50"] / row["rev"]["dev"]["p50"]
+    print(f"{n}x against: dev p50 {row['cur']['dev']['p50'] * 1e3:.2f} ms vs "
+          f"{row['rev']['dev']['p50'] * 1e3:.2f} ms ({d:.2f}x)", file=sys.stderr)
+    return row
+
+
+def latency_summary(runs: list[list[float]]) -> dict:
+    """p50/p95 over every timing, and the median over queries of each query's median."""
+    pooled = [t for run in runs for t in run]
+    per_query = [statistics.median(run[i] for run in runs) for i in range(len(runs[0]))]
+    return {"p50": _pct(pooled, 0.5), "p95": _pct(pooled, 0.95),
+            "qmed": statistics.median(per_query), "n": len(pooled)}
+
+
+def _load() -> str:
+    try:
+        return " ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "n/a"
+
+
+def against_report(rev: str, full: str, subject: str, rounds: int, sets: dict[str, list[str]],
+                   rows: list[dict], load: tuple[str, str]) -> list[str]:
+    short = full[:7]
+    named = "" if full.startswith(rev) else f"`{short}`, "
+    dirty = _git("status", "--porcelain", "--", "searcher")
+    current = f"`{_git('rev-parse', '--short', 'HEAD')}`" + (
+        " with uncommitted changes to searcher/" if dirty else "")
+    labels = {"dev": "development", "verbatim": "verbatim quotations",
+              "misremembered": "misremembered quotations"}
+    lines = [
+        "", f"Current code ({current}) against `{rev}` ({named}{subject}), same machine, "
+        f"same run: {rounds} rounds, the two versions taking turns which goes first, each "
+        "round a fresh process per version that opens its own index of the same texts, "
+        "warms up and times every query 5 times (in-process, top 10, caches cleared before "
+        f"each query), so {5 * rounds} timings per query and version. Ratio = current / "
+        f"{short}; per-query median = median over the queries of each query's median; "
+        "answered = queries with at least one hit (current / REV: when they differ, the two "
+        "versions do different work on those queries). "
+        f"Load average (1, 5, 15 min) at the start {load[0]}, at the end {load[1]}.", "",
+        f"| corpus | queries | n | answered | current p50 ms | {short} p50 ms | ratio "
+        f"| current p95 ms | {short} p95 ms | ratio | current per-query median ms "
+        f"| {short} ms | ratio |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        for k, queries in sets.items():
+            c, o = r["cur"][k], r["rev"][k]
+            lines.append(
+                f"| {r['size']}× | {labels.get(k, k)} | {len(queries)} | "
+                f"{r['found']['cur'][k]} / {r['found']['rev'][k]} | "
+                f"{c['p50'] * 1e3:.2f} | {o['p50'] * 1e3:.2f} | {c['p50'] / o['p50']:.2f} | "
+                f"{c['p95'] * 1e3:.2f} | {o['p95'] * 1e3:.2f} | {c['p95'] / o['p95']:.2f} | "
+                f"{c['qmed'] * 1e3:.2f} | {o['qmed'] * 1e3:.2f} | {c['qmed'] / o['qmed']:.2f} |")
+    lines += [
+        "", "Index build (one build each, current first, not alternated: indicative) and size:",
+        "", f"| corpus | current build s | {short} build s | ratio | current index MB "
+        f"| {short} index MB |", "|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        lines.append(f"| {r['size']}× | {r['b_cur']:.2f} | {r['b_rev']:.2f} | "
+                     f"{r['b_cur'] / r['b_rev']:.2f} | {r['i_cur'] / 2**20:.1f} | "
+                     f"{r['i_rev'] / 2**20:.1f} |")
+    flags = rows[0]["flags"] if rows else {}
+    for v, name in (("rev", short), ("cur", "current")):
+        f = flags.get(v, {})
+        if not f.get("clear_caches", True):
+            lines.append(f"\nNote: {name}'s `Searcher` has no `clear_caches`: its caches were "
+                         "not cleared between runs (flatters it on repeated queries).")
+        if not f.get("context", True):
+            lines.append(f"\nNote: {name}'s `Searcher.search` takes no `context`: called "
+                         "with its default.")
+    return lines
+
+
 def _nodes(url: str) -> int:
     from searcher.opensearch_index import Cluster
 
@@ -226,7 +447,28 @@ def main(argv=None) -> int:
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results")
     ap.add_argument("--opensearch", metavar="URL",
                     help="also build and search each size on this OpenSearch cluster")
+    ap.add_argument("--against", metavar="REV",
+                    help="also compare the current code's query latency with this git "
+                         "revision's (checked out into a temporary worktree), in the same run")
+    ap.add_argument("--rounds", type=int, default=6,
+                    help="with --against: rounds of the comparison, the versions taking turns "
+                         "which goes first (default 6)")
+    ap.add_argument("--compare-only", action="store_true",
+                    help="with --against: only the comparison (no start-up, FTS5, CLI, grep)")
     args = ap.parse_args(argv)
+    if args.compare_only and not args.against:
+        ap.error("--compare-only needs --against REV")
+    if args.rounds < 1:
+        ap.error("--rounds must be at least 1")
+    if args.against:
+        # a plain kill must still run the finally that removes the temporary worktree
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+        with rev_worktree(args.against) as (tree, full, subject):
+            return run(args, (tree, full, subject))
+    return run(args, None)
+
+
+def run(args, against: tuple[Path, str, str] | None) -> int:
     sizes = args.sizes + ([1000] if args.with_1000 else [])
     queries = [json.loads(x)["query"] for x in args.queries.read_text().splitlines() if x]
     quotes = generate(ROOT / "texts", seed=12, per_kind=10)
@@ -237,50 +479,68 @@ def main(argv=None) -> int:
     # measure what users get: imports from cached bytecode (the warm-up run writes it)
     user_env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     bare = [sys.executable, "-c", "pass"]
-    start = process_latency(
-        {"bare": bare, "help": [searcher_bin, "--help"], "version": [searcher_bin, "--version"]},
-        args.runs, user_env,
-    )
+    only = args.compare_only
+    if not only:
+        start = process_latency(
+            {"bare": bare, "help": [searcher_bin, "--help"],
+             "version": [searcher_bin, "--version"]},
+            args.runs, user_env,
+        )
+    sets = {"dev": queries, "verbatim": verbatim, "misremembered": misremembered}
+    load_start = _load()
 
-    rows = []
+    rows, vs_rows = [], []
     for n in sizes:
         with tempfile.TemporaryDirectory() as tmp:
             tmp = Path(tmp)
             texts, idx, db = tmp / "texts", tmp / "index", tmp / "fts5.db"
             text_bytes = replicate(n, texts)
-            s_build = _child(BUILD_SEARCHER, str(texts), str(idx))
-            f_build = _child(BUILD_FTS5, str(texts), str(db))
-            lat = in_process_latency(texts, idx, queries)
-            q_exact = in_process_latency(texts, idx, verbatim)
-            q_loose = in_process_latency(texts, idx, misremembered)
-            flat = fts5_latency(db, queries)
-            env = {**user_env, "SEARCHER_TEXTS": str(texts), "SEARCHER_INDEX": str(idx)}
-            proc = process_latency({
-                "bare": bare,
-                "cli": [searcher_bin, "search", CLI_QUERY],
-                "grep": grep and [grep, "-ri", CLI_QUERY, str(texts)],
-                "rg": rg and [rg, "-i", CLI_QUERY, str(texts)],
-            }, args.runs, env)
-            cli, g, r = proc["cli"], proc["grep"], proc["rg"]
-            row = {
-                "size": n, "text_mb": text_bytes / 2**20,
-                "s_build": s_build["seconds"], "s_peak": s_build["peak"], "s_bytes": _du(idx),
-                "f_build": f_build["seconds"], "f_peak": f_build["peak"],
-                "f_bytes": db.stat().st_size,
-                "p50": _pct(lat, 0.5), "p95": _pct(lat, 0.95),
-                "f_p50": _pct(flat, 0.5), "f_p95": _pct(flat, 0.95),
-                "cli": cli, "grep": g, "rg": r, "bare": proc["bare"],
-                "q_exact": _pct(q_exact, 0.5), "q_loose": _pct(q_loose, 0.5),
-            }
-            if args.opensearch:
-                row.update(opensearch_figures(texts, args.opensearch, queries))
-            rows.append(row)
-            print(f"{n}x done: build {row['s_build']:.1f} s, p50 {row['p50'] * 1e3:.2f} ms, "
-                  f"cli {cli * 1e3:.0f} ms ({cli / proc['bare']:.2f}x bare python)",
-                  file=sys.stderr)
+            s_build = None
+            if not only:
+                s_build = _child(BUILD_SEARCHER, str(texts), str(idx))
+                f_build = _child(BUILD_FTS5, str(texts), str(db))
+                lat = in_process_latency(texts, idx, queries)
+                q_exact = in_process_latency(texts, idx, verbatim)
+                q_loose = in_process_latency(texts, idx, misremembered)
+                flat = fts5_latency(db, queries)
+                env = {**user_env, "SEARCHER_TEXTS": str(texts), "SEARCHER_INDEX": str(idx)}
+                proc = process_latency({
+                    "bare": bare,
+                    "cli": [searcher_bin, "search", CLI_QUERY],
+                    "grep": grep and [grep, "-ri", CLI_QUERY, str(texts)],
+                    "rg": rg and [rg, "-i", CLI_QUERY, str(texts)],
+                }, args.runs, env)
+                cli, g, r = proc["cli"], proc["grep"], proc["rg"]
+                row = {
+                    "size": n, "text_mb": text_bytes / 2**20,
+                    "s_build": s_build["seconds"], "s_peak": s_build["peak"], "s_bytes": _du(idx),
+                    "f_build": f_build["seconds"], "f_peak": f_build["peak"],
+                    "f_bytes": db.stat().st_size,
+                    "p50": _pct(lat, 0.5), "p95": _pct(lat, 0.95),
+                    "f_p50": _pct(flat, 0.5), "f_p95": _pct(flat, 0.95),
+                    "cli": cli, "grep": g, "rg": r, "bare": proc["bare"],
+                    "q_exact": _pct(q_exact, 0.5), "q_loose": _pct(q_loose, 0.5),
+                }
+                if args.opensearch:
+                    row.update(opensearch_figures(texts, args.opensearch, queries))
+                rows.append(row)
+                print(f"{n}x done: build {row['s_build']:.1f} s, p50 {row['p50'] * 1e3:.2f} ms, "
+                      f"cli {cli * 1e3:.0f} ms ({cli / proc['bare']:.2f}x bare python)",
+                      file=sys.stderr)
+            if against:
+                vs_rows.append(against_size(n, texts, idx, tmp / "index-rev", against[0],
+                                            sets, args.rounds, user_env, s_build))
 
     def ms(x):
         return "n/a" if x is None else f"{x * 1000:.2f}"
+
+    if against:
+        vs_lines = against_report(args.against, against[1], against[2], args.rounds, sets,
+                                  vs_rows, (load_start, _load()))
+    if only:
+        lines = [f"# Speed against {args.against} ({time.strftime('%Y-%m-%d')})", "",
+                 f"Machine: {machine()}", *vs_lines]
+        return save(lines, args.out, f"against-{against[1][:7]}-")
 
     lines = [
         f"# Speed ({time.strftime('%Y-%m-%d')})", "",
@@ -345,10 +605,16 @@ def main(argv=None) -> int:
                 f"{ms(r['o_p50'])} | {ms(r['o_p95'])} | {r['s_bytes'] / 2**20:.1f} | "
                 f"{r['o_bytes'] / 2**20:.1f} | {r['o_all_bytes'] / 2**20:.1f} |"
             )
+    if against:
+        lines += vs_lines
+    return save(lines, args.out, "speed-")
+
+
+def save(lines: list[str], out_dir: Path, prefix: str) -> int:
     report = "\n".join(lines) + "\n"
     print(report)
-    args.out.mkdir(parents=True, exist_ok=True)
-    out = args.out / f"speed-{time.strftime('%Y%m%d-%H%M%S')}.md"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    out = out_dir / f"{prefix}{time.strftime('%Y%m%d-%H%M%S')}.md"
     out.write_text(report, encoding="utf-8")
     print(f"saved {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out}",
           file=sys.stderr)
