@@ -106,22 +106,20 @@ class TermScorer:
 
     def scores(
         self, field: str, found: tuple[int, tuple], at: list[int] | None = None,
-        positions: dict | None = None, *, decoded: bool = True,
+        positions: dict | None = None,
     ) -> dict[int, float]:
         """docnum -> BM25F score of a term found by :meth:`lookup` (only for the
         sorted docnums *at*, if given).
 
         *positions*, if given, also receives each matching document's word positions
-        (not *decoded*: as stored, for :meth:`positions` to decode when needed).
+        as stored, for :meth:`positions` to decode where needed (a phrase's rarest word
+        or a common word's proximity: most of them are never looked at).
         """
         df, where = found
         idf = log(self._doc_count / (df + 1)) + 1
         num = idf * (K1 + 1)
         den = self._denominators(field)
         out: dict[int, float] = {}
-        decode = None
-        if positions is not None:
-            decode = self.positions if decoded else _stored
         for i, tbytes, info in where:
             reader, offset = self._segments[i]
             norms = self._norms(i, reader, field)
@@ -135,7 +133,7 @@ class TermScorer:
                 local = [d - offset for d in at[lo:hi]]
             m = self._matcher(i, field, tbytes, info)
             if type(m) is self._leaf:
-                self._blocks(m, offset, norms, num, den, local, out, positions, decode)
+                self._blocks(m, offset, norms, num, den, local, out, positions)
             else:
                 self._generic(m, offset, norms, num, den, local, out, positions)
         return out
@@ -160,7 +158,7 @@ class TermScorer:
         if not distinct or not found[distinct[0]][0]:
             return {}
         scores: dict[str, dict[int, float]] = {}
-        positions: dict[str, dict[int, list[int]]] = {}
+        positions: dict[str, dict[int, object]] = {}
         cands = at
         for w in distinct:
             positions[w] = {}
@@ -170,10 +168,11 @@ class TermScorer:
                 return {}
         out: dict[int, float] = {}
         first, rest = words[0], list(enumerate(words[1:], start=1))
+        decode = self.positions  # only where every word stands: the rarest's are many
         for d in cands:
-            starts = set(positions[first][d])
+            starts = set(decode(positions[first][d]))
             for i, w in rest:
-                starts &= {p - i for p in positions[w][d]}
+                starts &= {p - i for p in decode(positions[w][d])}
                 if not starts:
                     break
             else:
@@ -181,7 +180,7 @@ class TermScorer:
         return out
 
     @staticmethod
-    def _blocks(m, offset, norms, num, den, local, out, positions, decode) -> None:
+    def _blocks(m, offset, norms, num, den, local, out, positions) -> None:
         j = 0
         while m.is_active():
             if local is not None:
@@ -202,7 +201,7 @@ class TermScorer:
                     d, tf = ids[k], weights[k]
                     out[d + offset] = num * tf / (tf + den[norms[d]])
                     if positions is not None:
-                        positions[d + offset] = decode(values[k])
+                        positions[d + offset] = values[k]
             else:
                 k, end = m._i, m._blocklength
                 while k < end and j < len(local):
@@ -215,7 +214,7 @@ class TermScorer:
                         tf = weights[k]
                         out[d + offset] = num * tf / (tf + den[norms[d]])
                         if positions is not None:
-                            positions[d + offset] = decode(values[k])
+                            positions[d + offset] = values[k]
                         k += 1
                         j += 1
             m._i = m._blocklength - 1
@@ -240,10 +239,6 @@ class TermScorer:
             if positions is not None:
                 positions[d + offset] = m.value_as("positions")
             m.next()
-
-
-def _stored(value):
-    return value
 
 
 def _placing(slot: Slot) -> Slot:
@@ -317,7 +312,8 @@ class ClauseScorer:
         a quotation's lower tiers leave out the passages in *skip*).
 
         *where*, if given, receives the word positions of the word as typed, read from
-        the same postings, for the proximity bonus.
+        the same postings, for the proximity bonus (as stored: :meth:`TermScorer.positions`
+        decodes them, only for the passages that need them).
         """
         if c.kind == "phrase" and c.slots:
             with reading(self._index_dir):
@@ -413,7 +409,7 @@ class ClauseScorer:
                 continue
             weight = FIELD_WEIGHTS[field_name]
             pos: dict[int, object] | None = {} if where else None
-            for d, score in self.terms.scores(field_name, term, at, pos, decoded=False).items():
+            for d, score in self.terms.scores(field_name, term, at, pos).items():
                 scores[d] = scores.get(d, 0.0) + weight * score
                 if where:
                     stored.setdefault(d, []).append(pos[d])
