@@ -15,6 +15,11 @@ generic matcher interface instead.
 from __future__ import annotations
 
 import bisect
+import pickle
+import struct
+import zlib
+from io import BytesIO
+from itertools import accumulate
 from math import log
 
 from whoosh.reading import TermNotFound
@@ -29,16 +34,20 @@ K1 = 1.2
 FIELD_WEIGHTS = {"stem": 1.0, "exact": 0.7, "prefix": 0.6}
 TYPO_WEIGHT = 0.7
 
+# Whoosh 2.7.4's posting list layout (whoosh.codec.whoosh3), read by TermScorer._blocks
+_TAG_BYTES = 4  # b"W3Bl" before a term's first block
+_INT_BYTES = 4
+_unpack_int = struct.Struct("!i").unpack
+_HEAD_BYTES = 64  # a block's info tuple pickles to ~20 bytes
+
 
 class TermScorer:
     """Scores terms of one open Whoosh reader; create a new one per index generation."""
 
     def __init__(self, reader) -> None:
-        from whoosh.codec.whoosh3 import W3LeafMatcher
         from whoosh.util.numeric import byte_to_length
 
         self._reader = reader
-        self._leaf = W3LeafMatcher
         self._byte_to_length = [byte_to_length(i) for i in range(256)]
         self._segments = list(reader.leaf_readers())
         self._deleted = [frozenset(r._perdoc.deleted_docs()) for r, _ in self._segments]
@@ -131,11 +140,13 @@ class TermScorer:
                 if lo == hi:
                     continue
                 local = [d - offset for d in at[lo:hi]]
-            m = self._matcher(i, field, tbytes, info)
-            if type(m) is self._leaf:
-                self._blocks(m, offset, norms, num, den, local, out, positions)
-            else:
+            if info.is_inlined() or self._deleted[i]:
+                m = self._matcher(i, field, tbytes, info)
                 self._generic(m, offset, norms, num, den, local, out, positions)
+            else:
+                postfile = reader._terms._postfile
+                self._blocks(postfile, info.extent()[0], offset, norms, num, den, local, out,
+                             positions)
         return out
 
     def positions(self, value) -> list[int]:
@@ -180,31 +191,46 @@ class TermScorer:
         return out
 
     @staticmethod
-    def _blocks(m, offset, norms, num, den, local, out, positions) -> None:
+    def _blocks(postfile, at, offset, norms, num, den, local, out, positions) -> None:
+        """Score the posting blocks of a term whose postings start at *at* in *postfile*.
+
+        Read as Whoosh's ``W3LeafMatcher`` reads them (a 4-byte tag, then blocks of: a
+        signed length, negative for the last block; a pickled info tuple; the pickled
+        ``(id gaps, weights, values)``, zlib-compressed if the info says so), without
+        its matcher object, file-like calls and per-posting methods: the matcher cost
+        as much to set up as a small posting list costs to score.  A block whose last
+        document comes before the next one wanted in *local* is not decoded."""
+        get = postfile.get
+        pos = at + _TAG_BYTES
         j = 0
-        while m.is_active():
+        while True:
+            length = _unpack_int(get(pos, _INT_BYTES))[0]
+            pos += _INT_BYTES
+            end = pos + abs(length)
+            head = BytesIO(get(pos, min(end - pos, _HEAD_BYTES)))
+            count, maxid, _, compressed, _, _ = pickle.load(head)
             if local is not None:
                 if j >= len(local):
                     return
-                if m._maxid < local[j]:  # nothing wanted in this block
-                    m._next_block()
+                if maxid < local[j]:  # nothing wanted in this block
+                    if length < 0:
+                        return
+                    pos = end
                     continue
-            if m._ids is None:
-                m._read_ids()
-            if m._weights is None:
-                m._read_weights()
-            if positions is not None and m._values is None:
-                m._read_values()
-            ids, weights, values = m._ids, m._weights, m._values
+            data = get(pos + head.tell(), end - pos - head.tell())
+            gaps, weights, values = pickle.loads(zlib.decompress(data) if compressed else data)
+            ids = list(accumulate(gaps))
+            if weights is None or isinstance(weights, float):
+                weights = [1.0 if weights is None else weights] * count
             if local is None:
-                for k in range(m._i, m._blocklength):
-                    d, tf = ids[k], weights[k]
+                for k, d in enumerate(ids):
+                    tf = weights[k]
                     out[d + offset] = num * tf / (tf + den[norms[d]])
                     if positions is not None:
                         positions[d + offset] = values[k]
             else:
-                k, end = m._i, m._blocklength
-                while k < end and j < len(local):
+                k = 0
+                while k < count and j < len(local):
                     d, want = ids[k], local[j]
                     if d < want:
                         k += 1
@@ -217,8 +243,9 @@ class TermScorer:
                             positions[d + offset] = values[k]
                         k += 1
                         j += 1
-            m._i = m._blocklength - 1
-            m.next()
+            if length < 0:
+                return
+            pos = end
 
     @staticmethod
     def _generic(m, offset, norms, num, den, local, out, positions) -> None:
