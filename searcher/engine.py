@@ -25,7 +25,7 @@ from .errors import IndexStateError, LocationError, SearcherError, corrupt
 from .highlight import Highlighter, make_hit
 from .hits import Hit, Results, Snippet
 from .locations import default_dirs, opensearch_url, parse_location
-from .query import Clause, QueryParser
+from .query import Clause, QueryParser, split_query
 from .question import analyse
 from .ranking import rank
 from .scoring import ClauseScorer
@@ -216,8 +216,11 @@ class Searcher(concordance.ReadingTools):
         """
         with self._lock:
             self.refresh()
-            question = None if phrase else analyse(query)
-            clauses = self.parser.parse(question.content if question else query, phrase=phrase)
+            parts = split_query(query, phrase=phrase)
+            question = None if phrase else analyse(query, parts)
+            clauses = (
+                self.parser.parse(question.content) if question else self.parser.parse_parts(parts)
+            )
             hits: list[Hit] = []
             seen: set[int] = set()
             for match, tier in self.parser.tiers(clauses, exact=exact):

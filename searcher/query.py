@@ -163,7 +163,11 @@ class QueryParser:
 
     def parse(self, query: str, *, phrase: bool = False) -> list[Clause]:
         """Query text -> clauses; raises :class:`QueryError`."""
-        parts = content_parts(split_query(query, phrase=phrase))
+        return self.parse_parts(split_query(query, phrase=phrase))
+
+    def parse_parts(self, parts: list[tuple[str, str]]) -> list[Clause]:
+        """:func:`split_query`'s parts -> clauses; raises :class:`QueryError`."""
+        parts = content_parts(parts)
         clauses: list[Clause] = []
         for kind, text in parts[:MAX_QUERY_WORDS]:
             c = phrase_clause(text) if kind == "phrase" else self.word_clause(text)

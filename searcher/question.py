@@ -81,13 +81,15 @@ def _folded_word(text: str) -> str:
     return turkish.fold(tokens[0]) if len(tokens) == 1 else ""
 
 
-def analyse(query: str) -> Question | None:
-    """The question in *query*, or None when it is no question (or nothing but
-    question words, which are then searched as typed)."""
-    try:
-        parts = split_query(query)
-    except QueryError:  # the parser reports bad queries itself
-        return None
+def analyse(query: str, parts: list[tuple[str, str]] | None = None) -> Question | None:
+    """The question in *query* (split into *parts* by :func:`split_query`, unless
+    given), or None when it is no question (or nothing but question words, which
+    are then searched as typed)."""
+    if parts is None:
+        try:
+            parts = split_query(query)
+        except QueryError:  # the parser reports bad queries itself
+            return None
     folded = [_folded_word(t) if k == "word" else "" for k, t in parts]
     kinds: list[str] = []
     drop: set[int] = set()
