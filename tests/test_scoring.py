@@ -81,3 +81,19 @@ def test_phrase_scores_equal_whoosh_phrase_scores(real_searcher, real_passages):
         assert got_at == {d: got[d] for d in at if d in got}, words
         matched += bool(got)
     assert matched >= 40  # the sampled windows are found, at least in their own passage
+
+
+def test_term_lookup_finds_what_whoosh_finds(real_searcher):
+    """Every term of the index (and near misses of them) gets Whoosh's own answer."""
+    from searcher.scoring import _hash_get
+
+    real_searcher.refresh()
+    terms = real_searcher._reader.leaf_readers()[0][0]._terms
+    table = terms._tindex
+    keys = list(table.keys())
+    assert len(keys) > 1000
+    for key in keys:
+        assert bytes(_hash_get(table, key)) == table.get(key), key
+        for miss in (key + b"x", key[:-1] + b"\xff", b"\x00\x00" + key):
+            got = _hash_get(table, miss)
+            assert (None if got is None else bytes(got)) == table.get(miss), miss
