@@ -227,11 +227,13 @@ class Searcher(concordance.ReadingTools):
                 room = None if limit is None else max(limit, 0) - len(hits)
                 if room is not None and room <= 0:
                     break
-                highlighter = Highlighter(tier)
                 ranked, focus = rank(
                     self._scorer, max(self._reader.doc_count(), 1), tier, room, seen,
                     question, lambda d: self._passages.stored(d).text,
                 )
+                if not ranked:  # (a lower tier that finds nothing new builds no highlighter)
+                    continue
+                highlighter = Highlighter(tier)
                 for score, docnum in ranked:
                     seen.add(docnum)
                     hits.append(self._hit(

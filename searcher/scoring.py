@@ -412,9 +412,8 @@ class ClauseScorer:
         n, spare = len(c.slots), c.spare
         if self._reads.get("slots") != c.slots:  # remembered for this quotation only
             self._reads = {"slots": c.slots}
-        placing = {
-            s: [(f, self.term(f, t)) for f, t in _placing(s)] for s in set(c.slots)
-        }
+        placed = {s: _placing(s) for s in set(c.slots)}
+        placing = {s: [(f, self.term(f, t)) for f, t in terms] for s, terms in placed.items()}
         order = sorted(placing, key=lambda s: sum(x[1][0] for x in placing[s]))
         scores: dict[Slot, dict[int, float]] = {}
         positions: dict[Slot, dict[int, list]] = {}
@@ -454,7 +453,7 @@ class ClauseScorer:
         at_fits = sorted(fits)
         typed: dict[Slot, dict[int, float]] = {}
         for slot in order if at_fits else ():
-            rest = [(f, self.term(f, t)) for f, t in slot if (f, t) not in _placing(slot)]
+            rest = [(f, self.term(f, t)) for f, t in slot if (f, t) not in placed[slot]]
             if rest:
                 typed[slot] = self._slot(rest, at_fits, False)[0]
         return {
