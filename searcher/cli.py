@@ -2,9 +2,10 @@
 
 Every command parses options, calls one library function and formats the
 result (how results look is :mod:`searcher.output`).  Whoosh and ftfy are
-imported only inside commands that need them, so ``searcher --help`` and
-``--version`` start instantly.  Exit status follows
-ripgrep: 0 found, 1 nothing found, 2 error.
+imported only inside commands that need them; the console script
+(:mod:`searcher.console`) answers ``searcher --help`` and ``--version`` without
+importing this module, or Click, at all.  Exit status follows ripgrep: 0 found,
+1 nothing found, 2 error.
 """
 
 from __future__ import annotations
@@ -409,7 +410,8 @@ def where(words, as_json, plot_file, phrase, texts_dir, index_dir, opensearch, i
 
 
 def run() -> None:
-    """The ``searcher`` console script: :func:`main`, then exit at once.
+    """The ``searcher`` command (:func:`searcher.console.run` hands it everything but
+    ``--version`` and ``--help``): :func:`main`, then exit at once.
 
     A normal exit tears the interpreter down, freeing every module and object one by
     one (Whoosh, Click, the open index): ~15% of a terminal search.  Here the output

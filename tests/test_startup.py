@@ -1,7 +1,10 @@
 import io
+import os
 import subprocess
 import sys
 import tracemalloc
+
+import pytest
 
 from searcher import Searcher, index
 
@@ -89,3 +92,51 @@ def test_console_script_flushes_every_hit_and_keeps_exit_statuses(real_searcher)
     assert missing.returncode == 1 and missing.stderr.startswith("searcher: no passages")
     bad = searcher("search", '"yarım')
     assert bad.returncode == 2 and bad.stderr.startswith("searcher: error: ")
+
+
+def _console(run_from: str, args: list[str], columns: str | None):
+    """``searcher ARGS`` through *run_from*'s ``run``; stderr ends with whether Click
+    was imported."""
+    code = (
+        "import atexit, sys; sys.argv[0] = '/bin/searcher'\n"
+        "atexit.register(lambda: sys.stderr.write(f'click={\"click\" in sys.modules}'))\n"
+        f"from {run_from} import run; run()\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "_SEARCHER_COMPLETE")}
+    if columns is not None:
+        env["COLUMNS"] = columns
+    return subprocess.run([sys.executable, "-c", code, *args], capture_output=True,
+                          text=True, encoding="utf-8", env=env)
+
+
+def test_fast_help_is_clicks_help():
+    from searcher import _help, console
+
+    assert _help.TOP_LEVEL == console.render_help(), (
+        "searcher/_help.py is not what Click prints now: regenerate it with "
+        "`python -m searcher.console`"
+    )
+    # what render_help() gives is what the Click command prints (stdout no terminal: 80)
+    clicks = _console("searcher.cli", ["--help"], None)
+    assert clicks.returncode == 0 and clicks.stdout == _help.TOP_LEVEL
+
+
+@pytest.mark.parametrize("args, columns, fast", [
+    (["--version"], None, True),
+    (["-V"], "40", True),
+    (["--help"], None, True),
+    (["-h"], "80", True),
+    (["--help"], "200", True),
+    (["--help"], "79", False),  # narrower help: Click lays it out
+    (["--help"], "60", False),
+    (["--help"], "x", False),
+    (["--help", "search"], None, False),
+    (["search", "--help"], None, False),
+    (["--versions"], None, False),
+])
+def test_version_and_help_are_answered_without_click_as_click_answers(args, columns, fast):
+    quick = _console("searcher.console", args, columns)
+    clicks = _console("searcher.cli", args, columns)
+    assert (quick.stdout, quick.returncode) == (clicks.stdout, clicks.returncode)
+    assert quick.stderr.rsplit("click=", 1)[0] == clicks.stderr.rsplit("click=", 1)[0]
+    assert quick.stderr.endswith(f"click={not fast}"), quick.stderr
