@@ -19,7 +19,7 @@ import click
 
 from . import __version__, output
 from .errors import SearcherError
-from .startup import defer_module
+from .startup import defer_for_command
 
 
 class Exit(IntEnum):
@@ -150,12 +150,7 @@ def main() -> None:
       searcher kwic antlaşma --sort left
     """
     _ensure_utf8()
-    # the command's own process never downloads anything, and only an index build
-    # uses Whoosh's temporary files, queues and file copies: see searcher.startup
-    defer_module("urllib.request", "urlretrieve")
-    defer_module("tempfile")
-    defer_module("queue")
-    defer_module("shutil", "copyfileobj")
+    defer_for_command()  # modules only some commands use: see searcher.startup
 
 
 @main.command()

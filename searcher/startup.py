@@ -16,8 +16,11 @@ import sys
 import types
 
 
-def defer_module(name: str, *functions: str) -> None:
-    """Defer importing *name*; *functions* are names other modules import from it."""
+def defer_module(name: str, *functions: str, **own) -> None:
+    """Defer importing *name*; *functions* are names other modules import from it.
+
+    *own* are attributes the stand-in has itself, without loading the module: each
+    must be interchangeable with the module's own (``hashlib.md5`` below)."""
     if name in sys.modules:
         return
 
@@ -38,6 +41,8 @@ def defer_module(name: str, *functions: str) -> None:
     stub.__getattr__ = lookup
     for fn in functions:
         setattr(stub, fn, proxy(fn))
+    for attr, value in own.items():
+        setattr(stub, attr, value)
     sys.modules[name] = stub
     parent, _, child = name.rpartition(".")
     if parent in sys.modules:
@@ -58,3 +63,25 @@ def defer_unused_whoosh() -> None:
     """Defer :data:`UNUSED_WHOOSH`; call before anything imports whoosh."""
     for name, functions in UNUSED_WHOOSH.items():
         defer_module(name, *functions)
+
+
+def defer_for_command() -> None:
+    """Defer, in a ``searcher`` command's own process, what only some commands use.
+
+    Such a process never downloads anything, and only an index build uses Whoosh's
+    temporary files (named with :mod:`random`), queues and file copies.  Whoosh
+    imports :mod:`calendar` for date fields, which searcher's schema has none of.
+    Whoosh's term tables hash each looked-up term with ``hashlib.md5``: loading
+    :mod:`hashlib` (OpenSSL) costs ~2 ms, Python's own ``_md5`` 0.2 ms for the same
+    digests.  Not done on ``import searcher``: a program using the library keeps
+    its modules as they are.
+    """
+    defer_module("urllib.request", "urlretrieve")
+    for name in ("tempfile", "queue", "random", "calendar"):
+        defer_module(name)
+    defer_module("shutil", "copyfileobj")
+    try:
+        from _md5 import md5
+    except ImportError:  # a Python built without its own hash functions
+        return
+    defer_module("hashlib", md5=md5)

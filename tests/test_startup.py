@@ -9,7 +9,7 @@ import pytest
 from searcher import Searcher, index
 
 
-def test_search_imports_no_ftfy_no_index_building_no_unused_whoosh(real_searcher):
+def test_search_imports_no_ftfy_no_index_building_no_unused_whoosh_no_openssl(real_searcher):
     code = (
         "import sys; from searcher.cli import main\n"
         "try: main(['search', 'Sakarya zaferi', '--texts', sys.argv[1], '--index', sys.argv[2]])\n"
@@ -17,7 +17,8 @@ def test_search_imports_no_ftfy_no_index_building_no_unused_whoosh(real_searcher
         "real = lambda m: getattr(sys.modules.get(m), '__file__', None)  # stand-ins have none\n"
         "unneeded = ('ftfy', 'urllib.request', 'whoosh.searching', 'whoosh.query',\n"
         "            'whoosh.lang.porter', 'whoosh.lang.morph_en', 'whoosh.automata.lev',\n"
-        "            'tempfile', 'shutil')\n"
+        "            'tempfile', 'shutil', 'random', 'calendar', 'hashlib', '_hashlib',\n"
+        "            'searcher.concordance')\n"
         "loaded = [m for m in unneeded if real(m)]\n"
         "assert not loaded, loaded\n"
     )
@@ -27,6 +28,21 @@ def test_search_imports_no_ftfy_no_index_building_no_unused_whoosh(real_searcher
     )
     assert r.returncode == 0, r.stderr
     assert "Sakarya" in r.stdout
+
+
+def test_a_commands_stand_ins_load_the_real_modules_when_used():
+    code = (
+        "import sys; from searcher.startup import defer_for_command; defer_for_command()\n"
+        "from whoosh.filedb.filetables import md5  # what the term tables hash with\n"
+        "import hashlib, random\n"
+        "assert '_hashlib' not in sys.modules\n"
+        "assert md5(b'Sakarya').digest() == hashlib.new('md5', b'Sakarya').digest()\n"
+        "assert hashlib.sha256 and '_hashlib' in sys.modules and 1 <= random.randint(1, 2) <= 2\n"
+        "from searcher.reading import ReadingTools; from searcher import engine\n"
+        "assert 'searcher.concordance' not in sys.modules\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
 
 
 def test_opening_an_index_does_not_copy_its_segment_file_into_memory(real_searcher):
