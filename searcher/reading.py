@@ -8,8 +8,7 @@ not load it (its four value types cost ~1.5 ms of the command's start-up).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing (1.5 ms)
 if TYPE_CHECKING:
     from .concordance import Dispersion, KwicLine, Occurrences
 
