@@ -1,36 +1,39 @@
-"""The ``searcher`` console script: ``--version`` and ``--help`` without Click.
+"""The ``searcher`` console script: the commonest command lines without Click.
 
-``searcher --version`` and ``searcher --help`` should start as fast as Python
-does (benchmarks/speed.py), but importing Click alone costs about as much as
-the interpreter's own start-up.  So the console script answers those two here,
-from text fixed in advance, and hands everything else to :func:`searcher.cli.run`.
-
-What is printed is what Click would print, byte for byte:
+Importing Click costs about as much as the interpreter's own start-up (and
+``searcher.cli`` builds every command's options on import), so the console
+script answers three command lines itself and hands everything else to
+:func:`searcher.cli.run`:
 
 * ``--version`` (``-V``): the message of Click's ``version_option``.
 * ``--help`` (``-h``): the top-level help as Click renders it 78 columns wide,
   generated into :mod:`searcher._help` by ``python -m searcher.console``.
   ``tests/test_startup.py`` renders it with Click and compares, so a changed
   command or docstring fails the tests until the text is regenerated.
+* ``search WORDS...`` with no options: :func:`searcher.commands.search`, the
+  body the Click command runs too, with every option at its default.
 
-Click lays help out ``max(min(columns, 80) - 2, 50)`` wide, *columns* as
-:func:`shutil.get_terminal_size` finds them (``COLUMNS``, else the terminal,
-else 80 when stdout is no terminal), so the text fixed here is used only when
-that width is 78; a narrower terminal gets Click's own rendering.  The fast way
-is also left to Click whenever anything else could make Click answer
-differently: any other argument, a program name other than ``searcher`` (Click
-shows the name it was run as), a shell-completion request
-(``_SEARCHER_COMPLETE``), or an output that is not UTF-8.
+Each is taken only when Click would do exactly the same, else Click decides:
 
-A simpler design was considered: making ``import click`` cheaper.  Click needs
-``typing``, ``inspect`` and the rest at import time, so it stays about as dear
-as a bare interpreter; the fixed text is the only way to 1x.
+* Click lays help out ``max(min(columns, 80) - 2, 50)`` wide, *columns* as
+  :func:`shutil.get_terminal_size` finds them (``COLUMNS``, else the terminal,
+  else 80 when stdout is no terminal): the fixed help is used only when that is 78;
+* any argument that starts with ``-`` (an option, ``--``) goes to Click, and so
+  does a ``SEARCHER_TEXTS`` that Click would refuse (a file, an unreadable folder);
+* so does a program name other than ``searcher`` (Click shows the name it was run
+  as), a shell-completion request (``_SEARCHER_COMPLETE``), and, for the fixed
+  texts, an output that is not UTF-8.
+
+``tests/test_startup.py`` runs each case both ways and compares output, errors
+and exit status.  The simpler design, making ``import click`` cheaper, is not
+open: Click needs ``typing``, ``inspect`` and the rest at import time.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+from stat import S_ISREG
 
 from . import __version__
 
@@ -54,15 +57,22 @@ def _columns_give_help_width() -> bool:
     return columns == 0 or columns >= _COLUMNS
 
 
-def fast_answer(args: list[str]) -> str | None:
-    """The output of ``searcher ARGS`` when it can be given without Click, else None."""
-    if len(args) != 1 or args[0] not in ("-V", "--version", "-h", "--help"):
-        return None
+def _run_as_searcher() -> bool:
+    """Whether Click would call this program ``searcher``, with no completion asked."""
     main = sys.modules.get("__main__")
-    if (
+    return not (
         getattr(main, "__package__", None)  # run as python -m: Click names it so
         or os.path.basename(sys.argv[0]) != "searcher"
         or os.environ.get("_SEARCHER_COMPLETE")
+    )
+
+
+def fast_answer(args: list[str]) -> str | None:
+    """The output of ``searcher ARGS`` when it is fixed text Click would print, else None."""
+    if len(args) != 1 or args[0] not in ("-V", "--version", "-h", "--help"):
+        return None
+    if (
+        not _run_as_searcher()
         or sys.stdout is None
         or (sys.stdout.encoding or "").lower().replace("-", "").replace("_", "") != "utf8"
     ):
@@ -76,10 +86,50 @@ def fast_answer(args: list[str]) -> str | None:
     return TOP_LEVEL
 
 
+def plain_search(args: list[str]) -> str | None:
+    """The query of ``searcher search WORDS...`` when Click would run the search with
+    every option at its default, else None."""
+    if len(args) < 2 or args[0] != "search" or any(a.startswith("-") for a in args[1:]):
+        return None
+    if not _run_as_searcher():
+        return None
+    texts = os.environ.get("SEARCHER_TEXTS")
+    if texts:  # Click's check of the --texts folder (a missing one is the library's)
+        try:
+            st = os.stat(texts)
+        except OSError:
+            pass
+        else:
+            if S_ISREG(st.st_mode) or not os.access(texts, os.R_OK):
+                return None
+    return " ".join(args[1:])
+
+
+def _search(text: str) -> None:
+    """What Click's ``searcher search`` does for *text* (see :mod:`searcher.cli`)."""
+    from . import commands
+    from .startup import defer_for_command
+
+    commands.ensure_utf8()
+    defer_for_command()
+    try:
+        commands.search(text, texts_dir=os.environ.get("SEARCHER_TEXTS") or None)
+    except BrokenPipeError:  # as Click: a reader that went away is no error to report
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115  (what is left unwritten)
+        sys.exit(1)
+
+
 def run() -> None:
-    """The console script: a fast answer if there is one, else :func:`searcher.cli.run`."""
-    text = fast_answer(sys.argv[1:])
+    """The console script: the command lines above without Click, the rest through
+    :func:`searcher.cli.run`."""
+    args = sys.argv[1:]
+    text = fast_answer(args)
     if text is None:
+        query = plain_search(args)
+        if query is not None:
+            from .commands import run_and_exit
+
+            return run_and_exit(lambda: _search(query))
         from .cli import run
 
         return run()

@@ -110,7 +110,7 @@ def test_console_script_flushes_every_hit_and_keeps_exit_statuses(real_searcher)
     assert bad.returncode == 2 and bad.stderr.startswith("searcher: error: ")
 
 
-def _console(run_from: str, args: list[str], columns: str | None):
+def _console(run_from: str, args: list[str], columns: str | None = None, **env: str):
     """``searcher ARGS`` through *run_from*'s ``run``; stderr ends with whether Click
     was imported."""
     code = (
@@ -118,7 +118,8 @@ def _console(run_from: str, args: list[str], columns: str | None):
         "atexit.register(lambda: sys.stderr.write(f'click={\"click\" in sys.modules}'))\n"
         f"from {run_from} import run; run()\n"
     )
-    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "_SEARCHER_COMPLETE")}
+    skip = ("COLUMNS", "_SEARCHER_COMPLETE", "SEARCHER_TEXTS", "SEARCHER_INDEX")
+    env = {**{k: v for k, v in os.environ.items() if k not in skip}, **env}
     if columns is not None:
         env["COLUMNS"] = columns
     return subprocess.run([sys.executable, "-c", code, *args], capture_output=True,
@@ -156,3 +157,33 @@ def test_version_and_help_are_answered_without_click_as_click_answers(args, colu
     assert (quick.stdout, quick.returncode) == (clicks.stdout, clicks.returncode)
     assert quick.stderr.rsplit("click=", 1)[0] == clicks.stderr.rsplit("click=", 1)[0]
     assert quick.stderr.endswith(f"click={not fast}"), quick.stderr
+
+
+@pytest.mark.parametrize("args, fast", [
+    (["search", "Sakarya", "zaferi"], True),
+    (["search", "Sakarya zaferi"], True),
+    (["search", "qqxzw"], True),  # nothing found: exit 1
+    (["search", "sakrya"], True),  # a typo: the near words searched, on stderr
+    (["search", '"yarım'], True),  # an error: one line, exit 2
+    (["search", '"Sakarya zaferinin ülke ekonomisini"'], True),  # closest passages
+    (["search", "Sakarya", "-n", "2"], False),
+    (["search", "--", "Sakarya"], False),
+    (["search"], False),  # Click's usage error
+])
+def test_plain_searches_run_without_click_as_through_click(real_searcher, args, fast):
+    where = {"SEARCHER_TEXTS": str(real_searcher.texts_dir),
+             "SEARCHER_INDEX": str(real_searcher.index_dir)}
+    quick = _console("searcher.console", args, **where)
+    clicks = _console("searcher.cli", args, **where)
+    assert (quick.stdout, quick.returncode) == (clicks.stdout, clicks.returncode)
+    assert quick.stderr.rsplit("click=", 1)[0] == clicks.stderr.rsplit("click=", 1)[0]
+    assert quick.stderr.endswith(f"click={not fast}"), quick.stderr
+
+
+def test_a_texts_folder_click_refuses_is_left_to_click(real_searcher, tmp_path):
+    (tmp_path / "a-file").write_text("x")
+    where = {"SEARCHER_TEXTS": str(tmp_path / "a-file"),
+             "SEARCHER_INDEX": str(real_searcher.index_dir)}
+    quick = _console("searcher.console", ["search", "Sakarya"], **where)
+    assert quick.returncode == 2 and "is a file" in quick.stderr
+    assert quick.stderr.endswith("click=True")
