@@ -45,6 +45,8 @@ def echo(text: str = "", *, err: bool = False, nl: bool = True, color: bool | No
     colour codes removed when *color* is False (None: when the stream is no
     terminal), flushed at once."""
     stream = sys.stderr if err else sys.stdout
+    if stream is None:  # no console (pythonw): nowhere to write, as Click
+        return
     if nl:
         text += "\n"
     if "\x1b" in text and not (stream.isatty() if color is None else color):
