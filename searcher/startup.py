@@ -71,13 +71,17 @@ def defer_for_command() -> None:
     Such a process never downloads anything, and only an index build uses Whoosh's
     temporary files (named with :mod:`random`), queues and file copies.  Whoosh
     imports :mod:`calendar` for date fields, which searcher's schema has none of.
+    :mod:`dataclasses` imports :mod:`inspect` (with ``ast``, ``dis``, ``tokenize``:
+    ~9 ms of a search without Click) only to describe a class that has no
+    docstring, so every dataclass on the search path has one (Click, when a command
+    line needs it, loads the real module at once).
     Whoosh's term tables hash each looked-up term with ``hashlib.md5``: loading
     :mod:`hashlib` (OpenSSL) costs ~2 ms, Python's own ``_md5`` 0.2 ms for the same
     digests.  Not done on ``import searcher``: a program using the library keeps
     its modules as they are.
     """
     defer_module("urllib.request", "urlretrieve")
-    for name in ("tempfile", "queue", "random", "calendar"):
+    for name in ("tempfile", "queue", "random", "calendar", "inspect"):
         defer_module(name)
     defer_module("shutil", "copyfileobj")
     try:

@@ -30,14 +30,32 @@ def test_search_imports_no_ftfy_no_index_building_no_unused_whoosh_no_openssl(re
     assert "Sakarya" in r.stdout
 
 
+def test_a_plain_search_imports_neither_click_nor_what_only_other_commands_use(real_searcher):
+    code = (
+        "import atexit, sys; sys.argv[0] = '/bin/searcher'\n"
+        "real = lambda m: getattr(sys.modules.get(m), '__file__', None)  # stand-ins have none\n"
+        "unneeded = ('click', 'typing', 'inspect', 'ast', 'hashlib', '_hashlib', 'random',\n"
+        "            'tempfile', 'shutil', 'urllib.request', 'ftfy', 'searcher.concordance')\n"
+        "atexit.register(lambda: print([m for m in unneeded if real(m)], file=sys.stderr))\n"
+        "from searcher.console import run; run()\n"
+    )
+    env = {**os.environ, "SEARCHER_TEXTS": str(real_searcher.texts_dir),
+           "SEARCHER_INDEX": str(real_searcher.index_dir)}
+    r = subprocess.run([sys.executable, "-c", code, "search", "Sakarya", "zaferi"],
+                       capture_output=True, text=True, env=env)
+    assert r.returncode == 0 and "Sakarya" in r.stdout
+    assert r.stderr.strip() == "[]", r.stderr  # e.g. 'inspect': a dataclass without a docstring
+
+
 def test_a_commands_stand_ins_load_the_real_modules_when_used():
     code = (
         "import sys; from searcher.startup import defer_for_command; defer_for_command()\n"
         "from whoosh.filedb.filetables import md5  # what the term tables hash with\n"
-        "import hashlib, random\n"
+        "import hashlib, random, inspect\n"
         "assert '_hashlib' not in sys.modules\n"
         "assert md5(b'Sakarya').digest() == hashlib.new('md5', b'Sakarya').digest()\n"
         "assert hashlib.sha256 and '_hashlib' in sys.modules and 1 <= random.randint(1, 2) <= 2\n"
+        "assert inspect.cleandoc(' x') == 'x' and 'ast' in sys.modules\n"
         "from searcher.reading import ReadingTools; from searcher import engine\n"
         "assert 'searcher.concordance' not in sys.modules\n"
     )
