@@ -12,22 +12,30 @@ the first time anything in it is used, so code that does need it still gets it.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import sys
 import types
 
 
-def defer_module(name: str, *functions: str, **own) -> None:
+def defer_module(name: str, *functions: str, package: bool = False, **own) -> None:
     """Defer importing *name*; *functions* are names other modules import from it.
 
     *own* are attributes the stand-in has itself, without loading the module: each
-    must be interchangeable with the module's own (``hashlib.md5`` below)."""
+    must be interchangeable with the module's own (``hashlib.md5`` below).  The
+    stand-in of a *package* has its ``__path__`` (found without running it), so its
+    submodules can still be imported; the real package gets them when it loads."""
     if name in sys.modules:
         return
 
     def real():
-        if sys.modules.get(name) is stub:
-            del sys.modules[name]
-        return importlib.import_module(name)
+        if sys.modules.get(name) is not stub:
+            return importlib.import_module(name)
+        del sys.modules[name]
+        module = importlib.import_module(name)
+        for attr, value in vars(stub).items():  # submodules imported meanwhile
+            if isinstance(value, types.ModuleType) and not hasattr(module, attr):
+                setattr(module, attr, value)
+        return module
 
     def lookup(attr: str):
         if attr.startswith("__"):  # the import system probing (__path__, ...)
@@ -39,6 +47,9 @@ def defer_module(name: str, *functions: str, **own) -> None:
 
     stub = types.ModuleType(name)
     stub.__getattr__ = lookup
+    if package:
+        stub.__spec__ = importlib.util.find_spec(name)
+        stub.__path__ = stub.__spec__.submodule_search_locations
     for fn in functions:
         setattr(stub, fn, proxy(fn))
     for attr, value in own.items():
@@ -70,7 +81,8 @@ def defer_for_command() -> None:
 
     Such a process never downloads anything, and only an index build uses Whoosh's
     temporary files (named with :mod:`random`), queues and file copies.  Whoosh
-    imports :mod:`calendar` for date fields, which searcher's schema has none of.
+    imports :mod:`calendar` for date fields, which searcher's schema has none of,
+    and :mod:`html` (with its entity tables) for an HTML highlighter it never uses.
     :mod:`dataclasses` imports :mod:`inspect` (with ``ast``, ``dis``, ``tokenize``:
     ~9 ms of a search without Click) only to describe a class that has no
     docstring, so every dataclass on the search path has one (Click, when a command
@@ -84,6 +96,7 @@ def defer_for_command() -> None:
     for name in ("tempfile", "queue", "random", "calendar", "inspect"):
         defer_module(name)
     defer_module("shutil", "copyfileobj")
+    defer_module("html", "escape", package=True)
     try:
         from _md5 import md5
     except ImportError:  # a Python built without its own hash functions

@@ -35,7 +35,8 @@ def test_a_plain_search_imports_neither_click_nor_what_only_other_commands_use(r
         "import atexit, sys; sys.argv[0] = '/bin/searcher'\n"
         "real = lambda m: getattr(sys.modules.get(m), '__file__', None)  # stand-ins have none\n"
         "unneeded = ('click', 'typing', 'inspect', 'ast', 'hashlib', '_hashlib', 'random',\n"
-        "            'tempfile', 'shutil', 'urllib.request', 'ftfy', 'searcher.concordance')\n"
+        "            'tempfile', 'shutil', 'urllib.request', 'html', 'ftfy',\n"
+        "            'searcher.concordance')\n"
         "atexit.register(lambda: print([m for m in unneeded if real(m)], file=sys.stderr))\n"
         "from searcher.console import run; run()\n"
     )
@@ -58,6 +59,22 @@ def test_a_commands_stand_ins_load_the_real_modules_when_used():
         "assert inspect.cleandoc(' x') == 'x' and 'ast' in sys.modules\n"
         "from searcher.reading import ReadingTools; from searcher import engine\n"
         "assert 'searcher.concordance' not in sys.modules\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+
+
+def test_a_deferred_package_keeps_its_submodules_importable():
+    code = (
+        "import sys; from searcher.startup import defer_module\n"
+        "defer_module('html', 'escape', package=True)\n"
+        "from html import escape\n"
+        "import html.entities  # through the stand-in\n"
+        "assert html.entities.name2codepoint['amp'] == 38\n"
+        "assert getattr(sys.modules['html'], '__file__', None) is None  # not loaded yet\n"
+        "import html.parser  # loads the real html (from html import unescape)\n"
+        "assert sys.modules['html'].entities is html.entities\n"
+        "assert html.parser.HTMLParser and escape('<') == html.escape('<') == '&lt;'\n"
     )
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
