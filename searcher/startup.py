@@ -1,4 +1,4 @@
-"""Start-up speed: modules Whoosh imports eagerly but searcher never uses.
+"""Start-up speed: modules imported eagerly that a search does not use.
 
 A terminal search must feel instant (see benchmarks/speed.py).  Whoosh imports
 ``urllib.request`` (~25 ms: http, email, ssl) for a download helper, compiles
@@ -7,6 +7,8 @@ and loads the Porter stemmer, Double Metaphone and two Levenshtein modules
 (~1.5 ms) for analyzers and fuzzy queries searcher never uses.
 :func:`defer_module` puts a stand-in in ``sys.modules`` that loads the real module
 the first time anything in it is used, so code that does need it still gets it.
+:func:`defer_unused_whoosh` is done on ``import searcher.analysis``;
+:func:`defer_for_command` only in a ``searcher`` command's own process.
 """
 
 from __future__ import annotations
@@ -79,18 +81,19 @@ def defer_unused_whoosh() -> None:
 def defer_for_command() -> None:
     """Defer, in a ``searcher`` command's own process, what only some commands use.
 
-    Such a process never downloads anything, and only an index build uses Whoosh's
-    temporary files (named with :mod:`random`), queues and file copies.  Whoosh
-    imports :mod:`calendar` for date fields, which searcher's schema has none of,
-    and :mod:`html` (with its entity tables) for an HTML highlighter it never uses.
-    :mod:`dataclasses` imports :mod:`inspect` (with ``ast``, ``dis``, ``tokenize``:
-    ~9 ms of a search without Click) only to describe a class that has no
-    docstring, so every dataclass on the search path has one (Click, when a command
-    line needs it, loads the real module at once).
-    Whoosh's term tables hash each looked-up term with ``hashlib.md5``: loading
-    :mod:`hashlib` (OpenSSL) costs ~2 ms, Python's own ``_md5`` 0.2 ms for the same
-    digests.  Not done on ``import searcher``: a program using the library keeps
-    its modules as they are.
+    * Such a process never downloads anything, and only an index build uses
+      Whoosh's temporary files (named with :mod:`random`), queues and file copies.
+    * Whoosh imports :mod:`calendar` for date fields, which searcher's schema has
+      none of, and :mod:`html` (with its entity tables) for an HTML highlighter.
+    * :mod:`dataclasses` imports :mod:`inspect` (with ``ast``, ``dis``,
+      ``tokenize``: ~9 ms of a search without Click) only to describe a class
+      that has no docstring, so every dataclass on the search path has one.
+    * Whoosh's term tables hash each looked-up term with ``hashlib.md5``:
+      :mod:`hashlib` links OpenSSL (~2 ms, ~4 ms of a whole search), Python's own
+      ``_md5`` gives the same digests for 0.2 ms.
+
+    Click, an index build or a changed text loads the real modules when they need
+    them.  A program using the library keeps its modules as they are.
     """
     defer_module("urllib.request", "urlretrieve")
     for name in ("tempfile", "queue", "random", "calendar", "inspect"):
