@@ -124,21 +124,21 @@ def run() -> None:
     :func:`searcher.cli.run`."""
     args = sys.argv[1:]
     text = fast_answer(args)
-    if text is None:
-        query = plain_search(args)
-        if query is not None:
-            from .commands import run_and_exit
+    if text is not None:
+        try:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        except BrokenPipeError:  # as Click: a reader that went away is no error to report
+            os._exit(1)
+        sys.exit(0)
+    query = plain_search(args)
+    if query is not None:
+        from .commands import run_and_exit
 
-            return run_and_exit(lambda: _search(query))
-        from .cli import run
+        run_and_exit(lambda: _search(query))
+    from .cli import run
 
-        return run()
-    try:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-    except BrokenPipeError:  # as Click: a reader that went away is no error to report
-        os._exit(1)
-    sys.exit(0)
+    run()
 
 
 def render_help(width: int = HELP_WIDTH) -> str:
