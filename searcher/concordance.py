@@ -5,7 +5,9 @@ second matcher: the index postings (:class:`~searcher.scoring.ClauseScorer`) giv
 every passage a clause matches, and the :class:`~searcher.highlight.Highlighter`'s
 spans in those passages are the occurrences.  Nothing re-reads the texts: context
 is cut from the passages' normalised text, so it runs across line and page breaks,
-and each occurrence's line and page come from its passage's line map.
+and each occurrence's line and page come from its passage's line map.  The methods
+that searchers offer for them (``concordance``, ``dispersion``) are
+:class:`searcher.reading.ReadingTools`, which imports this module on first use.
 """
 
 from __future__ import annotations
@@ -16,11 +18,10 @@ from dataclasses import dataclass
 from . import analysis, turkish
 from .highlight import Highlighter
 from .query import Clause
+from .reading import DEFAULT_WIDTH, ReadingTools  # noqa: F401  (the searchers' methods)
 from .scoring import ClauseScorer
 from .store import PassageReader
 
-#: Characters of context on each side of a concordance line, by default.
-DEFAULT_WIDTH = 40
 #: Concordance orders: document order, or AntConc's sort by the words before / after.
 SORTS = ("position", "left", "right")
 
@@ -190,34 +191,6 @@ def page_dispersion(occurrences: Occurrences) -> Dispersion:
         lines = tuple(line for _, line in where[doc])
         docs.append(PageCounts(doc, tuple(counts), lines))
     return Dispersion(occurrences.query, tuple(docs))
-
-
-# ------------------------------------------------------------------ on the Searcher
-
-
-class ReadingTools:
-    """The reading tools of :class:`~searcher.engine.Searcher`, which mixes them in.
-
-    They use what a Searcher has: its lock, :meth:`parse` (which brings the index up
-    to date) and the open index's clause scorer, passage reader and manifest."""
-
-    def concordance(
-        self, query: str, *, width: int = DEFAULT_WIDTH, sort: str = "position",
-        phrase: bool = False,
-    ) -> list[KwicLine]:
-        """Every occurrence of *query* in context, one line each: a concordance
-        (key word in context).  See :func:`kwic_lines` for *width* and *sort*."""
-        return kwic_lines(self._occurrences(query, phrase), width, sort)
-
-    def dispersion(self, query: str, *, phrase: bool = False) -> Dispersion:
-        """How often *query* occurs on each page of each document."""
-        return page_dispersion(self._occurrences(query, phrase))
-
-    def _occurrences(self, query: str, phrase: bool) -> Occurrences:
-        with self._lock:
-            clauses = self.parse(query, phrase=phrase)
-            return find_occurrences(
-                query, clauses, self._scorer, self._passages, self._manifest)
 
 
 __all__ = [

@@ -91,6 +91,8 @@ class Passage:
 
 @dataclass
 class _Line:
+    """One line of a text file, as the passage builder sees it."""
+
     number: int
     text: str
     page: int

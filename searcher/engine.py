@@ -18,7 +18,7 @@ import sys
 import threading
 from pathlib import Path
 
-from . import concordance, folder, index
+from . import folder, index
 from .changes import list_texts, texts_stat_key
 from .document import Passage
 from .errors import IndexStateError, LocationError, SearcherError, corrupt
@@ -28,13 +28,14 @@ from .locations import default_dirs, opensearch_url, parse_location
 from .query import Clause, QueryParser, split_query
 from .question import analyse
 from .ranking import rank
+from .reading import ReadingTools
 from .scoring import ClauseScorer
 from .store import PassageReader, read_vocabulary
 
 # ------------------------------------------------------------------ searcher
 
 
-class Searcher(concordance.ReadingTools):
+class Searcher(ReadingTools):
     """Searches one index, keeping it open across queries.
 
     The index is built from *texts_dir* on first use and brought up to date on

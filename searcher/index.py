@@ -55,6 +55,8 @@ Progress = Callable[[int, int, str], None]
 
 @dataclass(frozen=True)
 class BuildReport:
+    """What an index update did (``searcher index`` prints it)."""
+
     documents: int
     passages: int
     indexed: int  # documents (re)indexed by this run

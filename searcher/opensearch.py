@@ -31,7 +31,6 @@ import time
 
 from . import turkish
 from .answers import FOCUS_POOL, focus_rerank
-from .concordance import ReadingTools
 from .document import Passage
 from .errors import LocationError, QueryError
 from .highlight import Highlighter, make_hit
@@ -51,6 +50,7 @@ from .opensearch_query import (
 from .query import Clause, content_parts, phrase_clause, split_query
 from .question import analyse
 from .ranking import rarity_weights
+from .reading import ReadingTools
 
 #: OpenSearch's default ``index.max_result_window``: no request may ask for more hits.
 MAX_WINDOW = 10_000
@@ -241,7 +241,7 @@ class OpenSearchSearcher(ReadingTools):
         return {(h["_source"]["doc"], h["_source"]["number"]): h["_source"]["text"]
                 for h in out["hits"]["hits"]}
 
-    # -- reading tools (searcher.concordance.ReadingTools): every occurrence
+    # -- reading tools (searcher.reading.ReadingTools): every occurrence
     def _occurrences(self, query: str, phrase: bool):
         from opensearchpy.helpers import scan
 
