@@ -15,12 +15,19 @@ with protocol 5 without its optional frame header, compressed only when that mak
 them smaller; :class:`WeightOnly` and :class:`CompactPositions` are the two formats.
 Whoosh pickles the codec and the formats into the index, so they live at this
 stable import path.
+
+A query reads this layout itself (:func:`block_heads`, :func:`block_data`,
+:func:`term_value`): Whoosh's matcher objects and hash-file generators cost as much
+to set up as a small posting list costs to score.  ``tests/test_scoring.py`` checks
+the scores, and every term lookup, against Whoosh's own.
 """
 
 from __future__ import annotations
 
 import pickle
+import struct
 import zlib
+from io import BytesIO
 from itertools import accumulate
 
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3PostingsWriter
@@ -146,3 +153,70 @@ class CompactPositions(Positions):
 
     def decode_frequency(self, valuestring):
         return next(_varints(valuestring))
+
+
+# -- reading, as Whoosh 2.7.4 reads it (whoosh.codec.whoosh3, whoosh.filedb.filetables)
+
+_TAG_BYTES = 4  # WHOOSH3_HEADER_MAGIC before a term's first block
+_LENGTH = struct.Struct("!i")  # a block's byte length, negative for the last block
+_HEAD_BYTES = 64  # a block's info tuple pickles to ~20 bytes
+_POINTER = struct.Struct("!Iq")  # a hash-table slot: the key's hash, where the key is
+_LENGTHS = struct.Struct("!ii")  # before a key: its length and its value's
+
+
+def block_heads(postfile, at: int):
+    """``(count, last id, compressed, data position, data length)`` of each posting
+    block of the term whose postings start at *at* in *postfile* (a Whoosh
+    ``StructFile``): each block's signed length and pickled info tuple, data unread."""
+    get = postfile.get
+    pos = at + _TAG_BYTES
+    while True:
+        length = _LENGTH.unpack(get(pos, _LENGTH.size))[0]
+        pos += _LENGTH.size
+        end = pos + abs(length)
+        head = BytesIO(get(pos, min(end - pos, _HEAD_BYTES)))
+        count, maxid, _, compressed, _, _ = pickle.load(head)
+        yield count, maxid, compressed, pos + head.tell(), end - pos - head.tell()
+        if length < 0:
+            return
+        pos = end
+
+
+def block_data(postfile, head: tuple) -> tuple[list[int], list[float], tuple]:
+    """``(document ids, weights, values)`` of the block *head* (:func:`block_heads`)."""
+    count, _, compressed, at, length = head
+    data = postfile.get(at, length)
+    gaps, weights, values = pickle.loads(zlib.decompress(data) if compressed else data)
+    if weights is None or isinstance(weights, float):  # all 1.0, or all the same
+        weights = [1.0 if weights is None else weights] * count
+    return list(accumulate(gaps)), weights, values
+
+
+def term_value(table, key: bytes):
+    """The value of *key* in a Whoosh hash file (``HashReader.get``), or None.
+
+    Whoosh finds it through two generators and a ``get`` call a read; a query looks
+    up ~7 terms a tier, and this costs half as much.  Slots of the key's bucket are
+    probed in turn from the key's hash, as ``HashReader.ranges_for_key`` does."""
+    buf = getattr(table.dbfile, "_buf", None)
+    if buf is None:  # a file not in memory
+        return table.get(key)
+    h = table.hashfn(key)
+    start, slots = table.tables[h & 255]
+    if not slots:
+        return None
+    end = start + slots * _POINTER.size
+    pos = start + (h >> 8) % slots * _POINTER.size
+    for _ in range(slots):
+        slot_hash, item = _POINTER.unpack_from(buf, pos)
+        if not item:
+            return None
+        if slot_hash == h:
+            keylen, datalen = _LENGTHS.unpack_from(buf, item)
+            at = item + _LENGTHS.size
+            if keylen == len(key) and buf[at : at + keylen] == key:
+                return buf[at + keylen : at + keylen + datalen]
+        pos += _POINTER.size
+        if pos == end:
+            pos = start
+    return None

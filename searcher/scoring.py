@@ -15,17 +15,13 @@ generic matcher interface instead.
 from __future__ import annotations
 
 import bisect
-import pickle
-import struct
-import zlib
-from io import BytesIO
-from itertools import accumulate
 from math import log
 
 from whoosh.reading import TermNotFound
 
 from . import phrases, turkish
 from .analysis import PREFIX_LENGTH as PREFIX
+from .postings import block_data, block_heads, term_value
 from .query import Clause, Slot
 from .store import reading
 
@@ -34,14 +30,6 @@ K1 = 1.2
 FIELD_WEIGHTS = {"stem": 1.0, "exact": 0.7, "prefix": 0.6}
 TYPO_WEIGHT = 0.7
 
-# Whoosh 2.7.4's posting list layout (whoosh.codec.whoosh3), read by TermScorer._blocks
-_TAG_BYTES = 4  # b"W3Bl" before a term's first block
-_INT_BYTES = 4
-_unpack_int = struct.Struct("!i").unpack
-_HEAD_BYTES = 64  # a block's info tuple pickles to ~20 bytes
-# and of its hash files of terms (whoosh.filedb.filetables)
-_POINTER = struct.Struct("!Iq")  # a slot: the key's hash, where the key is
-_LENGTHS = struct.Struct("!ii")  # before a key: its length and its value's
 
 
 class TermScorer:
@@ -75,7 +63,7 @@ class TermScorer:
             except TermNotFound:  # no such field
                 continue
             terms = reader._terms
-            value = _hash_get(terms._tindex, terms._keycoder(field, tbytes))
+            value = term_value(terms._tindex, terms._keycoder(field, tbytes))
             if value is None:  # not in this segment
                 continue
             info = self._terminfo(value)
@@ -201,36 +189,19 @@ class TermScorer:
 
     @staticmethod
     def _blocks(postfile, at, offset, norms, num, den, local, out, positions) -> None:
-        """Score the posting blocks of a term whose postings start at *at* in *postfile*.
-
-        Read as Whoosh's ``W3LeafMatcher`` reads them (a 4-byte tag, then blocks of: a
-        signed length, negative for the last block; a pickled info tuple; the pickled
-        ``(id gaps, weights, values)``, zlib-compressed if the info says so), without
-        its matcher object, file-like calls and per-posting methods: the matcher cost
-        as much to set up as a small posting list costs to score.  A block whose last
-        document comes before the next one wanted in *local* is not decoded."""
-        get = postfile.get
-        pos = at + _TAG_BYTES
+        """Score the posting blocks of a term whose postings start at *at* in *postfile*
+        (:func:`searcher.postings.block_heads`: no Whoosh matcher, whose set-up cost
+        as much as scoring a small posting list).  A block whose last document comes
+        before the next one wanted in *local* is not decoded."""
         j = 0
-        while True:
-            length = _unpack_int(get(pos, _INT_BYTES))[0]
-            pos += _INT_BYTES
-            end = pos + abs(length)
-            head = BytesIO(get(pos, min(end - pos, _HEAD_BYTES)))
-            count, maxid, _, compressed, _, _ = pickle.load(head)
+        for head in block_heads(postfile, at):
+            count, maxid = head[0], head[1]
             if local is not None:
                 if j >= len(local):
                     return
                 if maxid < local[j]:  # nothing wanted in this block
-                    if length < 0:
-                        return
-                    pos = end
                     continue
-            data = get(pos + head.tell(), end - pos - head.tell())
-            gaps, weights, values = pickle.loads(zlib.decompress(data) if compressed else data)
-            ids = list(accumulate(gaps))
-            if weights is None or isinstance(weights, float):
-                weights = [1.0 if weights is None else weights] * count
+            ids, weights, values = block_data(postfile, head)
             if local is None:
                 for k, d in enumerate(ids):
                     tf = weights[k]
@@ -252,9 +223,6 @@ class TermScorer:
                             positions[d + offset] = values[k]
                         k += 1
                         j += 1
-            if length < 0:
-                return
-            pos = end
 
     @staticmethod
     def _generic(m, offset, norms, num, den, local, out, positions) -> None:
@@ -275,36 +243,6 @@ class TermScorer:
             if positions is not None:
                 positions[d + offset] = m.value_as("positions")
             m.next()
-
-
-def _hash_get(table, key: bytes):
-    """The value of *key* in a Whoosh hash file (``HashReader.get``), or None.
-
-    Whoosh finds it through two generators and a ``get`` call a read; a query looks
-    up ~7 terms a tier, and this costs half as much.  Slots of the key's bucket are
-    probed in turn from the key's hash, as ``HashReader.ranges_for_key`` does."""
-    buf = getattr(table.dbfile, "_buf", None)
-    if buf is None:  # a file not in memory
-        return table.get(key)
-    h = table.hashfn(key)
-    start, slots = table.tables[h & 255]
-    if not slots:
-        return None
-    end = start + slots * _POINTER.size
-    pos = start + (h >> 8) % slots * _POINTER.size
-    for _ in range(slots):
-        slot_hash, item = _POINTER.unpack_from(buf, pos)
-        if not item:
-            return None
-        if slot_hash == h:
-            keylen, datalen = _LENGTHS.unpack_from(buf, item)
-            at = item + _LENGTHS.size
-            if keylen == len(key) and buf[at : at + keylen] == key:
-                return buf[at + keylen : at + keylen + datalen]
-        pos += _POINTER.size
-        if pos == end:
-            pos = start
-    return None
 
 
 def _placing(slot: Slot) -> Slot:

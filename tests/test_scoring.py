@@ -85,7 +85,7 @@ def test_phrase_scores_equal_whoosh_phrase_scores(real_searcher, real_passages):
 
 def test_term_lookup_finds_what_whoosh_finds(real_searcher):
     """Every term of the index (and near misses of them) gets Whoosh's own answer."""
-    from searcher.scoring import _hash_get
+    from searcher.postings import term_value
 
     real_searcher.refresh()
     terms = real_searcher._reader.leaf_readers()[0][0]._terms
@@ -93,7 +93,7 @@ def test_term_lookup_finds_what_whoosh_finds(real_searcher):
     keys = list(table.keys())
     assert len(keys) > 1000
     for key in keys:
-        assert bytes(_hash_get(table, key)) == table.get(key), key
+        assert bytes(term_value(table, key)) == table.get(key), key
         for miss in (key + b"x", key[:-1] + b"\xff", b"\x00\x00" + key):
-            got = _hash_get(table, miss)
+            got = term_value(table, miss)
             assert (None if got is None else bytes(got)) == table.get(miss), miss
