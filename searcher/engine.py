@@ -30,7 +30,7 @@ from .question import analyse
 from .ranking import rank
 from .reading import ReadingTools
 from .scoring import ClauseScorer
-from .store import PassageReader, read_vocabulary
+from .store import PassageReader, Vocabulary
 
 # ------------------------------------------------------------------ searcher
 
@@ -196,7 +196,7 @@ class Searcher(ReadingTools):
         """The query parser of the open index (its vocabulary read on first use)."""
         if self._parser is None:
             assert self._generation is not None and self._scorer is not None
-            self._parser = QueryParser(read_vocabulary(self._generation), self._scorer.has)
+            self._parser = QueryParser(Vocabulary(self._generation), self._scorer.has)
         return self._parser
 
     def parse(self, query: str, *, phrase: bool = False) -> list[Clause]:

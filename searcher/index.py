@@ -8,7 +8,7 @@ of a generation)::
 
     index/.searcher-index  marker: searcher made this folder and may write in it
     index/CURRENT          name of the live generation (replaced atomically)
-    index/gen-<id>/        one complete Whoosh index + manifest.json + vocabulary.marshal.z
+    index/gen-<id>/        one complete Whoosh index + manifest.json + vocabulary.shards
                            + words/ (each document's spellings, merged into the vocabulary)
     index/.lock            writers take an exclusive flock on it
 
@@ -46,8 +46,8 @@ from .store import WORDS, passage_record, words_file, write_packed, write_vocabu
 
 #: Bump when the stored fields, the manifest or the text normalisation change shape
 #: (7: positions on the stem and prefix fields, quote marks inside words as apostrophes;
-#: 8: the vocabulary stored with marshal).
-SCHEMA_VERSION = 8
+#: 8: the vocabulary stored with marshal; 9: in shards by first letter).
+SCHEMA_VERSION = 9
 MANIFEST = "manifest.json"
 
 Progress = Callable[[int, int, str], None]

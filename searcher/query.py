@@ -17,7 +17,7 @@ taken for a typo and searched as the nearest words of the vocabulary.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
 from . import analysis, turkish
@@ -151,7 +151,7 @@ class QueryParser:
     """
 
     def __init__(
-        self, vocabulary: dict[str, tuple[str, ...]], has: Callable[[str, str], bool]
+        self, vocabulary: Mapping[str, tuple[str, ...]], has: Callable[[str, str], bool]
     ) -> None:
         self.vocabulary = vocabulary
         self._has = has

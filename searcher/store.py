@@ -17,12 +17,13 @@ import pickle
 import struct
 import zlib
 from array import array
+from collections.abc import Mapping
 from pathlib import Path
 
 from .document import Footnote, Passage
 from .errors import corrupt
 
-VOCABULARY = "vocabulary.marshal.z"  # a dict as marshal writes it, zlib-compressed
+VOCABULARY = "vocabulary.shards"  # dicts as marshal writes them, zlib'd, by first letter
 WORDS = "words"  # one file of surface words per document, merged into VOCABULARY
 
 
@@ -90,7 +91,11 @@ def _read_packed(path: Path) -> str:
 
 
 def write_vocabulary(generation: Path, docs) -> None:
-    """fold(word) -> the Turkish spellings seen in the texts, for ASCII queries and typos."""
+    """fold(word) -> the Turkish spellings seen in the texts, for ASCII queries and typos.
+
+    Stored in shards by the word's first letter (:class:`Vocabulary`): a marshal'd
+    table ``first letter -> (offset, length)`` after its 4-byte length, then each
+    shard, a zlib-compressed marshal'd dict."""
     from .turkish import fold
 
     by_fold: dict[str, set[str]] = {}
@@ -98,26 +103,78 @@ def write_vocabulary(generation: Path, docs) -> None:
         for w in _read_packed(words_file(generation, name)).split("\n"):
             if w:
                 by_fold.setdefault(fold(w), set()).add(w)
-    vocab = {k: tuple(sorted(v)) for k, v in sorted(by_fold.items())}
-    (generation / VOCABULARY).write_bytes(zlib.compress(marshal.dumps(vocab), 6))
+    shards: dict[str, dict[str, tuple[str, ...]]] = {}
+    for k, v in sorted(by_fold.items()):
+        shards.setdefault(k[:1], {})[k] = tuple(sorted(v))
+    table, blobs, pos = {}, [], 0
+    for first, shard in shards.items():
+        blobs.append(zlib.compress(marshal.dumps(shard), 6))
+        table[first] = (pos, len(blobs[-1]))
+        pos += len(blobs[-1])
+    head = marshal.dumps(table)
+    (generation / VOCABULARY).write_bytes(_HEAD_LENGTH.pack(len(head)) + head + b"".join(blobs))
 
 
-def read_vocabulary(generation: Path) -> dict[str, tuple[str, ...]]:
-    """What :func:`write_vocabulary` wrote: fold(word) -> its spellings in the texts.
+_HEAD_LENGTH = struct.Struct("<I")
 
-    Read on the first query of every process, so kept in the form Python loads
-    fastest (a zlib-compressed text took twice as long to decompress and split);
-    the manifest records marshal's format version (:func:`searcher.index.versions`).
-    Compressed, as the word lists are: a third of the size for ~0.35 ms a process
-    (the index stays within 12x the seed text: tests/test_postings.py).
+
+class Vocabulary(Mapping):
+    """What :func:`write_vocabulary` wrote: fold(word) -> its spellings in the texts,
+    a shard read at the first lookup of a word with its first letter.
+
+    Read on the first query of every process: the whole vocabulary took ~1.7 ms to
+    decompress and load (most of a terminal search's own work at 1x), a word's shard
+    a twentieth of that.  Kept in the form Python loads fastest (a zlib-compressed
+    text took twice as long to decompress and split); the manifest records marshal's
+    format version (:func:`searcher.index.versions`).  Only a typo (:meth:`searcher.
+    query.QueryParser.near_words`) reads every shard.  Compressed, as the word lists
+    are (the index stays within 12x the seed text: tests/test_postings.py).
     """
-    try:
-        vocab = marshal.loads(zlib.decompress((generation / VOCABULARY).read_bytes()))
-    except (OSError, EOFError, ValueError, TypeError, zlib.error) as exc:
-        raise corrupt(generation.parent, "vocabulary unreadable") from exc
-    if not isinstance(vocab, dict):
-        raise corrupt(generation.parent, "vocabulary unreadable")
-    return vocab
+
+    def __init__(self, generation: Path) -> None:
+        self._where = generation
+        self._shards: dict[str, dict[str, tuple[str, ...]]] = {}
+        try:
+            self._data = (generation / VOCABULARY).read_bytes()
+            start = _HEAD_LENGTH.size + _HEAD_LENGTH.unpack_from(self._data)[0]
+            table = marshal.loads(self._data[_HEAD_LENGTH.size : start])
+        except (OSError, EOFError, ValueError, TypeError, struct.error) as exc:
+            raise corrupt(generation.parent, "vocabulary unreadable") from exc
+        if not isinstance(table, dict):
+            raise corrupt(generation.parent, "vocabulary unreadable")
+        self._table = {k: (start + at, n) for k, (at, n) in table.items()}
+
+    def _shard(self, first: str) -> dict[str, tuple[str, ...]]:
+        shard = self._shards.get(first)
+        if shard is None:
+            where = self._table.get(first)
+            if where is None:
+                return {}
+            at, n = where
+            try:
+                shard = marshal.loads(zlib.decompress(self._data[at : at + n]))
+            except (EOFError, ValueError, TypeError, zlib.error) as exc:
+                raise corrupt(self._where.parent, "vocabulary unreadable") from exc
+            if not isinstance(shard, dict):
+                raise corrupt(self._where.parent, "vocabulary unreadable")
+            self._shards[first] = shard
+        return shard
+
+    def __getitem__(self, word: str) -> tuple[str, ...]:
+        return self._shard(word[:1])[word]
+
+    def get(self, word: str, default=None):
+        return self._shard(word[:1]).get(word, default)
+
+    def __contains__(self, word) -> bool:
+        return isinstance(word, str) and word in self._shard(word[:1])
+
+    def __iter__(self):
+        for first in self._table:
+            yield from self._shard(first)
+
+    def __len__(self) -> int:
+        return sum(len(self._shard(first)) for first in self._table)
 
 
 #: What a damaged index file surfaces as, from Whoosh, pickle, zlib, struct or the system.
