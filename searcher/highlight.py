@@ -35,14 +35,13 @@ _TOKEN_SEARCH = analysis.TOKEN_RE.search
 @lru_cache(maxsize=1)
 def _first_letter_classes() -> dict[str, str]:
     """folded letter -> every Latin character that folds to it (any case)."""
-    classes: dict[str, list[str]] = {}
     ranges = [(0x30, 0x3A), (0x41, 0x5B), (0x61, 0x7B), (0xC0, 0x250), (0x1E00, 0x1F00)]
-    for lo, hi in ranges:
-        for code in range(lo, hi):
-            ch = chr(code)
-            if ch.isalnum():
-                key = turkish.fold(turkish.lower(ch))[:1]
-                classes.setdefault(key, []).append(ch)
+    chars = "".join(
+        ch for lo, hi in ranges for ch in map(chr, range(lo, hi)) if ch.isalnum()
+    )
+    classes: dict[str, list[str]] = {}
+    for ch, key in zip(chars, turkish.first_folded(chars), strict=True):
+        classes.setdefault(key, []).append(ch)
     return {k: "".join(v) for k, v in classes.items()}
 
 

@@ -11,7 +11,6 @@ damaged file into one :class:`~searcher.errors.IndexStateError` naming the cure.
 
 from __future__ import annotations
 
-import base64
 import marshal
 import pickle
 import struct
@@ -61,6 +60,8 @@ def passage_from_record(doc: str, record: tuple):
 def json_record(p) -> list:
     """:func:`passage_record` for a JSON store beside the text (OpenSearch's ``_source``):
     without the text, which is stored once beside it, and the line map in base64."""
+    import base64  # only the OpenSearch backend stores JSON (~0.5 ms a terminal search)
+
     record = list(passage_record(p))
     record[1] = None
     record[-1] = base64.b64encode(record[-1]).decode("ascii")
@@ -69,6 +70,8 @@ def json_record(p) -> list:
 
 def passage_from_json(doc: str, text: str, record: list):
     """The :class:`~searcher.document.Passage` that :func:`json_record` stored."""
+    import base64
+
     record = list(record)
     record[1] = text
     record[-1] = base64.b64decode(record[-1])

@@ -1,6 +1,8 @@
 import pickle
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from searcher import analysis, turkish
 
@@ -49,6 +51,18 @@ def test_dot_above_stays_after_other_letters():
 
 def test_fold_removes_turkish_diacritics():
     assert turkish.fold("gümrük çağrı ışık şöyle ilân") == "gumruk cagri isik soyle ilan"
+
+
+@given(st.text(st.characters(categories=("Lu", "Ll", "Lt", "Lo", "Nd")), max_size=40))
+def test_first_folded_letters_are_those_of_each_letter_folded_alone(chars):
+    assert turkish.first_folded(chars) == "".join(turkish.fold(turkish.lower(c))[:1]
+                                                  for c in chars)
+
+
+def test_first_folded_letters_of_the_latin_blocks():
+    chars = "".join(chr(c) for c in range(0x30, 0x2000) if chr(c).isalnum()) + "İIıßæ"
+    assert turkish.first_folded(chars) == "".join(turkish.fold(turkish.lower(c))[:1]
+                                                  for c in chars)
 
 
 def test_exact_chain_lowercases_strips_suffix_and_folds():
