@@ -94,15 +94,3 @@ def diff(texts: dict[str, Path], manifest: dict | None, versions: dict) -> Chang
                 ch.changed.append(name)
     ch.removed = [name for name in known if name not in texts]
     return ch
-
-
-def texts_stat_key(texts_dir: Path, names) -> tuple | None:
-    """What :func:`diff` looks at, in a few ``stat`` calls: the folder (a text added,
-    removed or renamed changes its mtime) and each indexed text.  Equal keys mean
-    :func:`diff` would find nothing new; None if something cannot be read."""
-    folder = os.fspath(texts_dir)
-    try:
-        stats = [os.stat(folder)] + [os.stat(os.path.join(folder, n)) for n in names]
-    except OSError:
-        return None
-    return tuple((st.st_ino, st.st_size, st.st_mtime_ns) for st in stats)

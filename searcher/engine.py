@@ -18,8 +18,7 @@ import sys
 import threading
 from pathlib import Path
 
-from . import folder, index
-from .changes import list_texts, texts_stat_key
+from . import folder
 from .document import Passage
 from .errors import IndexStateError, LocationError, SearcherError, corrupt
 from .highlight import Highlighter, make_hit
@@ -31,6 +30,10 @@ from .ranking import rank
 from .reading import ReadingTools
 from .scoring import ClauseScorer
 from .store import PassageReader, Vocabulary
+
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing
+if TYPE_CHECKING:
+    from .index import Progress
 
 # ------------------------------------------------------------------ searcher
 
@@ -58,7 +61,7 @@ class Searcher(ReadingTools):
         texts_dir: str | os.PathLike | None = None,
         *,
         auto_update: bool = True,
-        progress: index.Progress | None = None,
+        progress: Progress | None = None,
         warn=None,
         opensearch: str | None = None,
         index_name: str | None = None,
@@ -106,7 +109,7 @@ class Searcher(ReadingTools):
     def refresh(self) -> None:
         """Make sure the open index is the current one and matches the texts."""
         with self._lock:
-            live = index.current_generation(self.index_dir)
+            live = folder.current_generation(self.index_dir)
             if self.auto_update:
                 live = self._update_if_stale(live)
             if live is None:
@@ -120,7 +123,7 @@ class Searcher(ReadingTools):
                         break
                     except IndexStateError:
                         # a writer may have swapped in a newer generation meanwhile
-                        newer = index.current_generation(self.index_dir)
+                        newer = folder.current_generation(self.index_dir)
                         if attempt == 2 or newer == live:
                             raise
                         live = newer
@@ -129,17 +132,20 @@ class Searcher(ReadingTools):
         manifest = self._manifest if live == self._generation else None
         if live is not None and manifest is None:
             try:
-                manifest = index.read_manifest(live)  # unreadable: corrupt, the user decides
+                manifest = folder.read_manifest(live)  # unreadable: corrupt, the user decides
             except IndexStateError:
-                newer = index.current_generation(self.index_dir)
+                newer = folder.current_generation(self.index_dir)
                 if newer == live:
                     raise
                 return self._update_if_stale(newer)  # replaced and removed meanwhile
-        key = None if manifest is None else texts_stat_key(self.texts_dir, manifest["docs"])
+        key = None if manifest is None else folder.texts_stat_key(self.texts_dir, manifest["docs"])
         seen = None if key is None else (live, key)
-        if seen is not None and seen == self._fresh:  # nothing moved since the last check
+        if seen is not None and (seen == self._fresh or folder.as_built(manifest, key)):
+            self._fresh = seen  # nothing moved since the last check, or since the build
             return live
-        texts = list_texts(self.texts_dir)
+        from . import index  # the texts moved (or the index is another version's)
+
+        texts = index.list_texts(self.texts_dir)
         changes = index.diff(texts, manifest)
         if not changes and not changes.touched:
             self._fresh = seen
@@ -160,7 +166,7 @@ class Searcher(ReadingTools):
             return live
         for w in report.warnings:
             self._warn(w)
-        return index.current_generation(self.index_dir)
+        return folder.current_generation(self.index_dir)
 
     def _open(self, generation: Path) -> None:
         from .storage import MappedStorage
@@ -168,7 +174,7 @@ class Searcher(ReadingTools):
         hold = folder.hold(self.index_dir, generation)
         self.close()  # the old generation goes once no one else holds it
         try:
-            self._manifest = index.read_manifest(generation)
+            self._manifest = folder.read_manifest(generation)
             self._ix = MappedStorage(str(generation)).open_index()
             # a reader, not a Whoosh Searcher: searcher.scoring does the scoring,
             # and whoosh.searching with whoosh.query would cost 5 ms to import
@@ -299,6 +305,8 @@ class Searcher(ReadingTools):
 
     def stats(self) -> dict:
         """Counts and facts about the index, for ``searcher stats``."""
+        from .index import manifest_figures
+
         with self._lock:
             self.refresh()
             size = sum(
@@ -307,7 +315,7 @@ class Searcher(ReadingTools):
             return {
                 "index": str(self.index_dir),
                 "texts": str(self.texts_dir),
-                **index.manifest_figures(self._manifest),
+                **manifest_figures(self._manifest),
                 "terms": {
                     name: sum(1 for _ in self._reader.lexicon(name))
                     for name in ("exact", "stem", "prefix")

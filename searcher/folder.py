@@ -22,6 +22,7 @@ import shutil
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 
 from .errors import IndexFolderError, IndexStateError, corrupt
@@ -84,6 +85,59 @@ def claim(index_dir: Path) -> None:
         write_atomic(index_dir / MARKER, _MARKER_TEXT)
     except OSError as exc:
         raise IndexStateError(f"cannot write index {index_dir}: {exc.strerror}") from exc
+
+
+# ------------------------------------------------------------ manifest
+
+#: Bump when the stored fields, the manifest or the text normalisation change shape
+#: (7: positions on the stem and prefix fields, quote marks inside words as apostrophes;
+#: 8: the vocabulary stored with marshal; 9: in shards by first letter; 10: the
+#: manifest records the texts' stat key).
+SCHEMA_VERSION = 10
+MANIFEST = "manifest.json"  # in each generation: versions, texts, their stat key
+
+
+@lru_cache(maxsize=1)
+def versions() -> dict:
+    """What an index must have been built with to be read: a manifest written under
+    other versions means a rebuild."""
+    import marshal
+
+    from .analysis import ANALYZER_VERSION
+
+    # marshal's format (the vocabulary's) may change with Python: rebuild then
+    return {"schema": SCHEMA_VERSION, "analyzer": ANALYZER_VERSION, "marshal": marshal.version}
+
+
+def read_manifest(generation: Path) -> dict:
+    try:
+        return json.loads((generation / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise corrupt(generation.parent, "manifest unreadable") from exc
+
+
+def texts_stat_key(texts_dir: Path, names) -> tuple | None:
+    """The texts as a few ``stat`` calls see them: the folder (a text added, removed
+    or renamed changes its mtime) and each text of *names*.  Equal keys mean
+    :func:`searcher.changes.diff` would find nothing new; None if something cannot
+    be read.  A build records it in the manifest, taken before it reads the texts."""
+    folder = os.fspath(texts_dir)
+    try:
+        stats = [os.stat(folder)] + [os.stat(os.path.join(folder, n)) for n in sorted(names)]
+    except OSError:
+        return None
+    return tuple((st.st_ino, st.st_size, st.st_mtime_ns) for st in stats)
+
+
+def as_built(manifest: dict, key: tuple | None) -> bool:
+    """Whether the texts are as the build of *manifest* found them (*key*, from
+    :func:`texts_stat_key`) and that build's versions are this searcher's: then a
+    new process searches at once, with no listing, diff or import of the builder."""
+    return (
+        key is not None
+        and manifest.get("texts_key") == [list(k) for k in key]
+        and all(manifest.get(k) == v for k, v in versions().items())
+    )
 
 
 # ------------------------------------------------------------ live generation

@@ -26,29 +26,27 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from . import changes
 from .changes import Changes, DocState, list_texts
-from .errors import IndexStateError, TextsError, corrupt
-from .folder import (  # noqa: F401  (LOCK: re-exported with the rest of the layout)
+from .errors import IndexStateError, TextsError
+from .folder import (  # noqa: F401  (re-exported with the rest of the layout)
     CURRENT,
     LOCK,
+    MANIFEST,
+    SCHEMA_VERSION,
     current_generation,
     fsync_dir,
     new_generation,
+    read_manifest,
     remove_old,
+    texts_stat_key,
+    versions,
     write_atomic,
     writer_lock,
 )
 from .store import WORDS, passage_record, words_file, write_packed, write_vocabulary
-
-#: Bump when the stored fields, the manifest or the text normalisation change shape
-#: (7: positions on the stem and prefix fields, quote marks inside words as apostrophes;
-#: 8: the vocabulary stored with marshal; 9: in shards by first letter).
-SCHEMA_VERSION = 9
-MANIFEST = "manifest.json"
 
 Progress = Callable[[int, int, str], None]
 
@@ -85,29 +83,12 @@ def schema():
     )
 
 
-@lru_cache(maxsize=1)
-def versions() -> dict:
-    import marshal
-
-    from .analysis import ANALYZER_VERSION
-
-    # marshal's format (the vocabulary's) may change with Python: rebuild then
-    return {"schema": SCHEMA_VERSION, "analyzer": ANALYZER_VERSION, "marshal": marshal.version}
-
-
 def diff(texts: dict[str, Path], manifest: dict | None) -> Changes:
     """What changed in *texts* since *manifest* (everything, if built by another version)."""
     return changes.diff(texts, manifest, versions())
 
 
 # ------------------------------------------------------------- generations
-
-
-def read_manifest(generation: Path) -> dict:
-    try:
-        return json.loads((generation / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise corrupt(generation.parent, "manifest unreadable") from exc
 
 
 def manifest_figures(manifest: dict) -> dict:
@@ -202,6 +183,7 @@ def update(
     """Bring the index up to date with the texts folder (or rebuild it from scratch)."""
     started = time.perf_counter()
     texts = list_texts(texts_dir)
+    key = texts_stat_key(texts_dir, texts)  # before reading them: a later change shows
     with writer_lock(index_dir, lock_timeout):
         try:
             live = current_generation(index_dir)
@@ -222,7 +204,7 @@ def update(
                 len(docs), sum(d["passages"] for d in docs.values()), 0,
                 time.perf_counter() - started,
             )
-        report = _write_generation(texts, index_dir, live, manifest, ch, progress)
+        report = _write_generation(texts, key, index_dir, live, manifest, ch, progress)
         return BuildReport(
             report[0], report[1], report[2], time.perf_counter() - started, tuple(report[3])
         )
@@ -245,7 +227,7 @@ def _writer_settings(nbytes: int) -> dict:
     return settings
 
 
-def _write_generation(texts, index_dir, live, manifest, ch: Changes, progress):
+def _write_generation(texts, key, index_dir, live, manifest, ch: Changes, progress):
     import shutil
 
     from whoosh import index as windex
@@ -282,7 +264,8 @@ def _write_generation(texts, index_dir, live, manifest, ch: Changes, progress):
             raise
         writer.commit(optimize=bool(ch.removed or ch.changed))
         write_vocabulary(gen, docs)
-        new_manifest = {**versions(), "built": time.time(), "docs": docs}
+        new_manifest = {**versions(), "built": time.time(), "docs": docs,
+                        "texts_key": None if key is None else [list(k) for k in key]}
         (gen / MANIFEST).write_text(json.dumps(new_manifest, indent=1), encoding="utf-8")
         fsync_dir(gen)
         write_atomic(index_dir / CURRENT, gen.name)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from searcher import IndexFolderError, IndexStateError, Searcher, TextsError, index, store
+from searcher import IndexFolderError, IndexStateError, Searcher, TextsError, changes, index, store
 from searcher.folder import MARKER
 from tests.conftest import REAL_TEXT, doubled, write_texts
 
@@ -65,6 +65,32 @@ def test_search_notices_changes_without_an_explicit_update(three):
         assert words_in(s, "Kızılay") == ["d.txt"]
         (texts / "a.txt").unlink()
         assert sorted(words_in(s, "gumruk")) == ["b.txt", "d.txt"]
+
+
+def test_a_new_searcher_notices_texts_changed_since_the_build(three):
+    texts, idx = three
+    build(texts, idx)
+    (texts / "b.txt").write_text(doubled("Gümrük vergisi kalktı."), encoding="utf-8")
+    with Searcher(idx, texts) as s:
+        assert sorted(words_in(s, "gumruk")) == ["a.txt", "b.txt"]
+    (texts / "d.txt").write_text(doubled("Kızılay gümrükte."), encoding="utf-8")
+    with Searcher(idx, texts) as s:
+        assert words_in(s, "Kızılay") == ["d.txt"]
+    (texts / "a.txt").unlink()
+    with Searcher(idx, texts) as s:
+        assert sorted(words_in(s, "gumruk")) == ["b.txt", "d.txt"]
+
+
+def test_a_new_searcher_of_unchanged_texts_does_not_list_or_diff_them(three, monkeypatch):
+    texts, idx = three
+    build(texts, idx)
+
+    def no_diff(*args):
+        raise AssertionError("texts diffed although unchanged since the build")
+
+    monkeypatch.setattr(changes, "diff", no_diff)
+    with Searcher(idx, texts) as s:
+        assert words_in(s, "gumruk") == ["a.txt"]
 
 
 def test_same_content_with_new_mtime_is_not_reindexed(three):
