@@ -4,7 +4,10 @@ import json
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
+from searcher import question
 from searcher.cli import main
 from searcher.question import COUNT, WHEN, WHERE, WHO, YESNO, analyse, answer_spans
 from tests.conftest import doubled, write_texts
@@ -133,3 +136,12 @@ def test_typo_correction_is_reported(history):
     assert rows[0]["corrections"] == {"gorvulan": ["görülen"]}
     plain = json.loads(CliRunner().invoke(main, ["search", "gümrük", "--json", *cli]).stdout)
     assert "corrections" not in plain[0]
+
+
+@given(st.sampled_from(question._WORD_FORMS).flatmap(
+    lambda form: st.from_regex(form[0], fullmatch=True)))
+def test_every_question_word_form_starts_as_the_quick_check_expects(word):
+    """A word not starting with one of _FORM_STARTS is taken for no question word
+    without matching the forms: every form must start so."""
+    assert word.startswith(question._FORM_STARTS)
+    assert question._word_kind(word) is not None
