@@ -60,8 +60,7 @@ def test_a_commands_stand_ins_load_the_real_modules_when_used():
         "from searcher.reading import ReadingTools; from searcher import engine\n"
         "assert 'searcher.concordance' not in sys.modules\n"
     )
-    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert r.returncode == 0, r.stderr
+    python_succeeds(code)
 
 
 def test_a_deferred_package_keeps_its_submodules_importable():
@@ -76,6 +75,11 @@ def test_a_deferred_package_keeps_its_submodules_importable():
         "assert sys.modules['html'].entities is html.entities\n"
         "assert html.parser.HTMLParser and escape('<') == html.escape('<') == '&lt;'\n"
     )
+    python_succeeds(code)
+
+
+def python_succeeds(code: str) -> None:
+    """Run *code* in a fresh interpreter, whose imports are its own; it must exit 0."""
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
 
