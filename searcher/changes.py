@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import TextsError
+from .folder import built_with
 
 TEXT_SUFFIX = ".txt"
 
@@ -77,7 +78,7 @@ def diff(texts: dict[str, Path], manifest: dict | None, versions: dict) -> Chang
 
     A manifest written under other *versions* (schema, analyzer) means a rebuild."""
     ch = Changes()
-    if manifest is None or {k: manifest.get(k) for k in versions} != versions:
+    if manifest is None or not built_with(manifest, versions):
         ch.rebuild = True
         ch.added = list(texts)
         return ch

@@ -129,14 +129,25 @@ def texts_stat_key(texts_dir: Path, names) -> tuple | None:
     return tuple((st.st_ino, st.st_size, st.st_mtime_ns) for st in stats)
 
 
+def key_record(key: tuple | None) -> list | None:
+    """A :func:`texts_stat_key` as the manifest records it (JSON has no tuples)."""
+    return None if key is None else [list(k) for k in key]
+
+
+def built_with(manifest: dict, versions: dict) -> bool:
+    """Whether *manifest* was written under *versions* (this searcher's, or a
+    backend's): if not, the index is rebuilt."""
+    return all(manifest.get(k) == v for k, v in versions.items())
+
+
 def as_built(manifest: dict, key: tuple | None) -> bool:
     """Whether the texts are as the build of *manifest* found them (*key*, from
     :func:`texts_stat_key`) and that build's versions are this searcher's: then a
     new process searches at once, with no listing, diff or import of the builder."""
     return (
         key is not None
-        and manifest.get("texts_key") == [list(k) for k in key]
-        and all(manifest.get(k) == v for k, v in versions().items())
+        and manifest.get("texts_key") == key_record(key)
+        and built_with(manifest, versions())
     )
 
 

@@ -38,6 +38,7 @@ from .folder import (  # noqa: F401  (re-exported with the rest of the layout)
     SCHEMA_VERSION,
     current_generation,
     fsync_dir,
+    key_record,
     new_generation,
     read_manifest,
     remove_old,
@@ -265,7 +266,7 @@ def _write_generation(texts, key, index_dir, live, manifest, ch: Changes, progre
         writer.commit(optimize=bool(ch.removed or ch.changed))
         write_vocabulary(gen, docs)
         new_manifest = {**versions(), "built": time.time(), "docs": docs,
-                        "texts_key": None if key is None else [list(k) for k in key]}
+                        "texts_key": key_record(key)}
         (gen / MANIFEST).write_text(json.dumps(new_manifest, indent=1), encoding="utf-8")
         fsync_dir(gen)
         write_atomic(index_dir / CURRENT, gen.name)

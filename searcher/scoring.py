@@ -31,7 +31,6 @@ FIELD_WEIGHTS = {"stem": 1.0, "exact": 0.7, "prefix": 0.6}
 TYPO_WEIGHT = 0.7
 
 
-
 class TermScorer:
     """Scores terms of one open Whoosh reader; create a new one per index generation."""
 
