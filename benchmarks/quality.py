@@ -35,9 +35,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from searcher import Searcher  # noqa: E402
-from searcher.normalize import GLYPH_TABLE  # noqa: E402
-from searcher.turkish import fold as fold_word  # noqa: E402
-from searcher.turkish import lower  # noqa: E402
+from searcher.text.normalize import GLYPH_TABLE  # noqa: E402
+from searcher.text.turkish import fold as fold_word  # noqa: E402
+from searcher.text.turkish import lower  # noqa: E402
 
 K = 10
 
@@ -91,7 +91,7 @@ class OpenSearchSystem:
     name = "searcher-opensearch"
 
     def __init__(self, texts: Path, url: str) -> None:
-        from searcher.opensearch_index import update
+        from searcher.backends.opensearch.load import update
 
         self.url = url
         self.index_name = f"quality-{int(time.time())}"
@@ -158,7 +158,7 @@ class WhooshSystem:
         from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter
         from whoosh.qparser import OrGroup, QueryParser
 
-        from searcher.turkish import stem  # Snowball Turkish, nothing more
+        from searcher.text.turkish import stem  # Snowball Turkish, nothing more
 
         analyzer = RegexTokenizer() | LowercaseFilter() | StemFilter(stemfn=stem)
         self.searcher = whoosh_searcher(passages, workdir / "whoosh-plain", analyzer)

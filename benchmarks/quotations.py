@@ -42,9 +42,9 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from quality import fold, whoosh_searcher  # noqa: E402
 
 from searcher import Searcher, load_passages  # noqa: E402
-from searcher.analysis import TOKEN_RE, surface  # noqa: E402
-from searcher.turkish import STOP_WORDS, lower, stem  # noqa: E402
-from searcher.turkish import fold as fold_word  # noqa: E402
+from searcher.text.tokens import TOKEN_RE, surface  # noqa: E402
+from searcher.text.turkish import STOP_WORDS, lower, stem  # noqa: E402
+from searcher.text.turkish import fold as fold_word  # noqa: E402
 
 KINDS = ("verbatim", "inflect1", "inflect2", "drop", "ascii")
 _QUOTED = re.compile(r"“([^“”]+)”|\"([^\"]+)\"")
@@ -157,7 +157,8 @@ class StemmedPhrase:
     def __init__(self, passages: dict[tuple[str, int], str], workdir: Path) -> None:
         from whoosh.analysis import RegexTokenizer, StemFilter
 
-        from searcher.analysis import TOKEN_PATTERN, ApostropheFilter, TurkishLowercaseFilter
+        from searcher.backends.local.analysis import ApostropheFilter, TurkishLowercaseFilter
+        from searcher.text.tokens import TOKEN_PATTERN
 
         # Elasticsearch's "turkish" analyzer: apostrophe, turkish_lowercase, snowball
         self.analyzer = (

@@ -48,15 +48,16 @@ def process_times(cmd: list[str], runs: int, env=None) -> tuple[float, float]:
 
 def most_frequent_word() -> tuple[str, int]:
     """The seed text's most frequent content word, as written most often, and its count."""
-    from searcher import analysis, load_passages, turkish
+    from searcher import load_passages
+    from searcher.text import tokens, turkish
 
     words: Counter[str] = Counter()
     spellings: dict[str, Counter[str]] = {}
     for src in sorted((ROOT / "texts").glob("*.txt")):
         for p in load_passages(src):
-            for w in analysis.TOKEN_RE.findall(p.text):
+            for w in tokens.TOKEN_RE.findall(p.text):
                 bare = turkish.drop_suffix(w)
-                key = analysis.surface(w)
+                key = tokens.surface(w)
                 if key in turkish.STOP_WORDS or not key.isalpha() or len(key) < 2:
                     continue
                 words[key] += 1

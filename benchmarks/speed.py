@@ -90,7 +90,7 @@ def peak():
 BUILD_SEARCHER = PEAK + """
 import json, sys, time
 from pathlib import Path
-from searcher import index
+from searcher.backends.local import build as index
 t = time.perf_counter()
 index.update(Path(sys.argv[1]), Path(sys.argv[2]), rebuild=True)
 print(json.dumps({"seconds": time.perf_counter() - t, "peak": peak()}))
@@ -117,7 +117,7 @@ print(json.dumps({"seconds": time.perf_counter() - t, "peak": peak()}))
 BUILD_OPENSEARCH = PEAK + """
 import json, sys, time
 from pathlib import Path
-from searcher import opensearch_index
+from searcher.backends.opensearch import load as opensearch_index
 t = time.perf_counter()
 opensearch_index.update(Path(sys.argv[1]), sys.argv[2], sys.argv[3], rebuild=True)
 print(json.dumps({"seconds": time.perf_counter() - t, "peak": peak()}))
@@ -229,7 +229,7 @@ def check_tree():
 BUILD_AT = PEAK + AT_TREE + """
 import json, time
 from pathlib import Path
-from searcher import index
+from searcher.backends.local import build as index
 t = time.perf_counter()
 index.update(Path(sys.argv[1]), Path(sys.argv[2]), rebuild=True)
 seconds = time.perf_counter() - t
@@ -414,7 +414,7 @@ def against_report(rev: str, full: str, subject: str, rounds: int, sets: dict[st
 
 
 def _nodes(url: str) -> int:
-    from searcher.opensearch_index import Cluster
+    from searcher.backends.opensearch.cluster import Cluster
 
     return Cluster(url).client.cluster.health()["number_of_nodes"]
 

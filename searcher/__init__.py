@@ -2,6 +2,12 @@
 
 ``from searcher import search, Searcher`` -- the heavy modules (Whoosh, ftfy) are
 imported only when first used, so ``searcher --help`` stays instant.
+
+The package is one subpackage a stage of the data flow: ``text`` (reading and
+normalising texts into passages), ``query`` (what users type -> clauses and the
+ranking rules), ``backends`` (the Searcher contract, the local Whoosh index and
+the OpenSearch cluster), ``results`` (hits, highlights, concordance) and ``cli``
+(the ``searcher`` command).
 """
 
 from __future__ import annotations
@@ -9,20 +15,20 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 _LAZY = {
-    "search": "engine",
-    "Searcher": "engine",
-    "Hit": "hits",
-    "Snippet": "hits",
-    "Results": "hits",
-    "Question": "question",
-    "KwicLine": "concordance",
-    "Dispersion": "concordance",
-    "PageCounts": "concordance",
-    "Passage": "document",
-    "Footnote": "document",
-    "load_passages": "document",
-    "parse_passages": "document",
-    "normalize": "normalize",
+    "search": "backends.base",
+    "Searcher": "backends.base",
+    "Hit": "results.hits",
+    "Snippet": "results.hits",
+    "Results": "results.hits",
+    "Question": "query.question",
+    "KwicLine": "results.concordance",
+    "Dispersion": "results.concordance",
+    "PageCounts": "results.concordance",
+    "Passage": "text.document",
+    "Footnote": "text.document",
+    "load_passages": "text.document",
+    "parse_passages": "text.document",
+    "normalize": "text.normalize",
     "SearcherError": "errors",
     "QueryError": "errors",
     "TextsError": "errors",

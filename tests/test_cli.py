@@ -5,7 +5,7 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from searcher.cli import main
+from searcher.cli.app import main
 from tests.conftest import doubled, write_texts
 
 
@@ -213,9 +213,9 @@ def test_version():
 
 def test_help_and_version_do_not_import_whoosh_or_ftfy():
     code = (
-        "import sys; from searcher.cli import main\n"
+        "import sys; from searcher.cli.app import main\n"
         "try: main(['--help'])\nexcept SystemExit: pass\n"
-        "heavy = ('whoosh', 'ftfy', 'searcher.engine', 'opensearchpy')\n"
+        "heavy = ('whoosh', 'ftfy', 'searcher.backends.local.engine', 'opensearchpy')\n"
         "bad = [m for m in heavy if m in sys.modules]\n"
         "assert not bad, bad"
     )
@@ -225,7 +225,7 @@ def test_help_and_version_do_not_import_whoosh_or_ftfy():
 def test_c_locale_does_not_crash_on_turkish_letters(corpus):
     env = {"LANG": "C", "LC_ALL": "C", "PYTHONIOENCODING": "ascii", "PATH": ""}
     r = subprocess.run(
-        [sys.executable, "-m", "searcher.cli", "search", "gumruk", "--texts", corpus["texts"],
+        [sys.executable, "-m", "searcher.cli.app", "search", "gumruk", "--texts", corpus["texts"],
          "--index", corpus["index"]],
         capture_output=True, env=env,
     )

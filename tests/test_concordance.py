@@ -9,8 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from searcher import Searcher
-from searcher.cli import main
-from searcher.turkish import sort_key
+from searcher.cli.app import main
+from searcher.text.turkish import sort_key
 from tests.conftest import doubled, write_texts
 
 # three pages: the second passage runs from page 1 onto page 2, the third onto page 3
@@ -196,7 +196,7 @@ def test_where_plot_without_matplotlib_is_a_one_line_error(book, tmp_path):
     out = tmp_path / "dagilim.png"
     code = (
         "import sys; sys.modules['matplotlib'] = None\n"  # as if it were not installed
-        "from searcher.cli import main\n"
+        "from searcher.cli.app import main\n"
         "main(sys.argv[1:])"
     )
     r = subprocess.run(

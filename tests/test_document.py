@@ -1,4 +1,4 @@
-from searcher.document import FOOTNOTE, Footnote, decode, load_passages, parse_passages
+from searcher.text.document import FOOTNOTE, Footnote, decode, load_passages, parse_passages
 from tests.conftest import doubled
 
 FULL = "Sovyet Rusya ve Türkiye arasındaki dostluk ilişkilerinin kurulması, tarihsel"

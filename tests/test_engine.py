@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from searcher import QueryError, Searcher
-from searcher.highlight import make_snippet
+from searcher.results.highlight import make_snippet
 from tests.conftest import doubled, write_texts
 
 FULL = "Sovyet Rusya ve Türkiye arasındaki dostluk ilişkilerinin kurulması, tarihsel"
@@ -262,7 +262,7 @@ def test_fast_highlighting_equals_token_highlighting(real_searcher, real_passage
     import random
 
     from searcher import QueryError
-    from searcher.highlight import highlight_spans, passage_tokens
+    from searcher.results.highlight import highlight_spans, passage_tokens
 
     rng = random.Random(11)
     words = [w for p in real_passages for w in p.text.split()]
@@ -287,7 +287,7 @@ def test_fast_highlighting_equals_token_highlighting(real_searcher, real_passage
 
 
 def test_occurrences_respect_token_boundaries():
-    from searcher.highlight import _occurrences
+    from searcher.results.highlight import _occurrences
 
     text = "Ankara'ya, 'Ankara' ve Ankaralı; xAnkara Ankara_"
     assert _occurrences(text, "Ankara") == [(12, 18)]
@@ -308,6 +308,6 @@ def _osa_reference(a: str, b: str) -> int:
 
 @given(st.text("abcçgğ", max_size=9), st.text("abcçgğ", max_size=9), st.integers(0, 3))
 def test_banded_typo_distance_equals_the_full_table(a, b, limit):
-    from searcher.query import edit_distance as _edit_distance
+    from searcher.query.typos import edit_distance as _edit_distance
 
     assert _edit_distance(a, b, limit) == min(_osa_reference(a, b), limit + 1)

@@ -10,8 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from searcher import IndexFolderError, IndexStateError, Searcher, TextsError, changes, index, store
-from searcher.folder import MARKER
+from searcher import IndexFolderError, IndexStateError, Searcher, TextsError
+from searcher.backends.local import build as index
+from searcher.backends.local import folder as index_folder
+from searcher.backends.local import records as store
+from searcher.backends.local.folder import MARKER
+from searcher.text import corpus as changes
 from tests.conftest import REAL_TEXT, doubled, write_texts
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -104,25 +108,25 @@ def test_same_content_with_new_mtime_is_not_reindexed(three):
 def test_changed_analyzer_version_rebuilds_with_a_notice(three):
     texts, idx = three
     build(texts, idx)
-    gen = index.current_generation(idx)
-    manifest = json.loads((gen / index.MANIFEST).read_text())
+    gen = index_folder.current_generation(idx)
+    manifest = json.loads((gen / index_folder.MANIFEST).read_text())
     manifest["analyzer"] -= 1
-    (gen / index.MANIFEST).write_text(json.dumps(manifest))
+    (gen / index_folder.MANIFEST).write_text(json.dumps(manifest))
     notes = []
     with Searcher(idx, texts, warn=notes.append) as s:
         assert words_in(s, "Kızılay") == ["b.txt"]
     assert notes == ["index was built by another version of searcher; rebuilding it"]
-    assert index.current_generation(idx) != gen
+    assert index_folder.current_generation(idx) != gen
 
 
 def test_build_swaps_a_new_generation_and_removes_the_old_ones(three):
     texts, idx = three
     build(texts, idx)
-    first = index.current_generation(idx)
+    first = index_folder.current_generation(idx)
     build(texts, idx, rebuild=True)
-    second = index.current_generation(idx)
+    second = index_folder.current_generation(idx)
     build(texts, idx, rebuild=True)
-    third = index.current_generation(idx)
+    third = index_folder.current_generation(idx)
     assert len({first, second, third}) == 3
     gens = sorted(p.name for p in idx.iterdir() if p.name.startswith("gen-"))
     assert gens == [third.name]  # no reader held the older ones (issue 17)
@@ -157,16 +161,16 @@ def test_rebuild_leaves_one_generation(three):
     texts, idx = three
     build(texts, idx)
     build(texts, idx, rebuild=True)
-    assert generations(idx) == [index.current_generation(idx).name]
+    assert generations(idx) == [index_folder.current_generation(idx).name]
     # readers in this process and in another hold the generation they have open
-    first = index.current_generation(idx).name
+    first = index_folder.current_generation(idx).name
     other = reader_process(texts, idx)
     try:
         assert ask(other, "Kızılay") == 1
         with Searcher(idx, texts, auto_update=False) as s:
             assert words_in(s, "Kızılay") == ["b.txt"]
             build(texts, idx, rebuild=True)
-            second = index.current_generation(idx).name
+            second = index_folder.current_generation(idx).name
             assert generations(idx) == sorted([first, second])
             assert words_in(s, "Kızılay") == ["b.txt"]  # moved on; the other still holds
             assert generations(idx) == sorted([first, second])
@@ -179,7 +183,7 @@ def test_rebuild_leaves_one_generation(three):
         other.wait()
         with Searcher(idx, texts, auto_update=False) as s:
             assert words_in(s, "Kızılay") == ["b.txt"]
-        assert generations(idx) == [index.current_generation(idx).name]
+        assert generations(idx) == [index_folder.current_generation(idx).name]
     finally:
         other.kill()
         other.wait()
@@ -255,7 +259,7 @@ def test_killed_build_leaves_the_previous_index_searchable(tmp_path, sig):
     texts = write_texts(tmp_path / "texts", eski=doubled("Gümrük kapısı açıldı."))
     idx = tmp_path / "index"
     build(texts, idx)
-    before = index.current_generation(idx)
+    before = index_folder.current_generation(idx)
     _copies(texts, KILLED_COPIES)  # a build that outlasts the last kill
     for delay in (0.2, 0.8, 1.6):
         p = subprocess.Popen([sys.executable, "-c", BUILD, str(texts), str(idx)],
@@ -264,7 +268,7 @@ def test_killed_build_leaves_the_previous_index_searchable(tmp_path, sig):
         time.sleep(delay)
         p.send_signal(sig)
         p.wait(timeout=60)
-        assert index.current_generation(idx) == before, "swap happened before the kill"
+        assert index_folder.current_generation(idx) == before, "swap happened before the kill"
         with Searcher(idx, texts, auto_update=False) as s:
             assert words_in(s, "gumruk") == ["eski.txt"]
     report = build(texts, idx)
@@ -292,7 +296,7 @@ def test_searches_in_other_processes_keep_answering_during_a_rebuild(tmp_path):
     for f in texts.iterdir():  # every text changes: the rebuild takes a while
         f.write_bytes(f.read_bytes() + b"\nyeni\n")
     writer = subprocess.Popen(
-        [sys.executable, "-m", "searcher.cli", "index", "--rebuild", "--texts", str(texts),
+        [sys.executable, "-m", "searcher.cli.app", "index", "--rebuild", "--texts", str(texts),
          "--index", str(idx)], cwd=ROOT, stderr=subprocess.PIPE,
     )
     answers = []
@@ -310,8 +314,9 @@ def hold_writer_lock(idx: Path) -> subprocess.Popen:
     """Another process that holds the writer lock (for 30 s) until killed."""
     holder = subprocess.Popen(
         [sys.executable, "-c",
-         "import sys, time; from pathlib import Path; from searcher import index\n"
-         "with index.writer_lock(Path(sys.argv[1])):\n"
+         "import sys, time; from pathlib import Path\n"
+         "from searcher.backends.local import folder as index_folder\n"
+         "with index_folder.writer_lock(Path(sys.argv[1])):\n"
          "    print('locked', flush=True); time.sleep(30)\n", str(idx)],
         stdout=subprocess.PIPE, cwd=ROOT,
     )
@@ -350,7 +355,7 @@ def _deny_lock(monkeypatch):
     real_open = os.open
 
     def fake_open(path, *args, **kwargs):
-        if str(path).endswith(index.LOCK):
+        if str(path).endswith(index_folder.LOCK):
             raise PermissionError(13, "Permission denied", str(path))
         return real_open(path, *args, **kwargs)
 
@@ -382,14 +387,14 @@ def test_stale_index_that_cannot_be_written_answers_with_a_warning(three, monkey
 def test_corrupt_index_names_the_rebuild_command(three, damage):
     texts, idx = three
     build(texts, idx)
-    gen = index.current_generation(idx)
+    gen = index_folder.current_generation(idx)
     seg = next(gen.glob("*.seg"))
     if damage == "truncate":
         seg.write_bytes(seg.read_bytes()[:200])
     elif damage == "delete_segment":
         seg.unlink()
     elif damage == "delete_manifest":
-        (gen / index.MANIFEST).unlink()
+        (gen / index_folder.MANIFEST).unlink()
     elif damage == "garbage_vocabulary":
         (gen / store.VOCABULARY).write_bytes(b"not zlib at all")
     elif damage == "delete_generation":
@@ -397,11 +402,11 @@ def test_corrupt_index_names_the_rebuild_command(three, damage):
 
         shutil.rmtree(gen)
     else:
-        (idx / index.CURRENT).write_bytes(b"\xff\xfe garbage")
+        (idx / index_folder.CURRENT).write_bytes(b"\xff\xfe garbage")
     with pytest.raises(IndexStateError, match=r"searcher index --rebuild"), \
             Searcher(idx, texts) as s:
         s.search("Kızılay")
-    r = subprocess.run([sys.executable, "-m", "searcher.cli", "search", "Kızılay", "--texts",
+    r = subprocess.run([sys.executable, "-m", "searcher.cli.app", "search", "Kızılay", "--texts",
                         str(texts), "--index", str(idx)], capture_output=True, text=True,
                        cwd=ROOT)
     assert r.returncode == 2

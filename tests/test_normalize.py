@@ -1,4 +1,4 @@
-from searcher.normalize import normalize
+from searcher.text.normalize import normalize
 
 
 def test_pdf_glyphs_become_turkish_letters():

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from searcher.cli import main
+from searcher.cli.app import main
 from tests.conftest import ROOT, doubled, write_texts
 
 CLUSTER = Path(os.environ.get("SEARCHER_TEST_CLUSTER_SCRIPT")
@@ -94,7 +94,7 @@ def index_name():
     """A fresh index name per test, dropped afterwards with every index it named."""
     name = f"test-{uuid.uuid4().hex[:10]}"
     yield name
-    from searcher.opensearch_index import Cluster
+    from searcher.backends.opensearch.cluster import Cluster
 
     url = os.environ.get("SEARCHER_TEST_OPENSEARCH") or ",".join(_script_urls())
     if url:
@@ -114,7 +114,7 @@ def seed(cluster, real_texts):
             "--index-name", name)
     assert r.exit_code == 0, r.output
     yield name
-    from searcher.opensearch_index import Cluster
+    from searcher.backends.opensearch.cluster import Cluster
 
     Cluster(cluster.url).client.indices.delete(index=f"{name}-*", ignore=[404])
 
@@ -131,8 +131,8 @@ def remote(cluster, seed, real_texts):
 
 
 def test_settings_carry_the_glyph_table_and_turkish_chain():
-    from searcher.normalize import GLYPH_TABLE
-    from searcher.opensearch_index import analysis_settings
+    from searcher.backends.opensearch.settings import analysis_settings
+    from searcher.text.normalize import GLYPH_TABLE
 
     a = analysis_settings()
     assert a["char_filter"]["searcher_glyphs"]["mappings"] == [
@@ -145,7 +145,7 @@ def test_settings_carry_the_glyph_table_and_turkish_chain():
 
 def test_unreachable_cluster_is_one_line_exit_2_without_the_password(tmp_path):
     r = subprocess.run(
-        [sys.executable, "-m", "searcher.cli", "search", "gumruk",
+        [sys.executable, "-m", "searcher.cli.app", "search", "gumruk",
          "--opensearch", "http://reader:s3cret-pw@127.0.0.1:1"],
         capture_output=True, text=True, stdin=subprocess.DEVNULL,
     )
@@ -159,7 +159,7 @@ def test_unreachable_cluster_is_one_line_exit_2_without_the_password(tmp_path):
 def test_password_with_slash_or_at_never_appears(password):
     for command in (["search", "gumruk"], ["stats"]):
         r = subprocess.run(
-            [sys.executable, "-m", "searcher.cli", *command,
+            [sys.executable, "-m", "searcher.cli.app", *command,
              "--opensearch", f"http://admin:{password}@127.0.0.1:1,http://admin:{password}@h:2"],
             capture_output=True, text=True, stdin=subprocess.DEVNULL,
         )
@@ -173,7 +173,7 @@ def test_local_index_option_wins_over_the_opensearch_environment(tmp_path):
     (texts / "a.txt").write_text("Gümrük kapısı açıldı.\n", encoding="utf-8")
     env = {**os.environ, "SEARCHER_OPENSEARCH": "http://127.0.0.1:1"}
     r = subprocess.run(
-        [sys.executable, "-m", "searcher.cli", "search", "gumruk", "--texts", str(texts),
+        [sys.executable, "-m", "searcher.cli.app", "search", "gumruk", "--texts", str(texts),
          "--index", str(tmp_path / "idx")],
         capture_output=True, text=True, stdin=subprocess.DEVNULL, env=env,
     )
@@ -308,7 +308,7 @@ def test_quotation_across_a_page_break_and_capitals(cluster, tmp_path, index_nam
 @pytest.mark.opensearch
 def test_reindex_after_a_text_changed_touches_only_that_text(cluster, tmp_path, index_name):
     from searcher import Searcher
-    from searcher.opensearch_index import update
+    from searcher.backends.opensearch.load import update
 
     texts = write_texts(tmp_path / "texts", a=doubled("Ardahan boşaltıldı."),
                         b=doubled("Batum limanı açıldı."))
@@ -333,7 +333,8 @@ def test_reindex_after_a_text_changed_touches_only_that_text(cluster, tmp_path, 
 def test_interrupted_rebuild_leaves_the_alias_on_the_previous_index(cluster, tmp_path,
                                                                     index_name):
     from searcher import Searcher
-    from searcher.opensearch_index import Cluster, update
+    from searcher.backends.opensearch.cluster import Cluster
+    from searcher.backends.opensearch.load import update
 
     texts = write_texts(tmp_path / "texts", a=doubled("Ardahan boşaltıldı."),
                         b=doubled("Batum limanı açıldı."))
@@ -356,7 +357,7 @@ def test_interrupted_rebuild_leaves_the_alias_on_the_previous_index(cluster, tmp
 @pytest.mark.opensearch
 def test_missing_index_is_one_line_exit_2(cluster):
     r = subprocess.run(
-        [sys.executable, "-m", "searcher.cli", "search", "gumruk", "--opensearch",
+        [sys.executable, "-m", "searcher.cli.app", "search", "gumruk", "--opensearch",
          cluster.url, "--index-name", "no-such-index"],
         capture_output=True, text=True, stdin=subprocess.DEVNULL,
     )
@@ -379,7 +380,7 @@ while time.time() < end:
 def test_rebuild_while_another_process_searches_never_gives_a_partial_answer(
     cluster, real_texts, index_name
 ):
-    from searcher.opensearch_index import update
+    from searcher.backends.opensearch.load import update
 
     update(real_texts, cluster.url, index_name)
     reader = subprocess.Popen(

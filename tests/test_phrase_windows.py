@@ -2,7 +2,8 @@
 
 import random
 
-from searcher import analysis, turkish
+from searcher.backends.local import analysis
+from searcher.text import turkish
 
 _NO_QUOTES = str.maketrans({q: " " for q in '"“”„«»'})
 

@@ -5,8 +5,10 @@ import pickle
 from hypothesis import given
 from hypothesis import strategies as st
 
-from searcher import Searcher, index
-from searcher.postings import CompactCodec, CompactPositions, compact_pickle
+from searcher import Searcher
+from searcher.backends.local import build as index
+from searcher.backends.local import folder as index_folder
+from searcher.backends.local.postings import CompactCodec, CompactPositions, compact_pickle
 from tests.conftest import REAL_TEXT
 
 
@@ -54,6 +56,6 @@ def test_index_of_the_bundled_text_stays_small(tmp_path):
     (texts / REAL_TEXT.name).write_bytes(REAL_TEXT.read_bytes())
     idx = tmp_path / "index"
     index.update(texts, idx)
-    gen = index.current_generation(idx)
+    gen = index_folder.current_generation(idx)
     size = sum(f.stat().st_size for f in gen.rglob("*") if f.is_file())
     assert size < 12 * REAL_TEXT.stat().st_size

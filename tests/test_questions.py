@@ -7,9 +7,9 @@ from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
-from searcher import question
-from searcher.cli import main
-from searcher.question import COUNT, WHEN, WHERE, WHO, YESNO, analyse, answer_spans
+from searcher.cli.app import main
+from searcher.query import question
+from searcher.query.question import COUNT, WHEN, WHERE, WHO, YESNO, analyse, answer_spans
 from tests.conftest import doubled, write_texts
 
 
@@ -114,7 +114,7 @@ def test_ascii_question_is_answered_like_the_turkish_one(history):
 
 def test_question_snippet_opens_on_the_answer_sentence(history):
     long = "Antlaşma konusunda uzun bir giriş cümlesi burada yer alıyor ve sürüyor. " * 6
-    from searcher.highlight import make_snippet
+    from searcher.results.highlight import make_snippet
 
     text = long + "Antlaşma 16 Mart 1921'de imzalandı. " + long
     focus = (len(long), len(long) + len("Antlaşma 16 Mart 1921'de imzalandı."))

@@ -3,7 +3,7 @@
 import pytest
 
 from searcher import Searcher
-from searcher.phrases import ANY_ORDER, IN_ORDER, MISSING, fit
+from searcher.backends.local.phrases import ANY_ORDER, IN_ORDER, MISSING, fit
 from tests.conftest import doubled, write_texts
 
 

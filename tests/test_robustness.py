@@ -12,7 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from searcher import QueryError, Searcher, SearcherError, index
+from searcher import QueryError, Searcher, SearcherError
+from searcher.backends.local import build as index
 from tests.conftest import REAL_TEXT
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -172,7 +173,7 @@ def test_two_word_queries_at_100x_finish_quickly(hundredfold):
 
 
 def test_block_scores_equal_whoosh_scores_across_segments(hundredfold):
-    from searcher.scoring import TermScorer
+    from searcher.backends.local.scoring import TermScorer
     from tests.test_scoring import whoosh_searcher
 
     ws = whoosh_searcher(hundredfold)

@@ -4,7 +4,7 @@ import random
 
 import pytest
 
-from searcher.scoring import TermScorer
+from searcher.backends.local.scoring import TermScorer
 
 
 def whoosh_searcher(searcher):
@@ -56,7 +56,7 @@ def test_positions_are_collected_for_the_typed_word(real_searcher):
 def test_phrase_scores_equal_whoosh_phrase_scores(real_searcher, real_passages):
     from whoosh.query import Phrase
 
-    from searcher.analysis import exact_analyzer
+    from searcher.backends.local.analysis import exact_analyzer
 
     ws = whoosh_searcher(real_searcher)
     scorer = TermScorer(ws.reader())
@@ -85,7 +85,7 @@ def test_phrase_scores_equal_whoosh_phrase_scores(real_searcher, real_passages):
 
 def test_term_lookup_finds_what_whoosh_finds(real_searcher):
     """Every term of the index (and near misses of them) gets Whoosh's own answer."""
-    from searcher.postings import term_value
+    from searcher.backends.local.postings import term_value
 
     real_searcher.refresh()
     terms = real_searcher._reader.leaf_readers()[0][0]._terms

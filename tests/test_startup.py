@@ -6,19 +6,20 @@ import tracemalloc
 
 import pytest
 
-from searcher import Searcher, index
+from searcher import Searcher
+from searcher.backends.local import folder as index_folder
 
 
 def test_search_imports_no_ftfy_no_index_building_no_unused_whoosh_no_openssl(real_searcher):
     code = (
-        "import sys; from searcher.cli import main\n"
+        "import sys; from searcher.cli.app import main\n"
         "try: main(['search', 'Sakarya zaferi', '--texts', sys.argv[1], '--index', sys.argv[2]])\n"
         "except SystemExit as e: assert e.code == 0, e.code\n"
         "real = lambda m: getattr(sys.modules.get(m), '__file__', None)  # stand-ins have none\n"
         "unneeded = ('ftfy', 'urllib.request', 'whoosh.searching', 'whoosh.query',\n"
         "            'whoosh.lang.porter', 'whoosh.lang.morph_en', 'whoosh.automata.lev',\n"
         "            'tempfile', 'shutil', 'random', 'calendar', 'hashlib', '_hashlib',\n"
-        "            'searcher.concordance')\n"
+        "            'searcher.results.concordance')\n"
         "loaded = [m for m in unneeded if real(m)]\n"
         "assert not loaded, loaded\n"
     )
@@ -36,9 +37,9 @@ def test_a_plain_search_imports_neither_click_nor_what_only_other_commands_use(r
         "real = lambda m: getattr(sys.modules.get(m), '__file__', None)  # stand-ins have none\n"
         "unneeded = ('click', 'typing', 'inspect', 'ast', 'hashlib', '_hashlib', 'random',\n"
         "            'tempfile', 'shutil', 'urllib.request', 'html', 'ftfy', 'base64',\n"
-        "            'searcher.concordance', 'searcher.index', 'searcher.changes')\n"
+        "            'searcher.results.concordance', 'searcher.backends.local.build')\n"
         "atexit.register(lambda: print([m for m in unneeded if real(m)], file=sys.stderr))\n"
-        "from searcher.console import run; run()\n"
+        "from searcher.cli.console import run; run()\n"
     )
     env = {**os.environ, "SEARCHER_TEXTS": str(real_searcher.texts_dir),
            "SEARCHER_INDEX": str(real_searcher.index_dir)}
@@ -50,22 +51,22 @@ def test_a_plain_search_imports_neither_click_nor_what_only_other_commands_use(r
 
 def test_a_commands_stand_ins_load_the_real_modules_when_used():
     code = (
-        "import sys; from searcher.startup import defer_for_command; defer_for_command()\n"
+        "import sys; from searcher._startup import defer_for_command; defer_for_command()\n"
         "from whoosh.filedb.filetables import md5  # what the term tables hash with\n"
         "import hashlib, random, inspect\n"
         "assert '_hashlib' not in sys.modules\n"
         "assert md5(b'Sakarya').digest() == hashlib.new('md5', b'Sakarya').digest()\n"
         "assert hashlib.sha256 and '_hashlib' in sys.modules and 1 <= random.randint(1, 2) <= 2\n"
         "assert inspect.cleandoc(' x') == 'x' and 'ast' in sys.modules\n"
-        "from searcher.reading import ReadingTools; from searcher import engine\n"
-        "assert 'searcher.concordance' not in sys.modules\n"
+        "from searcher import Searcher; from searcher.backends.local import engine\n"
+        "assert 'searcher.results.concordance' not in sys.modules\n"
     )
     python_succeeds(code)
 
 
 def test_a_deferred_package_keeps_its_submodules_importable():
     code = (
-        "import sys; from searcher.startup import defer_module\n"
+        "import sys; from searcher._startup import defer_module\n"
         "defer_module('html', 'escape', package=True)\n"
         "from html import escape\n"
         "import html.entities  # through the stand-in\n"
@@ -85,7 +86,7 @@ def python_succeeds(code: str) -> None:
 
 
 def test_opening_an_index_does_not_copy_its_segment_file_into_memory(real_searcher):
-    generation = index.current_generation(real_searcher.index_dir)
+    generation = index_folder.current_generation(real_searcher.index_dir)
     segment_bytes = sum(f.stat().st_size for f in generation.glob("*.seg"))
     with Searcher(real_searcher.index_dir, real_searcher.texts_dir) as s:
         s.refresh()  # the modules are imported before measuring
@@ -101,7 +102,7 @@ def test_opening_an_index_does_not_copy_its_segment_file_into_memory(real_search
 
 
 def test_mapped_files_read_like_the_files_whoosh_copies(tmp_path):
-    from searcher.storage import MappedStorage
+    from searcher.backends.local.mapped import MappedStorage
 
     data = b"first line\nsecond line\n" + bytes(range(256)) * 40 + b"\nlast"
     (tmp_path / "f").write_bytes(data)
@@ -123,7 +124,7 @@ def test_mapped_files_read_like_the_files_whoosh_copies(tmp_path):
 def test_pickles_read_from_mapped_files_load_whole_and_leave_the_file_after_them(tmp_path):
     import pickle
 
-    from searcher.storage import MappedStorage
+    from searcher.backends.local.mapped import MappedStorage
 
     value = {"segments": [("MAIN", i, {"deleted": {1, 2}}) for i in range(300)]}
     (tmp_path / "toc").write_bytes(pickle.dumps(value, 2) + b"tail")
@@ -137,7 +138,7 @@ def test_console_script_flushes_every_hit_and_keeps_exit_statuses(real_searcher)
 
     def searcher(*args):
         return subprocess.run(
-            [sys.executable, "-c", "from searcher.cli import run; run()", *args, *where],
+            [sys.executable, "-c", "from searcher.cli.app import run; run()", *args, *where],
             capture_output=True, text=True,
         )
 
@@ -166,14 +167,14 @@ def _console(run_from: str, args: list[str], columns: str | None = None, **env: 
 
 
 def test_fast_help_is_clicks_help():
-    from searcher import _help, console
+    from searcher.cli import _help, console
 
     assert _help.TOP_LEVEL == console.render_help(), (
-        "searcher/_help.py is not what Click prints now: regenerate it with "
-        "`python -m searcher.console`"
+        "searcher/cli/_help.py is not what Click prints now: regenerate it with "
+        "`python -m searcher.cli.console`"
     )
     # what render_help() gives is what the Click command prints (stdout no terminal: 80)
-    clicks = _console("searcher.cli", ["--help"], None)
+    clicks = _console("searcher.cli.app", ["--help"], None)
     assert clicks.returncode == 0 and clicks.stdout == _help.TOP_LEVEL
 
 
@@ -191,8 +192,8 @@ def test_fast_help_is_clicks_help():
     (["--versions"], None, False),
 ])
 def test_version_and_help_are_answered_without_click_as_click_answers(args, columns, fast):
-    quick = _console("searcher.console", args, columns)
-    clicks = _console("searcher.cli", args, columns)
+    quick = _console("searcher.cli.console", args, columns)
+    clicks = _console("searcher.cli.app", args, columns)
     assert (quick.stdout, quick.returncode) == (clicks.stdout, clicks.returncode)
     assert quick.stderr.rsplit("click=", 1)[0] == clicks.stderr.rsplit("click=", 1)[0]
     assert quick.stderr.endswith(f"click={not fast}"), quick.stderr
@@ -212,8 +213,8 @@ def test_version_and_help_are_answered_without_click_as_click_answers(args, colu
 def test_plain_searches_run_without_click_as_through_click(real_searcher, args, fast):
     where = {"SEARCHER_TEXTS": str(real_searcher.texts_dir),
              "SEARCHER_INDEX": str(real_searcher.index_dir)}
-    quick = _console("searcher.console", args, **where)
-    clicks = _console("searcher.cli", args, **where)
+    quick = _console("searcher.cli.console", args, **where)
+    clicks = _console("searcher.cli.app", args, **where)
     assert (quick.stdout, quick.returncode) == (clicks.stdout, clicks.returncode)
     assert quick.stderr.rsplit("click=", 1)[0] == clicks.stderr.rsplit("click=", 1)[0]
     assert quick.stderr.endswith(f"click={not fast}"), quick.stderr
@@ -223,6 +224,6 @@ def test_a_texts_folder_click_refuses_is_left_to_click(real_searcher, tmp_path):
     (tmp_path / "a-file").write_text("x")
     where = {"SEARCHER_TEXTS": str(tmp_path / "a-file"),
              "SEARCHER_INDEX": str(real_searcher.index_dir)}
-    quick = _console("searcher.console", ["search", "Sakarya"], **where)
+    quick = _console("searcher.cli.console", ["search", "Sakarya"], **where)
     assert quick.returncode == 2 and "is a file" in quick.stderr
     assert quick.stderr.endswith("click=True")

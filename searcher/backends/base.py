@@ -1,0 +1,248 @@
+"""Stage 5: the Searcher contract both backends fulfil, and the one place that picks a backend.
+
+:class:`Searcher` is the public name and the base class: ``Searcher(...)`` returns
+a :class:`~searcher.backends.local.engine.LocalSearcher` (an index folder on this
+machine) or an :class:`~searcher.backends.opensearch.searcher.OpenSearchSearcher`
+(an index on a cluster), as :func:`backend_for` decides; both are Searchers, take
+the same arguments and return the same values.
+
+What a search does is written once, here: the query is split and read as a
+question or not (:mod:`searcher.query`), then answered tier by tier
+(:func:`searcher.query.rules.tier_steps`), each tier only while the limit leaves
+room, into :class:`~searcher.results.hits.Results`.  A backend says how to plan a
+query against its index (:meth:`Searcher._plan`), rank one tier into hits
+(:meth:`Searcher._tier_hits`) and which words it corrected; and how to find every
+occurrence (for the reading tools), a passage at a location, and its figures.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+from pathlib import Path
+
+from searcher.config import default_dirs, opensearch_url
+from searcher.errors import LocationError
+from searcher.query.parse import split_query
+from searcher.query.question import analyse
+from searcher.results.hits import Hit, Results
+
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing (1.5 ms)
+if TYPE_CHECKING:
+    from searcher.results.concordance import Dispersion, KwicLine, Occurrences
+    from searcher.text.corpus import Progress
+    from searcher.text.document import Passage
+
+
+def backend_for(opensearch: str | None, index_dir) -> type[Searcher]:
+    """The one choice of backend: the cluster at *opensearch* (or ``SEARCHER_OPENSEARCH``
+    when no local *index_dir* is given, :func:`searcher.config.opensearch_url`), else
+    the local index."""
+    if opensearch_url(opensearch, index_dir):
+        from searcher.backends.opensearch.searcher import OpenSearchSearcher
+
+        return OpenSearchSearcher
+    from searcher.backends.local.engine import LocalSearcher
+
+    return LocalSearcher
+
+
+class Searcher:
+    """Searches one index, keeping it open across queries.
+
+    ``Searcher(index_dir=None, texts_dir=None, *, opensearch=None, index_name=None,
+    auto_update=True, progress=None, warn=None)``: the local index in *index_dir*
+    (default ``index/`` beside the texts), built from *texts_dir* on first use and
+    brought up to date on each search; or, with *opensearch* (a URL), the index
+    *index_name* on that cluster, loaded by ``searcher index --opensearch``.
+    *progress* is called as a build goes, *warn* with each warning (default: stderr).
+    """
+
+    def __new__(cls, index_dir=None, texts_dir=None, *args, opensearch=None, **kwargs):
+        if cls is Searcher:
+            cls = backend_for(opensearch, index_dir)
+        return super().__new__(cls)
+
+    def __init__(
+        self,
+        index_dir: str | os.PathLike | None = None,
+        texts_dir: str | os.PathLike | None = None,
+        *,
+        opensearch: str | None = None,
+        index_name: str | None = None,
+        auto_update: bool = True,
+        progress: Progress | None = None,
+        warn=None,
+    ) -> None:
+        self.texts_dir, self.index_dir = default_dirs(texts_dir, index_dir)
+        self.auto_update = auto_update
+        self._progress = progress
+        self._warn = warn or warn_stderr
+        self._manifest: dict | None = None
+        self._lock = threading.RLock()
+
+    # -- lifecycle
+    def __enter__(self) -> Searcher:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Let go of the index (a searcher can be used again: it reopens it)."""
+
+    def refresh(self) -> None:
+        """Make sure the open index is the current one."""
+
+    def clear_caches(self) -> None:
+        """Forget what was remembered between queries."""
+
+    @property
+    def manifest(self) -> dict:
+        """What the index holds: versions, build time and each document's figures."""
+        raise NotImplementedError
+
+    # -- search
+    def search(
+        self, query: str, limit: int | None = 10, *, phrase: bool = False, context: int = 1,
+        exact: bool = False,
+    ) -> Results:
+        """Ranked hits for *query*, best first, with *context* neighbouring passages.
+
+        A question (:mod:`searcher.query.question`) is searched for its content words
+        and re-ranked for the sentence that answers it.  A quotation is answered in
+        tiers, best first: word for word, then, while the limit leaves room, in other
+        inflections and near (*exact* stops after the first); each hit's ``match``
+        says which.  *phrase* reads the whole query as one quotation.
+        """
+        with self._lock:
+            self.refresh()
+            parts = split_query(query, phrase=phrase)
+            question = None if phrase else analyse(query, parts)
+            plan = self._plan(parts, question)
+            hits: list[Hit] = []
+            for match, step in self._tiers(plan, exact):
+                room = None if limit is None else max(limit, 0) - len(hits)
+                if room is not None and room <= 0:
+                    break
+                hits += self._tier_hits(plan, match, step, room, question, context, len(hits))
+            return Results(hits, corrections=self._corrections(plan), question=question)
+
+    def _plan(self, parts: list[tuple[str, str]], question):
+        """What the backend needs to rank the query's tiers (*parts*: as split, or a
+        question's content words when *question*)."""
+        raise NotImplementedError
+
+    def _tiers(self, plan, exact: bool):
+        """``(match, step)`` in rank order (:func:`searcher.query.rules.tier_steps`)."""
+        raise NotImplementedError
+
+    def _tier_hits(self, plan, match: str, step, room: int | None, question, context: int,
+                   ranked_before: int) -> list[Hit]:
+        """The hits of one tier not found by a tier before it, best first, at most *room*
+        (all if None), ranked from ``ranked_before + 1`` on."""
+        raise NotImplementedError
+
+    def _corrections(self, plan) -> dict[str, tuple[str, ...]]:
+        """Each typed word matched only through near words -> those words as written."""
+        raise NotImplementedError
+
+    # -- reading tools: every occurrence, as search finds and marks it
+    def concordance(
+        self, query: str, *, width: int | None = None, sort: str = "position",
+        phrase: bool = False,
+    ) -> list[KwicLine]:
+        """Every occurrence of *query* in context, one line each: a concordance (key word
+        in context).  See :func:`~searcher.results.concordance.kwic_lines` for *width*
+        (default :data:`searcher.config.KWIC_WIDTH`) and *sort*."""
+        from searcher.config import KWIC_WIDTH
+        from searcher.results.concordance import kwic_lines
+
+        return kwic_lines(self._occurrences(query, phrase),
+                          KWIC_WIDTH if width is None else width, sort)
+
+    def dispersion(self, query: str, *, phrase: bool = False) -> Dispersion:
+        """How often *query* occurs on each page of each document."""
+        from searcher.results.concordance import page_dispersion
+
+        return page_dispersion(self._occurrences(query, phrase))
+
+    def _occurrences(self, query: str, phrase: bool) -> Occurrences:
+        raise NotImplementedError
+
+    # -- locations and figures
+    def passages(self, doc: str | None = None) -> list[Passage]:
+        """Every passage of the index (of *doc* only, if given), in document order."""
+        raise NotImplementedError
+
+    def locate(self, location: str, context: int = 0) -> tuple[Passage, tuple, tuple]:
+        """``doc:line`` or ``doc:¶n`` -> the passage there with *context* neighbours."""
+        raise NotImplementedError
+
+    def stats(self) -> dict:
+        """Counts and facts about the index, for ``searcher stats``."""
+        raise NotImplementedError
+
+
+def warn_stderr(message: str) -> None:
+    sys.stderr.write(f"searcher: warning: {message}\n")
+
+
+def parse_location(location: str, docs) -> tuple[str, bool, int]:
+    """``DOC:LINE`` or ``DOC:¶N`` (also ``#N``, ``pN``) -> (document name, by passage
+    number?, the number); *docs* are the index's documents.  Raises LocationError."""
+    doc, sep, where = location.rpartition(":")
+    bad = f"bad location {location!r}: use DOC:LINE or DOC:¶NUMBER"
+    if not sep or not doc or not where:
+        raise LocationError(bad)
+    doc = Path(doc).name
+    if doc not in docs:
+        raise LocationError(f"no document named {doc!r} in the index")
+    by_number = where[0] in "¶#p"
+    try:
+        return doc, by_number, int(where[1:] if by_number else where)
+    except ValueError:
+        raise LocationError(bad) from None
+
+
+def manifest_figures(manifest: dict) -> dict:
+    """What ``searcher stats`` shows of a manifest (the local one or a cluster's)."""
+    docs = manifest["docs"]
+    return {
+        "documents": len(docs),
+        "passages": sum(d["passages"] for d in docs.values()),
+        "pages": sum(d["pages"] for d in docs.values()),
+        "footnotes": sum(d["footnotes"] for d in docs.values()),
+        "built": manifest["built"],
+        "schema_version": manifest["schema"],
+        "analyzer_version": manifest["analyzer"],
+    }
+
+
+_DEFAULT: dict[tuple, Searcher] = {}
+
+
+def search(
+    query: str,
+    limit: int | None = 10,
+    *,
+    phrase: bool = False,
+    context: int = 1,
+    exact: bool = False,
+    index_dir: str | os.PathLike | None = None,
+    texts_dir: str | os.PathLike | None = None,
+    opensearch: str | None = None,
+    index_name: str | None = None,
+) -> Results:
+    """Search the default (or given) texts; the index is built on first use and reused.
+
+    With *opensearch* (or ``SEARCHER_OPENSEARCH``), search the index *index_name*
+    on that cluster instead (``searcher index --opensearch URL`` loads it)."""
+    url = opensearch_url(opensearch, index_dir)
+    key = (url, index_name) if url else default_dirs(texts_dir, index_dir)
+    s = _DEFAULT.get(key)
+    if s is None:
+        where = {"opensearch": url, "index_name": index_name} if url else {"index_dir": key[1]}
+        s = _DEFAULT[key] = Searcher(texts_dir=texts_dir if url else key[0], **where)
+    return s.search(query, limit, phrase=phrase, context=context, exact=exact)

@@ -1,0 +1,215 @@
+"""Stage 4: the Whoosh index on disk: build, update, versions.
+
+Guarantees (modelled on SQLite/Lucene): a reader always sees a complete index,
+and a writer that dies at any moment leaves the previous index intact.
+
+Layout of an index directory (:mod:`searcher.folder` keeps all but the insides
+of a generation)::
+
+    index/.searcher-index  marker: searcher made this folder and may write in it
+    index/CURRENT          name of the live generation (replaced atomically)
+    index/gen-<id>/        one complete Whoosh index + manifest.json + vocabulary.shards
+                           + words/ (each document's spellings, merged into the vocabulary)
+    index/.lock            writers take an exclusive flock on it
+
+A build or update writes a *new* generation (an update starts from a copy of the
+live one and re-indexes only the documents that changed), then swaps CURRENT with
+``os.replace``.  Readers open whatever CURRENT names and hold it (a shared flock)
+while they have it open; the previous generation is removed once no one holds it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+from searcher.backends.local.folder import (
+    CURRENT,
+    MANIFEST,
+    current_generation,
+    fsync_dir,
+    key_record,
+    new_generation,
+    read_manifest,
+    remove_old,
+    texts_stat_key,
+    versions,
+    write_atomic,
+    writer_lock,
+)
+from searcher.backends.local.records import (
+    WORDS,
+    words_file,
+    write_packed,
+    write_vocabulary,
+)
+from searcher.errors import IndexStateError
+from searcher.text import corpus
+from searcher.text.corpus import (
+    BuildReport,
+    Changes,
+    DocState,
+    Progress,
+    list_texts,
+    read_text,
+)
+from searcher.text.record import passage_record
+
+
+def schema():
+    from whoosh.fields import ID, STORED, TEXT, Schema
+
+    from searcher.backends.local.analysis import exact_analyzer, prefix_analyzer, stem_analyzer
+    from searcher.backends.local.postings import CompactPositions
+
+    def text(analyzer, fmt):
+        field = TEXT(analyzer=analyzer, phrase=isinstance(fmt, CompactPositions))
+        field.format = fmt
+        return field
+
+    return Schema(
+        doc=ID(stored=True),
+        exact=text(exact_analyzer(), CompactPositions()),
+        # positions on every field: a quotation in another inflection matches there
+        stem=text(stem_analyzer(), CompactPositions()),
+        prefix=text(prefix_analyzer(), CompactPositions()),
+        data=STORED(),
+    )
+
+
+def diff(texts: dict[str, Path], manifest: dict | None) -> Changes:
+    """What changed in *texts* since *manifest* (everything, if built by another version)."""
+    return corpus.diff(texts, manifest, versions())
+
+
+# ------------------------------------------------------------------ building
+
+
+def _index_document(
+    writer, generation: Path, name: str, path: Path, warnings: list[str]
+) -> DocState:
+    from searcher.text.tokens import TOKEN_RE, surface
+
+    passages, state = read_text(name, path, warnings)
+    words: set[str] = set()
+    for p in passages:
+        words.update(surface(w) for w in TOKEN_RE.findall(p.text))
+        writer.add_document(
+            doc=name,
+            exact=p.text,
+            stem=p.text,
+            prefix=p.text,
+            data=passage_record(p),
+        )
+    write_packed(words_file(generation, name), "\n".join(sorted(words)))
+    return state
+
+
+def update(
+    texts_dir: Path,
+    index_dir: Path,
+    *,
+    rebuild: bool = False,
+    progress: Progress | None = None,
+    lock_timeout: float = 60.0,
+) -> BuildReport:
+    """Bring the index up to date with the texts folder (or rebuild it from scratch)."""
+    started = time.perf_counter()
+    texts = list_texts(texts_dir)
+    key = texts_stat_key(texts_dir, texts)  # before reading them: a later change shows
+    with writer_lock(index_dir, lock_timeout):
+        try:
+            live = current_generation(index_dir)
+        except IndexStateError:
+            if not rebuild:
+                raise
+            live = None  # a damaged pointer: the rebuild replaces it
+        manifest = None
+        if live is not None and not rebuild:
+            try:
+                manifest = read_manifest(live)
+            except IndexStateError:
+                manifest = None
+        ch = diff(texts, manifest)
+        if manifest is not None and not ch and not ch.touched:
+            docs = manifest["docs"]
+            return BuildReport(
+                len(docs), sum(d["passages"] for d in docs.values()), 0,
+                time.perf_counter() - started,
+            )
+        report = _write_generation(texts, key, index_dir, live, manifest, ch, progress)
+        return BuildReport(
+            report[0], report[1], report[2], time.perf_counter() - started, tuple(report[3])
+        )
+
+
+#: Above this many bytes of text to index, analysis runs in parallel processes.
+PARALLEL_BYTES = 2_000_000
+
+
+def _writer_settings(nbytes: int) -> dict:
+    """Whoosh writer settings, measured by benchmarks/speed.py on the 2-core machine:
+    two processes with one segment each build 100x the seed text 1.7x faster than
+    one process; merging the segments at the end costs more than it saves, so a
+    large build leaves two segments (updates merge when they delete)."""
+    from searcher.backends.local.postings import CompactCodec
+
+    settings = {"limitmb": 256, "codec": CompactCodec()}
+    if nbytes >= PARALLEL_BYTES and (os.cpu_count() or 1) > 1:
+        settings.update(procs=min(os.cpu_count() or 1, 4), multisegment=True)
+    return settings
+
+
+def _write_generation(texts, key, index_dir, live, manifest, ch: Changes, progress):
+    import shutil
+
+    from whoosh import index as windex
+
+    gen = new_generation(index_dir)
+    warnings: list[str] = []
+    try:
+        if ch.rebuild or live is None or manifest is None:
+            gen.mkdir()
+            (gen / WORDS).mkdir()
+            ix = windex.create_in(str(gen), schema())
+            docs: dict[str, dict] = {}
+            todo = list(texts)
+        else:
+            shutil.copytree(live, gen)
+            ix = windex.open_dir(str(gen))
+            docs = dict(manifest["docs"])
+            todo = ch.added + ch.changed
+        writer = ix.writer(**_writer_settings(sum(texts[n].stat().st_size for n in todo)))
+        try:
+            for name in ch.changed + ch.removed:
+                if not ch.rebuild:
+                    writer.delete_by_term("doc", name)
+                    words_file(gen, name).unlink(missing_ok=True)
+                docs.pop(name, None)
+            for i, name in enumerate(todo, start=1):
+                docs[name] = _index_document(writer, gen, name, texts[name], warnings).__dict__
+                if progress:
+                    progress(i, len(todo), name)
+            for name, state in ch.touched.items():
+                docs[name] = state.__dict__
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit(optimize=bool(ch.removed or ch.changed))
+        write_vocabulary(gen, docs)
+        new_manifest = {**versions(), "built": time.time(), "docs": docs,
+                        "texts_key": key_record(key)}
+        (gen / MANIFEST).write_text(json.dumps(new_manifest, indent=1), encoding="utf-8")
+        fsync_dir(gen)
+        write_atomic(index_dir / CURRENT, gen.name)
+    except OSError as exc:
+        shutil.rmtree(gen, ignore_errors=True)
+        raise IndexStateError(f"cannot write index {index_dir}: {exc.strerror or exc}") from exc
+    except BaseException:
+        shutil.rmtree(gen, ignore_errors=True)
+        raise
+    remove_old(index_dir, gen.name)
+    passages = sum(d["passages"] for d in docs.values())
+    return len(docs), passages, len(todo), warnings

@@ -1,0 +1,121 @@
+"""Stage 5 (engine): how clause scores become a ranking -- coverage, proximity, questions.
+
+Ranking is BM25F (Whoosh's formula, :mod:`searcher.scoring`) summed over the
+query's clauses, plus a bonus where consecutive words stand together, times how
+much of the query a passage covers (clauses weighted by rarity).  A passage that
+covers less than :data:`MIN_COVERAGE` of the query is not a hit, so a query about
+something the text never discusses returns few or no hits.  The OpenSearch
+backend applies the same coverage rule (:mod:`searcher.opensearch_query`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from searcher.backends.local.scoring import ClauseScorer
+from searcher.query.parse import Clause
+from searcher.query.question import Question
+from searcher.query.rules import (
+    PROXIMITY_WEIGHT,
+    coverage_factor,
+    coverage_floor,
+    rarity_weights,
+)
+from searcher.results.answers import focus_rerank
+
+
+def rank(
+    scorer: ClauseScorer, n_docs: int, clauses: list[Clause], limit: int | None,
+    skip: set[int], question: Question | None, text_of: Callable[[int], str],
+) -> tuple[list[tuple[float, int]], dict[int, tuple[int, int]]]:
+    """(score, docnum) of the best passages for *clauses*, those in *skip* left out,
+    and for a question the focus sentence of each.
+
+    Clauses are scored rarest first.  Once the clauses not yet scored weigh less
+    than the coverage rule, a passage that matched none of the
+    scored ones cannot become a hit, so the remaining (common, long) posting
+    lists are read only at the candidates, skipping the rest.
+
+    A question (:mod:`searcher.question`) is searched for its content words
+    (:data:`QUESTION_COVERAGE`) and re-ranked by :mod:`searcher.answers`, which
+    reads passages' texts through *text_of*.
+    """
+    min_coverage = coverage_floor(question)
+    weights = rarity_weights(
+        [None if c.required else scorer.clause_df(c) for c in clauses], n_docs, question
+    )
+    total = sum(weights)
+    full = {i for i, c in enumerate(clauses) if c.required}
+    if not full:
+        rest = total
+        for i in sorted(range(len(clauses)), key=lambda i: -weights[i]):
+            if rest < min_coverage * total:
+                break
+            full.add(i)
+            rest -= weights[i]
+    where: dict[int, dict[int, tuple]] = {i: {} for i in range(len(clauses))}
+    scores: dict[int, dict[int, float]] = {
+        i: scorer.scores(clauses[i], None, where[i], skip) for i in sorted(full)
+    }
+    required = [scores[i] for i in full if clauses[i].required]
+    if required:
+        cands = set(required[0]).intersection(*required[1:])
+    else:
+        cands = set().union(*scores.values())
+    at = sorted(cands - skip)
+    for i in range(len(clauses)):
+        if i not in scores:
+            scores[i] = scorer.scores(clauses[i], at, where[i]) if at else {}
+    # coverage and score of every candidate, a clause's passages at a time (at 100x a
+    # query has thousands of candidates: one sum over the clauses each cost ~7%)
+    covered = dict.fromkeys(at, 0.0)
+    for i in range(len(clauses)):  # in clause order, as the sums were always taken
+        w = weights[i]
+        for d in scores[i]:
+            if d in covered:
+                covered[d] += w
+    summed = dict.fromkeys(at, 0.0)
+    for sc in scores.values():
+        for d, x in sc.items():
+            if d in summed:
+                summed[d] += x
+    kept: dict[int, float] = {}
+    for d, c in covered.items():
+        coverage = c / total if total else 1.0
+        if coverage >= min_coverage:
+            kept[d] = coverage
+    bonus = proximity(clauses, where, kept, scorer.terms.positions)
+    ranked = sorted(
+        (
+            ((summed[d] + bonus.get(d, 0.0)) * coverage_factor(coverage, question), d)
+            for d, coverage in kept.items()
+        ),
+        key=lambda x: (-x[0], x[1]),
+    )
+    focus: dict[int, tuple[int, int]] = {}
+    if question:
+        ranked, focus = focus_rerank(
+            question, clauses, weights, ranked, text_of
+        )
+    return (ranked if limit is None else ranked[:limit]), focus
+
+
+def proximity(
+    clauses: list[Clause], where: dict[int, dict[int, object]], kept,
+    decode: Callable[[object], list[int]],
+) -> dict:
+    """Bonus for passages where consecutive query words, as typed, stand close together:
+    the full bonus when adjacent and in order, less with up to two words between.
+    *where* holds each word's positions as stored; *decode* reads them, only for the
+    passages kept."""
+    words = [i for i, c in enumerate(clauses) if c.kind == "word" and not c.typo]
+    bonus: dict[int, float] = {}
+    for a, b in zip(words, words[1:], strict=False):
+        pa, pb = where.get(a, {}), where.get(b, {})
+        for d in kept:
+            if d in pa and d in pb:
+                xs, ys = decode(pa[d]), decode(pb[d])
+                gap = min((y - x for x in xs for y in ys if y > x), default=99)
+                if gap <= 3:
+                    bonus[d] = bonus.get(d, 0.0) + PROXIMITY_WEIGHT / gap
+    return bonus

@@ -1,0 +1,195 @@
+"""Stage 4 (index): what a generation keeps beside Whoosh's postings, and reading it back.
+
+* each passage's stored record (:mod:`searcher.text.record`), decoded into
+  :class:`~searcher.text.document.Passage`;
+* the vocabulary: every folded word of the texts -> its spellings there, for
+  ASCII queries and typos, merged from one word list per document.
+
+Reading goes through :func:`reading`, which turns the many low-level errors of a
+damaged file into one :class:`~searcher.errors.IndexStateError` naming the cure.
+"""
+
+from __future__ import annotations
+
+import marshal
+import pickle
+import struct
+import zlib
+from collections.abc import Mapping
+from pathlib import Path
+
+from searcher.errors import corrupt
+from searcher.text.document import Passage
+from searcher.text.record import passage_from_record
+
+VOCABULARY = "vocabulary.shards"  # dicts as marshal writes them, zlib'd, by first letter
+WORDS = "words"  # one file of surface words per document, merged into VOCABULARY
+
+
+def words_file(generation: Path, name: str) -> Path:
+    import hashlib
+
+    return generation / WORDS / (hashlib.sha1(name.encode()).hexdigest() + ".z")
+
+
+def write_packed(path: Path, text: str) -> None:
+    """Word lists are a third of their size through zlib (benchmarks/speed.py: index size)."""
+    path.write_bytes(zlib.compress(text.encode("utf-8"), 6))
+
+
+def _read_packed(path: Path) -> str:
+    return zlib.decompress(path.read_bytes()).decode("utf-8")
+
+
+def write_vocabulary(generation: Path, docs) -> None:
+    """fold(word) -> the Turkish spellings seen in the texts, for ASCII queries and typos.
+
+    Stored in shards by the word's first letter (:class:`Vocabulary`): a marshal'd
+    table ``first letter -> (offset, length)`` after its 4-byte length, then each
+    shard, a zlib-compressed marshal'd dict."""
+    from searcher.text.turkish import fold
+
+    by_fold: dict[str, set[str]] = {}
+    for name in docs:
+        for w in _read_packed(words_file(generation, name)).split("\n"):
+            if w:
+                by_fold.setdefault(fold(w), set()).add(w)
+    shards: dict[str, dict[str, tuple[str, ...]]] = {}
+    for k, v in sorted(by_fold.items()):
+        shards.setdefault(k[:1], {})[k] = tuple(sorted(v))
+    table, blobs, pos = {}, [], 0
+    for first, shard in shards.items():
+        blobs.append(zlib.compress(marshal.dumps(shard), 6))
+        table[first] = (pos, len(blobs[-1]))
+        pos += len(blobs[-1])
+    head = marshal.dumps(table)
+    (generation / VOCABULARY).write_bytes(_HEAD_LENGTH.pack(len(head)) + head + b"".join(blobs))
+
+
+_HEAD_LENGTH = struct.Struct("<I")
+
+
+class Vocabulary(Mapping):
+    """What :func:`write_vocabulary` wrote: fold(word) -> its spellings in the texts,
+    a shard read at the first lookup of a word with its first letter.
+
+    Read on the first query of every process: the whole vocabulary took ~1.7 ms to
+    decompress and load (most of a terminal search's own work at 1x), a word's shard
+    a twentieth of that.  Kept in the form Python loads fastest (a zlib-compressed
+    text took twice as long to decompress and split); the manifest records marshal's
+    format version (:func:`searcher.folder.versions`).  Only a typo (:meth:`searcher.
+    query.QueryParser.near_words`) reads every shard.  Compressed, as the word lists
+    are (the index stays within 12x the seed text: tests/test_postings.py).
+    """
+
+    def __init__(self, generation: Path) -> None:
+        self._where = generation
+        self._shards: dict[str, dict[str, tuple[str, ...]]] = {}
+        try:
+            self._data = (generation / VOCABULARY).read_bytes()
+            start = _HEAD_LENGTH.size + _HEAD_LENGTH.unpack_from(self._data)[0]
+            table = marshal.loads(self._data[_HEAD_LENGTH.size : start])
+        except (OSError, EOFError, ValueError, TypeError, struct.error) as exc:
+            raise corrupt(generation.parent, "vocabulary unreadable") from exc
+        if not isinstance(table, dict):
+            raise corrupt(generation.parent, "vocabulary unreadable")
+        self._table = {k: (start + at, n) for k, (at, n) in table.items()}
+
+    def _shard(self, first: str) -> dict[str, tuple[str, ...]]:
+        shard = self._shards.get(first)
+        if shard is None:
+            where = self._table.get(first)
+            if where is None:
+                return {}
+            at, n = where
+            try:
+                shard = marshal.loads(zlib.decompress(self._data[at : at + n]))
+            except (EOFError, ValueError, TypeError, zlib.error) as exc:
+                raise corrupt(self._where.parent, "vocabulary unreadable") from exc
+            if not isinstance(shard, dict):
+                raise corrupt(self._where.parent, "vocabulary unreadable")
+            self._shards[first] = shard
+        return shard
+
+    def __getitem__(self, word: str) -> tuple[str, ...]:
+        return self._shard(word[:1])[word]
+
+    def get(self, word: str, default=None):
+        return self._shard(word[:1]).get(word, default)
+
+    def __contains__(self, word) -> bool:
+        return isinstance(word, str) and word in self._shard(word[:1])
+
+    def __iter__(self):
+        for first in self._table:
+            yield from self._shard(first)
+
+    def __len__(self) -> int:
+        return sum(len(self._shard(first)) for first in self._table)
+
+
+#: What a damaged index file surfaces as, from Whoosh, pickle, zlib, struct or the system.
+_DAMAGE = (OSError, EOFError, ValueError, KeyError, IndexError, struct.error, zlib.error,
+           pickle.UnpicklingError)
+
+
+class reading:  # noqa: N801 -- used as a function: ``with reading(index_dir):``
+    """Damaged index files surface as many low-level errors; name the cure instead.
+
+    A class, not a ``@contextmanager`` generator: it wraps every passage and term
+    read, ~15 a query, and costs a quarter as much (0.17 µs a use, not 0.72)."""
+
+    __slots__ = ("_index_dir",)
+
+    def __init__(self, index_dir: Path) -> None:
+        self._index_dir = index_dir
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind, exc, tb) -> bool:
+        if kind is not None and issubclass(kind, _DAMAGE):
+            raise corrupt(self._index_dir, kind.__name__) from exc
+        return False
+
+
+class PassageReader:
+    """Stored passages of one open Whoosh reader: by document number, by their
+    number within a document, or a whole document."""
+
+    def __init__(self, reader, index_dir: Path) -> None:
+        self._reader = reader
+        self._index_dir = index_dir
+
+    def stored(self, docnum: int) -> Passage:
+        with reading(self._index_dir):
+            return _from_fields(self._reader.stored_fields(docnum))
+
+    def by_number(self, guess: int, doc: str, number: int) -> Passage | None:
+        """Passage *number* of *doc*; *guess* is the docnum where it likely is."""
+        if number < 1:
+            return None
+        # a document's passages are added together, so they have consecutive docnums
+        reader = self._reader
+        if 0 <= guess < reader.doc_count_all() and not reader.is_deleted(guess):
+            p = self.stored(guess)
+            if p.doc == doc and p.number == number:
+                return p
+        return next((p for p in self.document(doc) if p.number == number), None)
+
+    def document(self, doc: str | None) -> list[Passage]:
+        """Every passage of *doc* (of the whole index if None), in index order."""
+        reader = self._reader
+        with reading(self._index_dir):
+            if doc is None:
+                return [_from_fields(f) for f in reader.all_stored_fields()]
+            if ("doc", doc) not in reader:  # one term lookup, not a scan
+                return []
+            return [
+                _from_fields(reader.stored_fields(d))
+                for d in reader.postings("doc", doc).all_ids()
+            ]
+
+
+def _from_fields(f: dict) -> Passage:
+    return passage_from_record(f["doc"], f["data"])

@@ -1,0 +1,135 @@
+"""Stage 5 (OpenSearch): a query -> OpenSearch's query DSL, and its answer -> ranked candidates.
+
+What users type is split by :mod:`searcher.query` as for the local engine; the
+words go to the cluster as typed, to be analysed there by the index's analyzers
+(:mod:`searcher.backends.opensearch.settings`).  Each word is one named clause over the
+three fields with the local engine's field weights; a request also counts the
+passages each word matches over the whole index, so :func:`rank_candidates` applies the
+local coverage rule to the candidates (:mod:`searcher.query.rules`).  Quotations are
+asked in the same tiers.  :func:`word_clause` turns a typed word back into the
+:class:`~searcher.query.parse.Clause` searcher's highlighter marks.
+"""
+
+from __future__ import annotations
+
+from searcher.query.parse import Clause, compound_clause, spellings_clause
+from searcher.query.rules import (
+    FIELD_WEIGHTS,
+    NEAR_SLOP,
+    TIERS,
+    TYPO_WEIGHT,
+    coverage_factor,
+    coverage_floor,
+    spare_words,
+)
+from searcher.query.typos import FUZZINESS, near_in_texts, typo_limit
+from searcher.text import tokens, turkish
+
+
+def words_of(word: str) -> list[str]:
+    """The tokens of a typed word (more than one: a compound such as ``Meclis-i``)."""
+    return tokens.TOKEN_RE.findall(tokens.surface(word))
+
+
+def typo_words(words: list[str], unknown: set[int]) -> set[int]:
+    """Of the words the index does not hold, those long enough to carry a typo."""
+    out = set()
+    for i in unknown:
+        found = words_of(words[i])
+        if len(found) == 1 and typo_limit(turkish.fold(found[0])):
+            out.add(i)
+    return out
+
+
+def _word_query(word: str, typo: bool) -> dict:
+    """One word on the three fields, the local engine's weights; a compound as a phrase."""
+    if len(words_of(word)) > 1:  # Meclis-i, V.İ.: a small phrase, as locally
+        return {"match_phrase": {"text": {"query": word, "boost": FIELD_WEIGHTS["exact"]}}}
+    w = TYPO_WEIGHT if typo else 1.0
+    exact: dict = {"query": word, "boost": FIELD_WEIGHTS["exact"] * w}
+    if typo:
+        exact.update(fuzziness=FUZZINESS, prefix_length=1)
+    fields = [{"match": {"text.stem": {"query": word, "boost": FIELD_WEIGHTS["stem"] * w}}},
+              {"match": {"text": exact}},
+              {"match": {"text.prefix": {"query": word, "boost": FIELD_WEIGHTS["prefix"] * w}}}]
+    if typo:
+        fields[0]["match"]["text.stem"].update(fuzziness=FUZZINESS, prefix_length=1)
+    return {"bool": {"should": fields, "minimum_should_match": 1}}
+
+
+def _phrase_query(c: Clause, tier: int, spare: int = 0) -> dict:
+    """A quotation at tiers 0..*tier* of :data:`~searcher.query.rules.TIERS` (exact,
+    inflected, near); with *spare*, near ones may lack that many words."""
+    text = " ".join(c.words)
+    should = [{"match_phrase": {"text": {"query": text, "_name": "exact"}}}]
+    if tier >= 1:
+        should += [{"match_phrase": {f: {"query": text, "_name": "inflected"}}}
+                   for f in ("text.stem", "text.prefix")]
+    if tier >= 2:
+        should.append({"match_phrase": {"text.prefix": {
+            "query": text, "slop": NEAR_SLOP, "_name": "near"}}})
+        content = [w for w in c.words if w not in turkish.STOP_WORDS]
+        if spare_words(len(content), spare):  # one word missing
+            for i in range(len(content)):
+                rest = " ".join(content[:i] + content[i + 1:])
+                should.append({"match_phrase": {"text.prefix": {
+                    "query": rest, "slop": 1, "_name": "near"}}})
+    return {"bool": {"should": should, "minimum_should_match": 1}}
+
+
+def request_body(
+    words, phrases, tier: int, typos: set[int], size: int, exclude: list[str], spare: int = 0,
+) -> dict:
+    named = []
+    for i, w in enumerate(words):
+        q = _word_query(w, i in typos)
+        named.append({"bool": {**q.get("bool", {"must": [q]}), "_name": f"w{i}"}})
+    prox = [
+        {"match_phrase": {"text.prefix": {"query": f"{a} {b}", "slop": 2, "boost": 0.5}}}
+        for i, (a, b) in enumerate(zip(words, words[1:], strict=False))
+        if i not in typos and i + 1 not in typos
+    ]
+    query: dict = {"bool": {"should": named + prox}}
+    if phrases:
+        query["bool"]["must"] = [_phrase_query(c, tier, spare) for c in phrases]
+    else:
+        query["bool"]["minimum_should_match"] = 1
+    if exclude:
+        query["bool"]["must_not"] = [{"ids": {"values": exclude}}]
+    filters = {f"w{i}": _word_query(w, False) for i, w in enumerate(words)}
+    return {
+        "size": size,
+        "query": query,
+        "aggs": {"all": {"global": {}, "aggs": {"w": {"filters": {"filters": filters or {
+            "none": {"match_none": {}}}}}}}},
+    }
+
+
+def rank_candidates(hits: list[dict], weights: list[float], tier: str, question) -> list:
+    """The cluster's candidates filtered and scored by the local coverage rule (the
+    rule for questions when *question*): *weights* are the words' rarity weights."""
+    total = sum(weights)
+    floor = coverage_floor(question)
+    kept = []
+    for h in hits:
+        matched = set(h.get("matched_queries", ()))
+        covered = sum(w for i, w in enumerate(weights) if f"w{i}" in matched)
+        coverage = covered / total if total else 1.0
+        if coverage < floor:
+            continue
+        h["_searcher_score"] = (h["_score"] or 0.0) * coverage_factor(coverage, question)
+        found = [t for t in TIERS if t in matched]
+        kept.append((h, found[0] if found and tier else tier))
+    kept.sort(key=lambda x: (TIERS.index(x[1]) if x[1] else 0, -x[0]["_searcher_score"]))
+    return kept
+
+
+def word_clause(word: str, typo: bool, texts: list[str]) -> Clause:
+    """A typed word as the highlighter's clause (a typo: the near words in *texts*)."""
+    words = words_of(word)
+    if len(words) > 1:
+        return compound_clause(words)
+    surface = words[0]
+    return spellings_clause(
+        surface, {surface} | (near_in_texts(surface, texts) if typo else set()), typo
+    )

@@ -1,0 +1,320 @@
+"""Stage 5 (OpenSearch): searching searcher's index on an OpenSearch cluster.
+
+:class:`OpenSearchSearcher` is a :class:`~searcher.backends.base.Searcher`, whose
+search loop it shares, and returns the same :class:`~searcher.results.hits.Hit`
+values.  The query is split as the
+local engine splits it (:mod:`searcher.query`); the words are analysed by the
+cluster (the index's own analyzers, :mod:`~searcher.backends.opensearch.settings`),
+never by a second Turkish analyzer here (the query DSL:
+:mod:`~searcher.backends.opensearch.dsl`):
+
+* a word is matched on the three fields with the local engine's field weights
+  (``text.stem``, ``text`` with ``fuzziness`` for typos, ``text.prefix``); the
+  same request counts, over the whole index, the passages each word matches, so
+  the local coverage rule (a hit covers half the query, words weighted by rarity)
+  and its score factor are applied to the candidates the cluster returns;
+* a word the index does not hold at all is a typo: asked again with
+  ``fuzziness`` (:data:`searcher.query.typos.FUZZINESS`, the local typo limits);
+* a quotation is answered in the tiers of :mod:`searcher.query.rules`:
+  ``match_phrase`` on the exact field (``exact``), then on the stem or prefix
+  field (``inflected``), then with a few words of slop, then with one word
+  missing (``near``);
+* a question (:mod:`searcher.query.question`) is searched for its content words,
+  and re-ranked by :mod:`searcher.results.answers` on the returned passages.
+
+Snippets and highlights are made by searcher's own highlighter on the returned
+passage text.  Searches never write: ``searcher index --opensearch`` loads.
+"""
+
+from __future__ import annotations
+
+import time
+
+from searcher.backends.base import Searcher, manifest_figures, parse_location
+from searcher.backends.opensearch.cluster import Cluster, check_name
+from searcher.backends.opensearch.dsl import (
+    near_in_texts,
+    rank_candidates,
+    request_body,
+    typo_words,
+    word_clause,
+    words_of,
+)
+from searcher.backends.opensearch.settings import passage_from_source
+from searcher.config import DEFAULT_INDEX_NAME, opensearch_url
+from searcher.errors import LocationError, QueryError
+from searcher.query.parse import Clause, content_parts, phrase_clause, split_query
+from searcher.query.rules import TIERS, rarity_weights, tier_steps
+from searcher.results.answers import FOCUS_POOL, focus_rerank
+from searcher.results.highlight import Highlighter, make_hit
+from searcher.results.hits import Hit
+from searcher.text import turkish
+from searcher.text.document import Passage
+
+#: OpenSearch's default ``index.max_result_window``: no request may ask for more hits.
+MAX_WINDOW = 10_000
+#: Candidates asked of the cluster for each hit wanted (re-ranked by coverage here).
+WINDOW = 4
+MIN_WINDOW = 40
+#: Transient failures (a node dying, an index swapped) are retried this many times.
+ATTEMPTS = 4
+
+
+class _Plan:
+    """A query's words (as typed) and quotations, the words found to be typos, the
+    ids of the passages earlier tiers returned, and their texts (for corrections)."""
+
+    __slots__ = ("words", "phrases", "typos", "seen", "texts")
+
+    def __init__(self, words: list[str], phrases: list[Clause]) -> None:
+        self.words, self.phrases = words, phrases
+        self.typos: set[int] = set()
+        self.seen: list[str] = []
+        self.texts: list[str] = []
+
+
+class OpenSearchSearcher(Searcher):
+    """Searches the index *index_name* on the OpenSearch cluster at *opensearch*
+    (*index_dir*, *auto_update* and *progress* are the local index's: a search
+    never writes to the cluster)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        url = opensearch_url(kwargs.get("opensearch"), None)
+        if not url:
+            raise TypeError("OpenSearchSearcher needs opensearch=URL")
+        self.name = check_name(kwargs.get("index_name") or DEFAULT_INDEX_NAME)
+        self.cluster = Cluster(url)
+        self.index_dir = f"{self.cluster.where}/{self.name}"
+
+    # -- lifecycle
+    def close(self) -> None:
+        self.cluster.client.close()
+
+    def refresh(self) -> None:
+        """Re-read the index's manifest (which texts it holds)."""
+        self._manifest = None
+        self.manifest  # noqa: B018 - reads it
+
+    def clear_caches(self) -> None:
+        self._manifest = None
+
+    @property
+    def manifest(self) -> dict:
+        if self._manifest is None:
+            meta = self._call(lambda c: c.indices.get_mapping(index=self.name))
+            live = next(iter(meta.values()))["mappings"].get("_meta") or {}
+            if "docs" not in live:
+                raise self.cluster.error(f"index {self.name!r} at {self.cluster.where} is "
+                                         "not complete; run `searcher index --opensearch URL`")
+            self._manifest = live
+        return self._manifest
+
+    def _call(self, request):
+        """Run ``request(client)``; transient failures retried, errors one line."""
+        from opensearchpy import exceptions as ex
+
+        with self.cluster.answering(self.name):
+            for attempt in range(ATTEMPTS):
+                try:
+                    out = request(self.cluster.client)
+                    shards = out.get("_shards", {}) if isinstance(out, dict) else {}
+                    if shards.get("failed"):
+                        raise ex.TransportError(503, "shards failed", out)
+                    return out
+                except (ex.ConnectionError, ex.TransportError) as exc:
+                    status = getattr(exc, "status_code", "N/A")
+                    transient = status in ("N/A", 404, 429, 500, 502, 503, 504)
+                    if attempt == ATTEMPTS - 1 or not transient or isinstance(
+                        exc, (ex.AuthenticationException, ex.AuthorizationException)
+                    ):
+                        raise
+                    time.sleep(0.2 * (attempt + 1))
+        raise AssertionError("unreachable")
+
+    def _search(self, body: dict) -> dict:
+        return self._call(lambda c: c.search(
+            index=self.name, body=body, search_type="dfs_query_then_fetch",
+            allow_partial_search_results=False,
+        ))
+
+    def _ask(self, body: dict) -> tuple[dict, dict[str, int]]:
+        """The cluster's answer and, per query word, how many passages hold it."""
+        out = self._search(body)
+        buckets = out["aggregations"]["all"]["w"]["buckets"]
+        return out, {k: v["doc_count"] for k, v in buckets.items()}
+
+    # -- the base class's search loop
+    def _plan(self, parts, question) -> _Plan:
+        if question:
+            parts = split_query(question.content)
+        parts = content_parts(parts)
+        words = [t for k, t in parts if k == "word" and words_of(t)]
+        phrases = [c for c in (phrase_clause(t) for k, t in parts if k == "phrase") if c.exact]
+        if not words and not phrases:
+            raise QueryError("query has no words to search for")
+        return _Plan(words, phrases)
+
+    def _tiers(self, plan: _Plan, exact: bool):
+        lengths = [len([w for w in c.words if w not in turkish.STOP_WORDS]) for c in plan.phrases]
+        return tier_steps(lengths, exact)
+
+    def _tier_hits(self, plan: _Plan, match, spare, room, question, context, ranked_before
+                   ) -> list[Hit]:
+        """The cluster's candidates for one tier, ranked by the local rules: a word the
+        index does not hold is a typo, asked again with ``fuzziness``."""
+        words, phrases = plan.words, plan.phrases
+        want = MAX_WINDOW if room is None else min(room, MAX_WINDOW)
+        tier = TIERS.index(match) if phrases else 0
+        size = min(max(want * WINDOW, MIN_WINDOW, FOCUS_POOL if question else 0), MAX_WINDOW)
+        out, dfs = self._ask(request_body(words, phrases, tier, plan.typos, size, plan.seen, spare))
+        unknown = typo_words(words, {i for i in range(len(words)) if not dfs[f"w{i}"]})
+        if unknown - plan.typos:  # words the index does not hold: typos, asked again
+            plan.typos |= unknown
+            out, dfs = self._ask(request_body(words, phrases, tier, plan.typos, size, plan.seen,
+                                              spare))
+        n_docs = out["aggregations"]["all"]["doc_count"] or 1
+        weights = rarity_weights([dfs[f"w{i}"] for i in range(len(words))], n_docs, question)
+        ranked = rank_candidates(out["hits"]["hits"], weights, match if phrases else "", question)
+        texts = [h["_source"]["text"] for h, _ in ranked]
+        clauses = self._clauses(plan, texts, match)
+        focus: dict[int, tuple[int, int]] = {}
+        if question:
+            order, focus = focus_rerank(
+                question, clauses[: len(words) + len(phrases)], weights + [0.0] * len(phrases),
+                [(h["_searcher_score"], i) for i, (h, _) in enumerate(ranked)],
+                lambda i: ranked[i][0]["_source"]["text"],
+            )
+            for score, i in order:
+                ranked[i][0]["_searcher_score"] = score
+            focus = {rank: focus[i] for rank, (_, i) in enumerate(order) if i in focus}
+            ranked = [ranked[i] for _, i in order]
+        ranked = ranked[:want]
+        plan.seen += [h["_id"] for h, _ in ranked]
+        plan.texts += [h["_source"]["text"] for h, _ in ranked]
+        return self._hits(ranked, Highlighter(clauses), context, focus, ranked_before)
+
+    def _corrections(self, plan: _Plan) -> dict[str, tuple[str, ...]]:
+        out = {}
+        for i in sorted(plan.typos):
+            typed = words_of(plan.words[i])[0]
+            out[typed] = tuple(sorted(near_in_texts(typed, plan.texts)))
+        return out
+
+    def _clauses(self, plan: _Plan, texts: list[str], match: str) -> list[Clause]:
+        """The query as the highlighter needs it: the words' folded forms, stems and
+        prefixes; for typos, the near words the passages hold; for quotations found
+        below the exact tier, their words one by one."""
+        clauses = [word_clause(w, i in plan.typos, texts) for i, w in enumerate(plan.words)]
+        clauses += plan.phrases
+        if match not in ("exact", "words"):
+            clauses += [word_clause(w, False, texts) for c in plan.phrases for w in c.words
+                        if w not in turkish.STOP_WORDS]
+        return clauses
+
+    def _hits(self, ranked, highlighter, context: int, focus: dict, ranked_before: int
+              ) -> list[Hit]:
+        passages = [passage_from_source(h["_source"]) for h, _ in ranked]
+        around = self._around([(p.doc, p.number) for p in passages], context)
+        hits = []
+        for i, ((h, tier), p) in enumerate(zip(ranked, passages, strict=True)):
+            n = p.number
+            hits.append(make_hit(
+                p, ranked_before + i + 1, h["_searcher_score"], highlighter, tier or "words",
+                focus.get(i),
+                tuple(around[(p.doc, k)] for k in range(n - context, n) if (p.doc, k) in around),
+                tuple(around[(p.doc, k)] for k in range(n + 1, n + context + 1)
+                      if (p.doc, k) in around),
+            ))
+        return hits
+
+    def _around(self, where: list[tuple[str, int]], context: int) -> dict:
+        """Texts of the passages within *context* of each (doc, number), in one request."""
+        if context <= 0 or not where:
+            return {}
+        should = [{"bool": {"filter": [
+            {"term": {"doc": doc}},
+            {"range": {"number": {"gte": n - context, "lte": n + context}}},
+        ]}} for doc, n in where]
+        out = self._search({
+            "size": min(len(where) * (2 * context + 1), MAX_WINDOW),
+            "_source": ["doc", "number", "text"],
+            "query": {"bool": {"should": should, "minimum_should_match": 1}},
+        })
+        return {(h["_source"]["doc"], h["_source"]["number"]): h["_source"]["text"]
+                for h in out["hits"]["hits"]}
+
+    # -- reading tools: every occurrence
+    def _occurrences(self, query: str, phrase: bool):
+        from opensearchpy.helpers import scan
+
+        from searcher.results.concordance import collect_occurrences
+
+        plan = self._plan(split_query(query, phrase=phrase), None)
+        words, phrases = plan.words, plan.phrases
+        body = request_body(words, phrases, 0, set(), 0, [])
+        body["query"]["bool"].pop("must", None)  # any clause: every passage it occurs in
+        should = body["query"]["bool"]["should"]
+        should += [{"match_phrase": {"text": " ".join(c.words)}} for c in phrases]
+        body["query"]["bool"]["minimum_should_match"] = 1
+        with self.cluster.answering(self.name):
+            found = [passage_from_source(h["_source"]) for h in scan(
+                self.cluster.client, query={"query": body["query"]}, index=self.name)]
+        found.sort(key=lambda p: (p.doc, p.number))
+        clauses = [word_clause(w, False, []) for w in words] + phrases
+        return collect_occurrences(query, clauses, found, self.manifest)
+
+    # -- locations and stats
+    def _passages_where(self, filters: list[dict], size: int = MAX_WINDOW) -> list[Passage]:
+        out = self._search({"size": size, "query": {"bool": {"filter": filters}},
+                            "sort": [{"doc": "asc"}, {"number": "asc"}]})
+        return [passage_from_source(h["_source"]) for h in out["hits"]["hits"]]
+
+    def passages(self, doc: str | None = None) -> list[Passage]:
+        """Every passage of *doc* (of the whole index if None), in document order."""
+        from opensearchpy.helpers import scan
+
+        query = {"query": {"term": {"doc": doc}} if doc else {"match_all": {}}}
+        with self.cluster.answering(self.name):
+            found = [passage_from_source(h["_source"])
+                     for h in scan(self.cluster.client, query=query, index=self.name)]
+        return sorted(found, key=lambda p: (p.doc, p.number))
+
+    def locate(self, location: str, context: int = 0) -> tuple[Passage, tuple, tuple]:
+        """``doc:line`` or ``doc:¶n`` -> the passage there with *context* neighbours."""
+        doc, by_number, n = parse_location(location, self.manifest["docs"])
+        if by_number:
+            at = [{"term": {"number": n}}]
+        else:
+            at = [{"range": {"line_start": {"lte": n}}}, {"range": {"line_end": {"gte": n}}}]
+        match = self._passages_where([{"term": {"doc": doc}}, *at], size=1)
+        if not match:
+            raise LocationError(f"no passage at {location}")
+        p = match[0]
+        if context <= 0:
+            return p, (), ()
+        near = self._passages_where([
+            {"term": {"doc": doc}},
+            {"range": {"number": {"gte": p.number - context, "lte": p.number + context}}},
+        ])
+        return (p, tuple(q for q in near if q.number < p.number),
+                tuple(q for q in near if q.number > p.number))
+
+    def stats(self) -> dict:
+        """Counts and facts about the index, for ``searcher stats``."""
+        st = self._call(lambda c: c.indices.stats(index=self.name, metric="store,docs"))
+        live = next(iter(st["indices"]))
+        size = st["indices"][live]["total"]["store"]["size_in_bytes"]
+        health = self._call(lambda c: c.cluster.health(index=self.name))
+        settings = self._call(lambda c: c.indices.get_settings(index=self.name))[live]
+        return {
+            "index": f"{self.index_dir} -> {live}",
+            "texts": str(self.texts_dir),
+            **manifest_figures(self.manifest),
+            "terms": {},
+            "index_bytes": size,
+            "shards": int(settings["settings"]["index"]["number_of_shards"]),
+            "replicas": int(settings["settings"]["index"]["number_of_replicas"]),
+            "health": health["status"],
+            "nodes": health["number_of_nodes"],
+        }

@@ -1,0 +1,111 @@
+"""Stage 4 (OpenSearch): searcher's analysis as index settings; a passage as a document.
+
+The index settings express the analysis of :mod:`searcher.text.tokens` and
+:mod:`searcher.text.normalize` in OpenSearch's terms: one ``text`` field analysed
+like the local ``exact`` field, with sub-fields ``text.stem`` and ``text.prefix``;
+the PDF glyph table is a ``mapping`` char filter.  Each passage keeps its stored
+record (:func:`searcher.text.record.json_record`) in a field OpenSearch does not
+index, so a hit computes its line and page like a local one.
+"""
+
+from __future__ import annotations
+
+from searcher.text.document import Passage
+from searcher.text.record import json_record, passage_from_json
+
+#: Bump when the settings, the mapping or the stored source change shape.
+SCHEMA_VERSION = 1
+
+
+def versions() -> dict:
+    from searcher.text.tokens import ANALYZER_VERSION
+
+    return {"backend": "opensearch", "schema": SCHEMA_VERSION, "analyzer": ANALYZER_VERSION}
+
+
+def analysis_settings() -> dict:
+    """searcher's three analyzers (see :mod:`searcher.analysis`) in OpenSearch's terms."""
+    from searcher.text import turkish
+    from searcher.text.normalize import GLYPH_TABLE
+    from searcher.text.tokens import PREFIX_LENGTH, TOKEN_PATTERN
+
+    def mapping(table: dict[str, str]) -> dict:
+        return {"type": "mapping", "mappings": [f"{k} => {v}" for k, v in table.items()]}
+
+    def analyzer(char_filters: list[str], filters: list[str]) -> dict:
+        return {"type": "custom", "char_filter": char_filters, "tokenizer": "searcher_words",
+                "filter": filters}
+
+    return {
+        "char_filter": {
+            "searcher_glyphs": mapping(GLYPH_TABLE),
+            "searcher_circumflex": mapping(turkish.CIRCUMFLEX),
+        },
+        "tokenizer": {
+            "searcher_words": {"type": "pattern", "pattern": TOKEN_PATTERN, "group": 0,
+                               "flags": "UNICODE_CHARACTER_CLASS"},
+        },
+        "filter": {
+            "searcher_lower": {"type": "lowercase", "language": "turkish"},
+            "searcher_stop": {"type": "stop", "stopwords": sorted(turkish.STOP_WORDS)},
+            "searcher_snowball": {"type": "snowball", "language": "Turkish"},
+            "searcher_prefix": {"type": "truncate", "length": PREFIX_LENGTH},
+        },
+        "analyzer": {
+            "searcher_exact": analyzer(
+                ["searcher_glyphs"], ["searcher_lower", "apostrophe", "asciifolding"]
+            ),
+            "searcher_stem": analyzer(
+                ["searcher_glyphs", "searcher_circumflex"],
+                ["searcher_lower", "apostrophe", "searcher_stop", "searcher_snowball",
+                 "asciifolding"],
+            ),
+            "searcher_prefix": analyzer(
+                ["searcher_glyphs", "searcher_circumflex"],
+                ["searcher_lower", "apostrophe", "searcher_stop", "asciifolding",
+                 "searcher_prefix"],
+            ),
+        },
+    }
+
+
+def index_body(shards: int, replicas: int, meta: dict) -> dict:
+    """Settings and mapping of a new concrete index."""
+    number = {"type": "integer"}
+    return {
+        "settings": {
+            "index": {"number_of_shards": shards, "number_of_replicas": replicas,
+                      "refresh_interval": "-1"},
+            "analysis": analysis_settings(),
+        },
+        "mappings": {
+            "_meta": meta,
+            "dynamic": "strict",
+            "properties": {
+                "doc": {"type": "keyword"},
+                "version": {"type": "keyword"},
+                "number": number,
+                "line_start": number,
+                "line_end": number,
+                "text": {
+                    "type": "text", "analyzer": "searcher_exact",
+                    "fields": {
+                        "stem": {"type": "text", "analyzer": "searcher_stem"},
+                        "prefix": {"type": "text", "analyzer": "searcher_prefix"},
+                    },
+                },
+                "data": {"type": "object", "enabled": False},
+            },
+        },
+    }
+
+
+def passage_source(p: Passage, version: str) -> dict:
+    """A passage as an OpenSearch document: searchable fields and its stored record."""
+    return {"doc": p.doc, "version": version, "number": p.number, "line_start": p.line_start,
+            "line_end": p.line_end, "text": p.text, "data": json_record(p)}
+
+
+def passage_from_source(source: dict) -> Passage:
+    """The :class:`~searcher.document.Passage` that :func:`passage_source` made."""
+    return passage_from_json(source["doc"], source["text"], source["data"])

@@ -1,0 +1,313 @@
+"""Stage 6: the ``searcher`` command, a thin Click layer over the library.
+
+Every command parses options, calls one library function and formats the
+result (how results look is :mod:`searcher.output`).  Whoosh and ftfy are
+imported only inside commands that need them; the console script
+(:mod:`searcher.console`) answers ``searcher --help`` and ``--version`` without
+importing this module, or Click, at all.  Exit status follows ripgrep: 0 found,
+1 nothing found, 2 error.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from searcher import __version__
+from searcher._startup import defer_for_command
+from searcher.cli import commands, output
+from searcher.cli.commands import (
+    Exit,
+    display_path,
+    echo,
+    ensure_utf8,
+    fail,
+    open_searcher,
+    progress,
+    run_and_exit,
+    use_color,
+    user_errors,
+)
+
+
+def location_options(f):
+    """``--texts``, ``--index``, ``--opensearch`` and ``--index-name``, spelled the same
+    by every command."""
+    f = click.option(
+        "--index-name", "index_name", default="searcher", show_default=True, metavar="NAME",
+        help="With --opensearch: the index (an alias) on the cluster.",
+    )(f)
+    f = click.option(
+        "--opensearch", "opensearch", metavar="URL",
+        help="Use the index on this OpenSearch cluster instead of a local one: "
+        "http(s)://[user:password@]host:port, several nodes separated by commas "
+        "[env SEARCHER_OPENSEARCH; CA file: env SEARCHER_OPENSEARCH_CA].",
+    )(f)
+    f = click.option(
+        "--index", "index_dir", metavar="DIR",
+        type=click.Path(file_okay=False),
+        help="Index directory [env SEARCHER_INDEX; default: index/ beside the texts].",
+    )(f)
+    f = click.option(
+        "--texts", "texts_dir", envvar="SEARCHER_TEXTS", metavar="DIR",
+        type=click.Path(file_okay=False),
+        help="Folder of .txt files [env SEARCHER_TEXTS; default: ./texts].",
+    )(f)
+    return f
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="searcher")
+def main() -> None:
+    """Full-text search for Turkish texts: stems, ASCII typing, phrases, typos.
+
+    \b
+    Examples:
+      searcher search "Sakarya zaferi"
+      searcher search gumruk --json
+      searcher show sovyet-rusya-ve-tbmm-1920-1922.txt:2453 -C 1
+      searcher kwic antlaşma --sort left
+    """
+    ensure_utf8()
+    defer_for_command()  # modules only some commands use: see searcher.startup
+
+
+@main.command()
+@click.argument("query", nargs=-1, required=True)
+@click.option("-n", "--limit", default=10, show_default=True, type=click.IntRange(1),
+              help="Most hits to show.")
+@click.option("-C", "--context", default=0, show_default=True, type=click.IntRange(0),
+              help="Neighbouring passages to show around each hit.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON array of hits.")
+@click.option("--jsonl", is_flag=True, help="Print one JSON object per hit and line.")
+@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto",
+              show_default=True, help="Mark matches in colour (auto: on a terminal, no NO_COLOR).")
+@click.option("--heading/--no-heading", default=None,
+              help="Readable blocks per hit (default on a terminal) or path:line:snippet lines.")
+@click.option("--phrase", is_flag=True,
+              help="Treat the whole query as one phrase (paste a quotation as it is).")
+@click.option("--exact", is_flag=True,
+              help="Quotations word for word only (no other inflections, no near matches).")
+@location_options
+def search(
+    query, limit, context, as_json, jsonl, color, heading, phrase, exact, texts_dir, index_dir,
+    opensearch, index_name,
+):
+    """Search the texts and print the best passages.
+
+    Words match in any inflection, case or ASCII spelling; "double quotes" make a
+    phrase, found word for word first, then in other inflections, then with a word
+    left out or added (each hit says which; --exact keeps the first kind only).
+    Exit status: 0 found, 1 nothing found, 2 error.
+
+    \b
+    Examples:
+      searcher search "Sakarya zaferi"
+      searcher search Kazim Karabekir Pasa -n 3
+      searcher search --phrase hasta adam
+      searcher search '"dostluk anlaşması imzaladı"' --exact
+      searcher search gumruk --jsonl | jq .line
+    """
+    commands.search(
+        " ".join(query), limit=limit, context=context, as_json=as_json, jsonl=jsonl,
+        color=color, heading=heading, phrase=phrase, exact=exact, texts_dir=texts_dir,
+        index_dir=index_dir, opensearch=opensearch, index_name=index_name,
+    )
+
+
+@main.command("index")
+@click.option("--rebuild", is_flag=True, help="Rebuild from scratch instead of updating.")
+@click.option("--shards", default=3, show_default=True, type=click.IntRange(1, 1024),
+              help="With --opensearch: primary shards of the index.")
+@click.option("--replicas", default=1, show_default=True, type=click.IntRange(0, 16),
+              help="With --opensearch: copies of each shard on other nodes.")
+@location_options
+@user_errors
+def index_cmd(rebuild, shards, replicas, texts_dir, index_dir, opensearch, index_name):
+    """Build or update the index (progress and summary on stderr).
+
+    Only texts that were added, changed or removed since the last build are
+    (re)indexed; searches do this by themselves, so this is rarely needed.
+
+    \b
+    Examples:
+      searcher index
+      searcher index --rebuild --texts ~/belgeler
+      searcher index --opensearch http://127.0.0.1:9200 --shards 3 --replicas 1
+    """
+    from searcher.backends.local import build as index
+    from searcher.config import default_dirs, opensearch_url
+
+    texts, idx = default_dirs(texts_dir, index_dir)
+    opensearch = opensearch_url(opensearch, index_dir)
+    if opensearch:
+        from searcher.backends.opensearch import load as opensearch_index
+
+        report = opensearch_index.update(
+            texts, opensearch, index_name, shards=shards, replicas=replicas, rebuild=rebuild,
+            progress=progress(),
+        )
+        idx = f"{opensearch_index.redact(opensearch)} {index_name}"
+    else:
+        report = index.update(texts, idx, rebuild=rebuild, progress=progress())
+    for w in report.warnings:
+        echo(f"searcher: warning: {w}", err=True)
+    echo(
+        f"searcher: {report.documents} documents, {report.passages} passages "
+        f"({report.indexed} indexed) in {report.seconds:.2f} s -> {idx}",
+        err=True,
+    )
+
+
+@main.command()
+@click.argument("location")
+@click.option("-C", "--context", default=0, show_default=True, type=click.IntRange(0),
+              help="Neighbouring passages to show.")
+@click.option("--json", "as_json", is_flag=True, help="Print the passage as JSON.")
+@location_options
+@user_errors
+def show(location, context, as_json, texts_dir, index_dir, opensearch, index_name):
+    """Show the passage at DOC:LINE or DOC:¶NUMBER, with its footnotes.
+
+    \b
+    Examples:
+      searcher show sovyet-rusya-ve-tbmm-1920-1922.txt:2453
+      searcher show texts/sovyet-rusya-ve-tbmm-1920-1922.txt:¶52 -C 1
+    """
+    with open_searcher(texts_dir, index_dir, opensearch, index_name) as s:
+        p, before, after = s.locate(location, context)
+        path = display_path(s, p.doc)
+    if as_json:
+        echo(output.to_json(output.passage_dict(p, before, after), indent=1))
+    else:
+        echo(output.passages_text((*before, p, *after), path), nl=False)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@location_options
+@user_errors
+def stats(as_json, texts_dir, index_dir, opensearch, index_name):
+    """Documents, passages, pages, footnotes, terms, index size, age and versions.
+
+    \b
+    Examples:
+      searcher stats
+      searcher stats --json | jq .passages
+    """
+    with open_searcher(texts_dir, index_dir, opensearch, index_name) as s:
+        st = s.stats()
+    echo(output.to_json(st, indent=1) if as_json else output.stats_text(st), nl=as_json)
+
+
+def _occurrence_options(f):
+    """``--phrase`` and the location options, spelled the same by kwic and where."""
+    f = click.option("--phrase", is_flag=True,
+                     help="Treat the query (with where: each WORD) as one phrase.")(f)
+    return location_options(f)
+
+
+@main.command()
+@click.argument("query", nargs=-1, required=True)
+@click.option("--sort", type=click.Choice(["position", "left", "right"]), default="position",
+              show_default=True,
+              help="Document order, or by the words before (left) / after (right) the match.")
+@click.option("-w", "--width", default=40, show_default=True, type=click.IntRange(1, 500),
+              help="Characters of context on each side.")
+@click.option("-n", "--limit", type=click.IntRange(1), help="Most lines to show (all by default).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON array of lines.")
+@click.option("--jsonl", is_flag=True, help="Print one JSON object per line.")
+@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto",
+              show_default=True, help="Mark matches in colour (auto: on a terminal, no NO_COLOR).")
+@_occurrence_options
+@user_errors
+def kwic(query, sort, width, limit, as_json, jsonl, color, phrase, texts_dir, index_dir,
+         opensearch, index_name):
+    """A concordance: every occurrence in context, one line each.
+
+    KWIC (key word in context), as in AntConc.  The query is read as by
+    `search`: a word matches in any inflection, case or ASCII spelling, "double
+    quotes" make a phrase.  Each line shows DOC:LINE and page, then the match in
+    one column between its left and right context, which runs across line and
+    page breaks.  The count goes to stderr.  Exit status: 0 found, 1 nothing
+    found, 2 error.
+
+    \b
+    Examples:
+      searcher kwic antlaşma
+      searcher kwic cicerin --sort right -w 30
+      searcher kwic '"Kızıl Ordu"' -n 5
+      searcher kwic gumruk --jsonl | jq .right
+    """
+    text = " ".join(query)
+    with open_searcher(texts_dir, index_dir, opensearch, index_name) as s:
+        lines = s.concordance(text, width=width, sort=sort, phrase=phrase)
+        paths = {doc: display_path(s, doc) for doc in {k.doc for k in lines}}
+    if not lines:
+        echo(f"searcher: no occurrences of {text!r}", err=True)
+        sys.exit(Exit.NOT_FOUND)
+    shown = lines[:limit] if limit else lines
+    if as_json or jsonl:
+        echo(output.json_text([k.to_dict() for k in shown], jsonl), nl=False)
+    else:
+        on = use_color(color)
+        echo(output.kwic_text(shown, paths, on), nl=False, color=on)
+    more = f", {len(shown)} shown" if len(shown) < len(lines) else ""
+    noun = "occurrence" if len(lines) == 1 else "occurrences"
+    echo(f"searcher: {len(lines)} {noun} of {text!r}{more}", err=True)
+
+
+@main.command()
+@click.argument("words", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the counts per page as JSON.")
+@click.option("--plot", "plot_file", metavar="FILE.png", type=click.Path(dir_okay=False),
+              help="Also draw a dispersion plot to FILE (needs: pip install 'searcher[plot]').")
+@_occurrence_options
+@user_errors
+def where(words, as_json, plot_file, phrase, texts_dir, index_dir, opensearch, index_name):
+    """Where in each document the words occur: their count on every page.
+
+    Each WORD is its own query (read as by `search`; put a phrase in "double
+    quotes").  For each document, one row per word: a strip with a cell per
+    page (blank: none; ▁ to █: up to the word's busiest page), the total and
+    the pages with most occurrences.  Exit status: 0 found, 1 none, 2 error.
+
+    \b
+    Examples:
+      searcher where antlaşma Çiçerin '"Kızıl Ordu"'
+      searcher where Lenin --json | jq '.[0].documents[0].counts'
+      searcher where Ankara Moskova Kars --plot dagilim.png
+    """
+    plt = output.pyplot() if plot_file else None
+    if plot_file and plt is None:
+        fail("--plot needs matplotlib: pip install 'searcher[plot]' (or pip install matplotlib)")
+    with open_searcher(texts_dir, index_dir, opensearch, index_name) as s:
+        found = [s.dispersion(w, phrase=phrase) for w in words]
+        docs = sorted({pc.doc for d in found for pc in d.docs})
+        paths = {doc: display_path(s, doc) for doc in docs}
+        texts = {doc: s.passages(doc) for doc in docs} if plt else {}
+    if as_json:
+        echo(output.json_text([d.to_dict() for d in found], False), nl=False)
+    elif docs:
+        echo(output.where_text(found, paths), nl=False)
+    if not docs:
+        echo(f"searcher: no occurrences of {' or '.join(map(repr, words))}", err=True)
+        sys.exit(Exit.NOT_FOUND)
+    if plt is not None:
+        try:
+            output.plot_dispersion(plt, found, texts, plot_file)
+        except (OSError, ValueError) as exc:
+            fail(f"cannot write the plot to {plot_file}: {exc}")
+        echo(f"searcher: dispersion plot written to {plot_file}", err=True)
+
+
+def run() -> None:
+    """The ``searcher`` command through Click: :func:`main`, then exit at once
+    (:func:`searcher.commands.run_and_exit`).  The console script,
+    :func:`searcher.console.run`, answers some command lines without Click."""
+    run_and_exit(main)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    run()

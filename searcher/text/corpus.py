@@ -1,0 +1,165 @@
+"""Stage 2 (text): the texts folder -- listing and reading texts, and what changed since a build.
+
+Both backends read texts through :func:`read_text`, so they index the same
+passages, and tell what changed with :func:`diff`: the index manifest keeps each
+text's size, mtime and SHA-256; a search compares them with the texts folder in a
+few ``stat`` calls and hashes a file only when its size or mtime moved, so an
+unchanged collection costs almost nothing.  :class:`BuildReport` is what any
+backend's build says it did.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from searcher.errors import TextsError
+
+TEXT_SUFFIX = ".txt"
+
+#: A build's progress callback: ``(done, total, document name)``.
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What an index update did (``searcher index`` prints it)."""
+
+    documents: int
+    passages: int
+    indexed: int  # documents (re)indexed by this run
+    seconds: float
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DocState:
+    """What the index knows about one text file, to tell whether it changed."""
+
+    size: int
+    mtime_ns: int
+    sha256: str
+    passages: int = 0
+    pages: int = 0
+    footnotes: int = 0
+
+
+@dataclass
+class Changes:
+    """Differences between the texts folder and an index manifest."""
+
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    touched: dict[str, DocState] = field(default_factory=dict)  # same content, new mtime
+    rebuild: bool = False
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.changed or self.removed or self.rebuild)
+
+
+def list_texts(texts_dir: Path) -> dict[str, Path]:
+    """The ``.txt`` files of a texts folder by name; a clear error if there are none."""
+    try:
+        with os.scandir(texts_dir) as entries:
+            files = {
+                e.name: Path(e.path)
+                for e in sorted(entries, key=lambda e: e.name)
+                if e.name.lower().endswith(TEXT_SUFFIX) and e.is_file()
+            }
+    except FileNotFoundError:
+        raise TextsError(f"texts folder not found: {texts_dir}") from None
+    except NotADirectoryError:
+        raise TextsError(f"texts folder is not a directory: {texts_dir}") from None
+    except PermissionError as exc:
+        raise TextsError(f"cannot read texts folder {texts_dir}: permission denied") from exc
+    if not files:
+        raise TextsError(f"no .txt files in texts folder {texts_dir}")
+    return files
+
+
+def _sha256(path: Path) -> str:
+    import hashlib  # only when a text's size or mtime moved
+
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def diff(texts: dict[str, Path], manifest: dict | None, versions: dict) -> Changes:
+    """Cheap staleness check: sizes and mtimes first, a hash only when they differ.
+
+    A manifest written under other *versions* (schema, analyzer) means a rebuild."""
+    ch = Changes()
+    if manifest is None or not built_with(manifest, versions):
+        ch.rebuild = True
+        ch.added = list(texts)
+        return ch
+    known: dict = manifest.get("docs", {})
+    for name, path in texts.items():
+        st = path.stat()
+        old = known.get(name)
+        if old is None:
+            ch.added.append(name)
+        elif old["size"] != st.st_size or old["mtime_ns"] != st.st_mtime_ns:
+            if old["size"] == st.st_size and old["sha256"] == _sha256(path):
+                ch.touched[name] = DocState(**{**old, "mtime_ns": st.st_mtime_ns})
+            else:
+                ch.changed.append(name)
+    ch.removed = [name for name in known if name not in texts]
+    return ch
+
+
+def built_with(manifest: dict, versions: dict) -> bool:
+    """Whether *manifest* was written under *versions* (a backend's): if not, the
+    index is rebuilt."""
+    return all(manifest.get(k) == v for k, v in versions.items())
+
+
+def stderr_progress() -> Progress | None:
+    """A plain progress line on stderr when it is a terminal (for library callers)."""
+    if not sys.stderr.isatty():
+        return None
+
+    def report(done: int, total: int, name: str) -> None:
+        end = "\n" if done == total else ""
+        sys.stderr.write(f"\rsearcher: indexing {done}/{total} {name[:50]:<50}{end}")
+        sys.stderr.flush()
+
+    return report
+
+
+def read_text(name: str, path: Path, warnings: list[str]) -> tuple[list, DocState]:
+    """A text file -> its passages and what the index keeps to tell whether it changed
+    (undecodable bytes and binary files reported in *warnings*).  Every backend reads
+    texts through here, so they index the same passages."""
+    import hashlib
+
+    from searcher.text.document import decode, parse_passages
+
+    try:
+        data = path.read_bytes()
+        st = path.stat()
+    except OSError as exc:
+        raise TextsError(f"cannot read {path}: {exc.strerror}") from exc
+    if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        warnings.append(f"{path}: binary file (NUL bytes), skipped")
+        text, errors = "", []
+    else:
+        text, errors = decode(data, str(path))
+    for err in errors:
+        warnings.append(f"{err}; indexed with replacement characters")
+    passages = parse_passages(text, name)
+    return passages, DocState(
+        size=len(data),
+        mtime_ns=st.st_mtime_ns,
+        sha256=hashlib.sha256(data).hexdigest(),
+        passages=len(passages),
+        pages=max((p.page_at(len(p.text)) for p in passages), default=0),  # last page, not first
+        footnotes=sum(len(p.footnotes) for p in passages),
+    )

@@ -1,0 +1,299 @@
+"""Stage 2: lines of a text file -> passages (paragraphs) that know where they stand.
+
+A passage is what the engine indexes and returns.  The layout rules come from
+PDF extractions like the seed text (see texts/README in the project docs):
+
+* "doubled" layout: every text line is followed by one empty line.  A run of
+  three or more *empty* lines is a page break; a whitespace-only line (``" "``)
+  is a visible gap, i.e. a paragraph or heading boundary.
+* ordinary layout: a blank line ends a paragraph; form feed (``\\f``) is a page break.
+* A line that ends a sentence and is clearly shorter than the full line width
+  ends a paragraph; a full-width line does not.  Page breaks are not paragraph ends.
+* Lines without lower-case letters are headings; consecutive heading lines make
+  one heading, which becomes the ``section`` of the passages that follow it.
+* A line-final hyphen joins the next line without a space and keeps the hyphen.
+* Footnote markers ``(*)`` .. ``(*****)`` are collected with their source line.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from searcher.text.normalize import normalize
+
+#: The one footnote-marker pattern of the project.
+FOOTNOTE = re.compile(r"\((\*{1,5})\)")
+
+_SENTENCE_END = frozenset(""".:!?”")]»'…""")
+_ONLY_MARKERS = re.compile(r"^(?:\s*\(\*{1,5}\)\s*[.,;:]?)+\s*$")
+_LETTER = re.compile(r"[^\W\d_]")
+#: Longest passage before it is cut at a sentence end (a missed paragraph end).
+MAX_PASSAGE_CHARS = 2500
+
+
+class TextDecodeError(ValueError):
+    """A text file is not valid UTF-8; carries the file and byte offset."""
+
+    def __init__(self, path: str, offset: int) -> None:
+        super().__init__(f"{path}: invalid UTF-8 at byte {offset}")
+        self.path = path
+        self.offset = offset
+
+
+@dataclass(frozen=True)
+class Footnote:
+    """A footnote marker as printed: ``(**)`` is the page's second note."""
+
+    marker: str
+    stars: int
+    line: int
+
+    def to_dict(self) -> dict:
+        return {"marker": self.marker, "stars": self.stars, "line": self.line}
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A paragraph of a document, normalised, with its provenance.
+
+    ``line_map`` holds one ``(offset, line, page)`` triple for every source line
+    that contributed to ``text``: the character at ``offset`` and the ones after
+    it (up to the next triple) come from that line of the file, on that page.
+    """
+
+    doc: str
+    number: int
+    text: str
+    line_start: int
+    line_end: int
+    page: int
+    section: str
+    footnotes: tuple[Footnote, ...] = ()
+    line_map: tuple[tuple[int, int, int], ...] = field(default=(), repr=False, compare=False)
+
+    def _entry(self, offset: int) -> tuple[int, int, int]:
+        if not self.line_map:
+            return (0, self.line_start, self.page)
+        return _entry_at(self.line_map, offset)
+
+    def line_at(self, offset: int) -> int:
+        """The source line of the character at *offset* in ``text``."""
+        return self._entry(offset)[1]
+
+    def page_at(self, offset: int) -> int:
+        """The PDF page of the character at *offset* in ``text``."""
+        return self._entry(offset)[2]
+
+
+@dataclass
+class _Line:
+    """One line of a text file, as the passage builder sees it."""
+
+    number: int
+    text: str
+    page: int
+    gap_before: bool  # a blank/visible gap separates it from the previous text line
+
+
+def decode(data: bytes, path: str = "<bytes>") -> tuple[str, list[TextDecodeError]]:
+    """Bytes -> str: BOMs honoured (UTF-8, UTF-16), invalid UTF-8 replaced and reported."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), []
+    try:
+        return data.decode("utf-8"), []
+    except UnicodeDecodeError as exc:
+        first = TextDecodeError(path, exc.start)
+        return data.decode("utf-8", errors="replace"), [first]
+
+
+def _split_lines(text: str) -> list[str]:
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def _is_doubled(lines: list[str]) -> bool:
+    """True when (nearly) every text line is followed by an empty line."""
+    text_lines = followed = 0
+    for i, line in enumerate(lines[:-1]):
+        if line.strip():
+            text_lines += 1
+            followed += lines[i + 1] == ""
+    return text_lines >= 2 and followed >= 0.9 * text_lines
+
+
+def _scan(lines: list[str]) -> Iterator[_Line]:
+    """Yield the text lines with their page and whether a gap precedes them."""
+    doubled = _is_doubled(lines)
+    page, gap, empties = 1, False, 0
+    for number, raw in enumerate(lines, start=1):
+        pages = raw.count("\f")
+        if pages:
+            page += pages
+            raw = raw.replace("\f", "")
+        if raw.strip() == "":
+            if raw == "":
+                empties += 1
+                if doubled and empties == 3:
+                    page += 1
+                elif not doubled:
+                    gap = True
+            else:
+                gap, empties = True, 0
+            continue
+        empties = 0
+        yield _Line(number, raw.strip(), page, gap)
+        gap = False
+
+
+def _is_heading(text: str) -> bool:
+    if len(text) > 120:
+        return False
+    letters = _LETTER.findall(text)
+    return len(letters) >= 3 and not any(c.islower() for c in letters)
+
+
+class _Builder:
+    """Accumulates lines into one passage and remembers where each came from."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.map: list[tuple[int, int, int]] = []
+        self.length = 0
+        self.hyphen = False
+
+    def add(self, line: _Line) -> None:
+        if self.parts and not self.hyphen:
+            self.parts.append(" ")
+            self.length += 1
+        self.map.append((self.length, line.number, line.page))
+        self.parts.append(line.text)
+        self.length += len(line.text)
+        self.hyphen = line.text.endswith("-") and len(line.text) > 1 and line.text[-2].isalpha()
+
+    def __bool__(self) -> bool:
+        return bool(self.parts)
+
+
+def _width(lines: list[_Line]) -> float:
+    """Typical full line width: the 75th percentile of text line lengths."""
+    lengths = sorted(len(x.text) for x in lines)
+    return lengths[(len(lengths) * 3) // 4] if lengths else 0
+
+
+def parse_passages(text: str, doc: str = "<string>") -> list[Passage]:
+    """Cut a raw text (str) into normalised passages with provenance."""
+    clean = normalize(text)
+    lines = _split_lines(clean)
+    if len(lines) != len(_split_lines(text)):  # a repair touched line ends: do it per line
+        lines = [normalize(x) for x in _split_lines(text)]
+    scanned = list(_scan(lines))
+    width = _width(scanned)
+    unwrapped = width > 200  # one line per paragraph: every line is a paragraph
+    short = 0.82 * width
+
+    passages: list[Passage] = []
+    section = ""
+    heading: list[str] = []
+    current = _Builder()
+
+    def flush() -> None:
+        nonlocal current
+        if current:
+            for chunk in _cut_long(current):
+                passages.append(_make_passage(doc, len(passages) + 1, section, chunk))
+        current = _Builder()
+
+    ended = False  # the current paragraph has ended; a lone footnote line may still join it
+    for line in scanned:
+        markers_only = bool(_ONLY_MARKERS.match(line.text))
+        if ended and not markers_only:
+            flush()
+        ended = False
+        if _is_heading(line.text) and not markers_only:
+            flush()
+            heading.append(line.text)
+            continue
+        if heading:
+            section = " ".join(" ".join(heading).split())
+            heading = []
+        if line.gap_before and current and not markers_only:
+            flush()
+        current.add(line)
+        if unwrapped or (len(line.text) < short and line.text[-1:] in _SENTENCE_END):
+            ended = True
+    flush()
+    if heading and not passages:  # a text that is nothing but a heading
+        section = " ".join(" ".join(heading).split())
+    return passages
+
+
+def _cut_long(b: _Builder) -> list[_Builder]:
+    """Split a builder whose text is too long at sentence ends near the limit."""
+    text = "".join(b.parts)
+    if len(text) <= MAX_PASSAGE_CHARS:
+        return [b]
+    pieces: list[_Builder] = []
+    start = 0
+    while len(text) - start > MAX_PASSAGE_CHARS:
+        window = text[start : start + MAX_PASSAGE_CHARS]
+        cut = max(window.rfind(". "), window.rfind("! "), window.rfind("? "))
+        cut = start + (cut + 2 if cut > MAX_PASSAGE_CHARS // 3 else MAX_PASSAGE_CHARS)
+        pieces.append(_slice(b, text, start, cut))
+        start = cut
+    pieces.append(_slice(b, text, start, len(text)))
+    return pieces
+
+
+def _slice(b: _Builder, text: str, start: int, end: int) -> _Builder:
+    piece = _Builder()
+    piece.parts = [text[start:end].rstrip()]
+    piece.length = len(piece.parts[0])
+    entries = [(o, ln, pg) for o, ln, pg in b.map if start <= o < end]
+    first = max((e for e in b.map if e[0] <= start), default=b.map[0])
+    if not entries or entries[0][0] != start:
+        entries.insert(0, (start, first[1], first[2]))
+    piece.map = [(o - start, ln, pg) for o, ln, pg in entries]
+    return piece
+
+
+def _make_passage(doc: str, number: int, section: str, b: _Builder) -> Passage:
+    text = "".join(b.parts)
+    lead = len(text) - len(text.lstrip())
+    text = text.strip()
+    line_map = tuple((max(o - lead, 0), ln, pg) for o, ln, pg in b.map)
+    notes = tuple(
+        Footnote(m.group(0), len(m.group(1)), _entry_at(line_map, m.start())[1])
+        for m in FOOTNOTE.finditer(text)
+    )
+    return Passage(
+        doc=doc,
+        number=number,
+        text=text,
+        line_start=line_map[0][1],
+        line_end=line_map[-1][1],
+        page=line_map[0][2],
+        section=section,
+        footnotes=notes,
+        line_map=line_map,
+    )
+
+
+def _entry_at(line_map, offset: int) -> tuple[int, int, int]:
+    """The ``(offset, line, page)`` entry of *line_map* that covers *offset*."""
+    i = bisect.bisect_right(line_map, (offset, float("inf"), 0)) - 1
+    return line_map[max(i, 0)]
+
+
+def load_passages(path: str | Path, doc: str | None = None) -> list[Passage]:
+    """Read a text file (UTF-8, BOMs honoured) and cut it into passages.
+
+    Invalid UTF-8 is replaced (U+FFFD); use :func:`decode` to learn where.
+    """
+    p = Path(path)
+    text, _ = decode(p.read_bytes(), str(p))
+    return parse_passages(text, doc if doc is not None else p.name)
