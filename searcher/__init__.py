@@ -35,6 +35,7 @@ _LAZY = {
     "IndexStateError": "errors",
     "IndexFolderError": "errors",
     "LocationError": "errors",
+    "UnknownLocationError": "errors",
     "BackendError": "errors",
 }
 

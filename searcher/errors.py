@@ -24,7 +24,12 @@ class IndexFolderError(IndexStateError):
 
 
 class LocationError(SearcherError):
-    """A ``doc:line`` or ``doc:¶n`` location names no passage."""
+    """A ``doc:line`` or ``doc:¶n`` location is malformed or names no passage."""
+
+
+class UnknownLocationError(LocationError):
+    """A well-formed location names a document or line the index does not hold (the
+    web API's 404, where a malformed one is a 400)."""
 
 
 def corrupt(index_dir, why: str = "") -> IndexStateError:

@@ -23,7 +23,7 @@ import threading
 from pathlib import Path
 
 from searcher.config import default_dirs, opensearch_url
-from searcher.errors import LocationError
+from searcher.errors import LocationError, UnknownLocationError
 from searcher.query.parse import split_query
 from searcher.query.question import analyse
 from searcher.results.hits import Hit, Results
@@ -208,14 +208,15 @@ def warn_stderr(message: str) -> None:
 
 def parse_location(location: str, docs) -> tuple[str, bool, int]:
     """``DOC:LINE`` or ``DOC:¶N`` (also ``#N``, ``pN``) -> (document name, by passage
-    number?, the number); *docs* are the index's documents.  Raises LocationError."""
+    number?, the number); *docs* are the index's documents.  Raises LocationError
+    (:class:`~searcher.errors.UnknownLocationError` for a document not in *docs*)."""
     doc, sep, where = location.rpartition(":")
     bad = f"bad location {location!r}: use DOC:LINE or DOC:¶NUMBER"
     if not sep or not doc or not where:
         raise LocationError(bad)
     doc = Path(doc).name
     if doc not in docs:
-        raise LocationError(f"no document named {doc!r} in the index")
+        raise UnknownLocationError(f"no document named {doc!r} in the index")
     by_number = where[0] in "¶#p"
     try:
         return doc, by_number, int(where[1:] if by_number else where)

@@ -171,11 +171,13 @@ def show(location, context, as_json, texts_dir, index_dir, opensearch, index_nam
       searcher show sovyet-rusya-ve-tbmm-1920-1922.txt:2453
       searcher show texts/sovyet-rusya-ve-tbmm-1920-1922.txt:¶52 -C 1
     """
+    from searcher.results.hits import passage_dict
+
     with open_searcher(texts_dir, index_dir, opensearch, index_name) as s:
         p, before, after = s.locate(location, context)
         path = display_path(s, p.doc)
     if as_json:
-        echo(output.to_json(output.passage_dict(p, before, after), indent=1))
+        echo(output.to_json(passage_dict(p, before, after), indent=1))
     else:
         echo(output.passages_text((*before, p, *after), path), nl=False)
 
@@ -297,6 +299,40 @@ def where(words, as_json, plot_file, phrase, texts_dir, index_dir, opensearch, i
         except (OSError, ValueError) as exc:
             fail(f"cannot write the plot to {plot_file}: {exc}")
         echo(f"searcher: dispersion plot written to {plot_file}", err=True)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; another than this machine's own (127.0.0.1) "
+              "lets others read the texts (a warning says so).")
+@click.option("--port", default=8765, show_default=True, type=click.IntRange(0, 65535),
+              help="Port to listen on (0: any free port).")
+@click.option("--open", "open_browser", is_flag=True, help="Open the page in the browser.")
+@location_options
+@user_errors
+def serve(host, port, open_browser, texts_dir, index_dir, opensearch, index_name):
+    """Search in the browser: a local page and a JSON API (Ctrl-C stops).
+
+    The page has a search box, results with their page, section, line and
+    footnotes, each passage whole, a concordance and a dispersion view, in
+    English or Turkish as the browser asks.  The API answers
+    /api/search?q=, /api/passage?loc=DOC:LINE, /api/kwic?q= and /api/where?q=
+    with the library's values as JSON.  Needs: pip install 'searcher[web]'.
+
+    \b
+    Examples:
+      searcher serve
+      searcher serve --port 9000 --open
+      curl 'http://127.0.0.1:8765/api/search?q=gumruk&limit=3'
+    """
+    try:
+        from searcher.web.serve import serve as run_server
+    except ImportError as exc:
+        fail(f"serve needs the web extra ({exc.name} is missing): "
+             "pip install 'searcher[web]'")
+    run_server(texts_dir, index_dir, opensearch, index_name, host=host, port=port,
+               open_browser=open_browser, progress=progress(),
+               echo=lambda line: echo(line, err=True))
 
 
 def run() -> None:

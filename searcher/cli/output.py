@@ -82,16 +82,6 @@ def hit_block(h, path: str, on: bool, context: int) -> str:
 # ------------------------------------------------------------------ concordance
 
 
-def passage_dict(p, before, after) -> dict:
-    """A passage (``searcher show --json``) with its neighbours' texts."""
-    return {
-        "doc": p.doc, "passage": p.number, "line_start": p.line_start,
-        "line_end": p.line_end, "page": p.page, "section": p.section, "text": p.text,
-        "footnotes": [f.to_dict() for f in p.footnotes],
-        "before": [q.text for q in before], "after": [q.text for q in after],
-    }
-
-
 def passages_text(passages, path: str) -> str:
     """``searcher show``: each passage under its lines, page, section and number."""
     out = []

@@ -118,4 +118,15 @@ class Results(list):
         return self._like(list.__add__(self, other))
 
 
-__all__ = ["Footnote", "Hit", "Results", "Snippet"]
+def passage_dict(p, before=(), after=()) -> dict:
+    """A passage with its neighbours' texts, as JSON shows it (``searcher show --json``,
+    the web API's ``/api/passage``)."""
+    return {
+        "doc": p.doc, "passage": p.number, "line_start": p.line_start,
+        "line_end": p.line_end, "page": p.page, "section": p.section, "text": p.text,
+        "footnotes": [f.to_dict() for f in p.footnotes],
+        "before": [q.text for q in before], "after": [q.text for q in after],
+    }
+
+
+__all__ = ["Footnote", "Hit", "Results", "Snippet", "passage_dict"]

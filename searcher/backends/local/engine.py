@@ -19,7 +19,7 @@ from searcher.backends.local import folder
 from searcher.backends.local.ranking import rank
 from searcher.backends.local.records import PassageReader, Vocabulary
 from searcher.backends.local.scoring import ClauseScorer
-from searcher.errors import IndexStateError, LocationError, corrupt
+from searcher.errors import IndexStateError, UnknownLocationError, corrupt
 from searcher.query.parse import Clause, QueryParser
 from searcher.results.highlight import Highlighter, make_hit
 from searcher.results.hits import Hit
@@ -269,7 +269,7 @@ class LocalSearcher(Searcher):
             else:
                 match = [p for p in passages if p.line_start <= n <= p.line_end]
             if not match:
-                raise LocationError(f"no passage at {location}")
+                raise UnknownLocationError(f"no passage at {location}")
             p = match[0]
             i = passages.index(p)
             before = tuple(passages[max(i - context, 0) : i]) if context > 0 else ()

@@ -42,7 +42,7 @@ from searcher.backends.opensearch.dsl import (
 )
 from searcher.backends.opensearch.settings import passage_from_source
 from searcher.config import DEFAULT_INDEX_NAME, opensearch_url
-from searcher.errors import LocationError, QueryError
+from searcher.errors import QueryError, UnknownLocationError
 from searcher.query.parse import Clause, content_parts, phrase_clause, split_query
 from searcher.query.rules import TIERS, rarity_weights, tier_steps
 from searcher.results.answers import FOCUS_POOL, focus_rerank
@@ -289,7 +289,7 @@ class OpenSearchSearcher(Searcher):
             at = [{"range": {"line_start": {"lte": n}}}, {"range": {"line_end": {"gte": n}}}]
         match = self._passages_where([{"term": {"doc": doc}}, *at], size=1)
         if not match:
-            raise LocationError(f"no passage at {location}")
+            raise UnknownLocationError(f"no passage at {location}")
         p = match[0]
         if context <= 0:
             return p, (), ()
