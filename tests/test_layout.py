@@ -112,6 +112,20 @@ def test_the_layering_check_catches_a_lower_stage_importing_a_backend():
     ]
 
 
+def test_web_is_a_face_on_the_public_library():
+    """``web/`` reaches a backend only through the Searcher base and its factory (never a
+    backend's internals) and imports no other face; only the command imports it."""
+    graph = _graph()
+    inside = [(m, i) for m, imported in graph.items() for i in imported
+              if m.startswith("searcher.web") and (
+                  i.startswith(("searcher.backends.local", "searcher.backends.opensearch",
+                                "searcher.cli", "searcher._startup")))]
+    assert inside == []
+    users = sorted(m for m, imported in graph.items() if not m.startswith("searcher.web")
+                   and any(i.startswith("searcher.web") for i in imported))
+    assert users == ["searcher.cli.app"]
+
+
 def test_no_import_circle():
     assert import_circles(_graph()) == []
 

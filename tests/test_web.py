@@ -26,7 +26,7 @@ from starlette.testclient import TestClient  # noqa: E402
 from searcher import Searcher  # noqa: E402
 from searcher.web.app import close_app, create_app  # noqa: E402
 from searcher.web.guard import allowed_hosts  # noqa: E402
-from searcher.web.serve import open_searchers  # noqa: E402
+from searcher.web.serve import bind, open_searchers  # noqa: E402
 
 BASE = "http://127.0.0.1:8765"
 KARS = "\n\n".join(
@@ -262,8 +262,7 @@ def live(folders):
     import uvicorn
 
     app, keeper = _app(*folders)
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
+    sock = bind("127.0.0.1", 0)
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
