@@ -1,4 +1,4 @@
-"""Load on `searcher serve`: requests from many threads at once, all answered, and how long each took.
+"""Load on `searcher serve`: many threads asking at once, all answered, and how long each took.
 
     python benchmarks/web.py [--size 1] [--requests 200] [--threads 20] [--out DIR]
 

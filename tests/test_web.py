@@ -389,3 +389,22 @@ def test_serve_on_a_busy_port_is_one_line(folders):
         out, err = proc.communicate(timeout=30)
     assert proc.returncode == 2
     assert err.startswith("searcher: error: cannot listen on 127.0.0.1:") and err.count("\n") == 1
+
+
+def test_api_and_page_pass_on_what_the_library_says_of_a_question(real_searcher):
+    """Every attribute of the library's Results reaches the API as it is (corrections,
+    question, and what later versions add, such as the words not in the texts)."""
+    app = create_app(real_searcher, hosts=None)
+    q = "Aralov Ankara'ya varınca kimlerle buluştu"
+    hits = real_searcher.search(q, 10)
+    with TestClient(app, base_url=BASE) as c:
+        body = c.get("/api/search", params={"q": q}).json()
+        page = c.get("/", params={"q": q}).text
+    assert body["hits"] == [h.to_dict() for h in hits]
+    assert set(body) >= {"query", "hits", "corrections", "question"}
+    assert body["question"]["kind"] == hits.question.kind
+    for name, value in vars(hits).items():
+        if name != "question":
+            assert body[name] == json.loads(json.dumps(value)), name
+    if getattr(hits, "not_in_texts", ()):
+        assert "Not in the texts, left out: " + ", ".join(hits.not_in_texts) in page

@@ -12,7 +12,7 @@ answer; never a traceback.  Every route is read-only (GET and HEAD).
 from __future__ import annotations
 
 import inspect
-from dataclasses import asdict
+from dataclasses import asdict, is_dataclass
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader
@@ -158,12 +158,10 @@ class Site:
             phrase=_flag(request, "phrase"), exact=_flag(request, "exact"),
             **self.search_filters(request),
         )
-        return {
-            "query": q,
-            "hits": [h.to_dict() for h in hits],
-            "corrections": {k: list(v) for k, v in hits.corrections.items()},
-            "question": asdict(hits.question) if hits.question else None,
-        }
+        # and what the search did with the query: every attribute of the Results
+        # (corrections, question, ...), so one the library adds is passed on as it is
+        return {"query": q, "hits": [h.to_dict() for h in hits],
+                **{k: asdict(v) if is_dataclass(v) else v for k, v in vars(hits).items()}}
 
     def passage_json(self, request) -> dict:
         loc = request.query_params.get("loc")
@@ -226,6 +224,8 @@ class Site:
             "more": len(hits) > page * PAGE_SIZE,
             "hits": [views.hit_view(h.to_dict(), q, filters) for h in shown],
             "corrections": hits.corrections, "question": hits.question,
+            "not_in_texts": hits.not_in_texts,
+            "question_words": hits.question_words,
             "no_exact": bool(hits) and hits[0].match not in ("exact", "words"),
             "rows": self.where_rows(q),
         }
