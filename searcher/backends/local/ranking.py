@@ -27,9 +27,11 @@ from searcher.results.answers import focus_rerank
 def rank(
     scorer: ClauseScorer, n_docs: int, clauses: list[Clause], limit: int | None,
     skip: set[int], question: Question | None, text_of: Callable[[int], str],
+    allowed: set[int] | None = None,
 ) -> tuple[list[tuple[float, int]], dict[int, tuple[int, int]]]:
-    """(score, docnum) of the best passages for *clauses*, those in *skip* left out,
-    and for a question the focus sentence of each.
+    """(score, docnum) of the best passages for *clauses*, those in *skip* left out
+    (and, with *allowed*, those not in it), and for a question the focus sentence of
+    each.
 
     Clauses are scored rarest first.  Once the clauses not yet scored weigh less
     than the coverage rule, a passage that matched none of the
@@ -62,6 +64,8 @@ def rank(
         cands = set(required[0]).intersection(*required[1:])
     else:
         cands = set().union(*scores.values())
+    if allowed is not None:
+        cands &= allowed
     at = sorted(cands - skip)
     for i in range(len(clauses)):
         if i not in scores:
