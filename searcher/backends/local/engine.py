@@ -34,13 +34,14 @@ class _Plan:
     """A query parsed against the open index, the passages its tiers found or its
     exclusions leave out (*seen*), and those its filters let it find (None: all)."""
 
-    __slots__ = ("clauses", "seen", "allowed")
+    __slots__ = ("clauses", "seen", "allowed", "open")
 
-    def __init__(self, clauses: list[Clause], seen: set[int], allowed: set[int] | None
-                 ) -> None:
+    def __init__(self, clauses: list[Clause], seen: set[int], allowed: set[int] | None,
+                 open_question: bool = False) -> None:
         self.clauses = clauses
         self.seen = seen
         self.allowed = allowed
+        self.open = open_question
 
 
 class LocalSearcher(Searcher):
@@ -185,18 +186,20 @@ class LocalSearcher(Searcher):
 
     # -- the base class's search loop
     def _plan(self, parts, question, ops, filters) -> _Plan:
+        open_question = bool(question and question.open)
         clauses, _, excluded = self._clauses(
-            split_query(question.content) if question else parts, ops)
-        return _Plan(clauses, excluded, self._allowed(filters))
+            split_query(question.content) if question else parts, ops, open_question)
+        return _Plan(clauses, excluded, self._allowed(filters), open_question)
 
-    def _clauses(self, parts, ops) -> tuple[list[Clause], list[Clause], set[int]]:
+    def _clauses(self, parts, ops, open_question: bool = False
+                 ) -> tuple[list[Clause], list[Clause], set[int]]:
         """The clauses of a query's words and operators, those of them every hit must
         match, and the passages its exclusions leave out."""
         must, never = self.parser.operator_clauses(ops) if ops else ([], [])
         excluded: set[int] = set()
         for c in never:
             excluded.update(self._scorer.scores(c, None))
-        return self.parser.parse_parts(parts, must), must, excluded
+        return self.parser.parse_parts(parts, open_question, must), must, excluded
 
     def _allowed(self, filters) -> set[int] | None:
         """The passages *filters* let a search find (None: every one)."""
@@ -213,7 +216,7 @@ class LocalSearcher(Searcher):
 
     def _tier_hits(self, plan: _Plan, match, clauses, room, question, context, ranked_before
                    ) -> list[Hit]:
-        ranked, focus = rank(
+        ranked, focus, held = rank(
             self._scorer, max(self._reader.doc_count(), 1), clauses, room, plan.seen,
             question, lambda d: self._passages.stored(d).text, plan.allowed,
         )
@@ -225,12 +228,19 @@ class LocalSearcher(Searcher):
             plan.seen.add(docnum)
             hits.append(self._hit(
                 ranked_before + len(hits) + 1, score, docnum, highlighter, context, match,
-                focus.get(docnum),
+                focus.get(docnum), held.get(docnum) if plan.open else None,
             ))
         return hits
 
     def _corrections(self, plan: _Plan) -> dict[str, tuple[str, ...]]:
         return self.parser.corrections(plan.clauses)
+
+    def _not_in_texts(self, plan: _Plan) -> tuple[str, ...]:
+        """An open question's words no passage holds, as the parser keeps them."""
+        if not plan.open:
+            return ()
+        return tuple(c.words[0] for c in plan.clauses
+                     if c.kind == "word" and not c.typo and not self._scorer.clause_df(c))
 
     def _occurrences(self, text: str, query, filters) -> Occurrences:
         """Every occurrence of a query: the candidate passages are the union of every
@@ -270,11 +280,11 @@ class LocalSearcher(Searcher):
 
     def _hit(
         self, rank: int, score: float, docnum: int, highlighter: Highlighter, context: int,
-        match: str, focus: tuple[int, int] | None = None,
+        match: str, focus: tuple[int, int] | None = None, held: int | None = None,
     ) -> Hit:
         p = self._passages.stored(docnum)
         before, after = self._neighbours(docnum, p, context)
-        return make_hit(p, rank, score, highlighter, match, focus, before, after)
+        return make_hit(p, rank, score, highlighter, match, focus, before, after, held)
 
     # -- locations and stats
     def passages(self, doc: str | None = None) -> list[Passage]:
