@@ -138,16 +138,25 @@ def test_bad_query_is_400(client):
     assert client.get("/api/nothing-here").json() == {"error": "not found"}
 
 
-def test_filters_pass_through_to_the_library(client):
-    """``doc=``/``pages=`` go to Searcher.search as given when it takes them (else: a
-    400 that says so, never a silently ignored filter)."""
-    import inspect
-
+def test_filters_pass_through_to_the_library(client, library):
+    """``doc=`` and ``pages=`` go to the library as given (its rules, its errors), and
+    the page keeps them in every link and form."""
     r = client.get("/api/search", params={"q": "kod Kars", "doc": "zararli.txt"})
-    if "doc" in inspect.signature(Searcher.search).parameters:
-        assert r.status_code == 200 and {h["doc"] for h in r.json()["hits"]} == {"zararli.txt"}
-    else:
-        assert r.status_code == 400 and "doc=" in r.json()["error"]
+    assert r.status_code == 200 and {h["doc"] for h in r.json()["hits"]} == {"zararli.txt"}
+    assert r.json()["hits"] == [h.to_dict() for h in library.search("kod Kars", doc="zararli.txt")]
+    on_1 = client.get("/api/search", params={"q": "heyet", "pages": "1"}).json()["hits"]
+    assert on_1 and {h["page"] for h in on_1} == {1}
+    kwic = client.get("/api/kwic", params={"q": "Çiçerin", "pages": "1"}).json()
+    assert kwic["total"] == 0
+    where = client.get("/api/where", params={"q": "Kars", "doc": "zararli"}).json()
+    assert where["dispersions"][0]["total"] == 0
+    for bad in ({"pages": "x"}, {"pages": "7-3"}, {"doc": "yok*.txt"}):
+        r = client.get("/api/search", params={"q": "Kars", **bad})
+        assert r.status_code == 400 and "error" in r.json(), bad
+    page = client.get("/", params={"q": "heyet", "pages": "2"}).text
+    assert '<input type="hidden" name="pages" value="2">' in page
+    assert re.search(r'class="kwic-link" href="/kwic\?q=heyet&amp;pages=2"', page)
+    assert "pages=2" in re.search(r'<a class="address" href="([^"]+)"', page).group(1)
 
 
 def test_read_only_nothing_is_written(client, folders):

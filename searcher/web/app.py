@@ -103,9 +103,13 @@ class Site:
         self.static = static_files(HERE / "static")
         self.env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True,
                                trim_blocks=True, lstrip_blocks=True)
-        self.env.globals["link"] = views.link
-        accepted = inspect.signature(shared.searcher.search).parameters
-        self.filters = tuple(f for f in views.FILTERS if f in accepted)
+        self.env.globals.update(link=views.link, pairs=views.pairs)
+        #: the filters each of the library's methods takes (a later version may add one)
+        self.accepts = {
+            method: {f for f in views.FILTERS
+                     if f in inspect.signature(getattr(shared.searcher, method)).parameters}
+            for method in ("search", "concordance", "dispersion")
+        }
 
     def routes(self) -> list[Route]:
         return [
@@ -121,15 +125,16 @@ class Site:
         ]
 
     # -- shared by the page and the API
-    def search_filters(self, request) -> dict:
-        """The filters of the query string the library's search takes, as given."""
+    def search_filters(self, request, method: str = "search") -> dict:
+        """The filters of the query string, as given, for the library's *method*
+        (``search``, ``concordance``, ``dispersion``): one it does not take is a 400."""
         out = {}
         for name in views.FILTERS:
             values = request.query_params.getlist(name)
             if not values or values == [""]:
                 continue
-            if name not in self.filters:
-                raise RequestError(f"this searcher has no {name}= filter")
+            if name not in self.accepts[method]:
+                raise RequestError(f"this searcher's {method} has no {name}= filter")
             if name == "semantic":
                 out[name] = _flag(request, name)
             else:
@@ -181,14 +186,17 @@ class Site:
         qs = request.query_params.getlist("q")
         if not qs:
             raise RequestError("q= is missing: the words to look for (one q= a row)")
-        return {"dispersions": [self.shared.call("dispersion", q).to_dict() for q in qs]}
+        filters = self.search_filters(request, "dispersion")
+        return {"dispersions": [self.shared.call("dispersion", q, **filters).to_dict()
+                                for q in qs]}
 
     def concordance(self, request, q: str):
         sort = _param(request, "sort", KWIC_SORTS[0])
         if sort not in KWIC_SORTS:
             raise RequestError(f"sort must be one of {', '.join(KWIC_SORTS)}, not {sort!r}")
         width = _int(request, "width", KWIC_WIDTH, 1, 500)
-        return self.shared.call("concordance", q, width=width, sort=sort)
+        return self.shared.call("concordance", q, width=width, sort=sort,
+                                **self.search_filters(request, "concordance"))
 
     # -- the page
     def render(self, request, template: str, status: int = 200, **values) -> HTMLResponse:
@@ -237,13 +245,13 @@ class Site:
         loc = request.query_params.get("loc")
         if not loc:
             raise RequestError("loc= is missing: a location DOC:LINE")
+        filters = self.search_filters(request)
         p, before, after = self.shared.call("locate", loc, 1)
         near = [{"text": n.text, "href": views.link(
             "/passage", loc=views.address(n.doc, n.line_start),
-            q=request.query_params.get("q"))} for n in (*before, *after)]
+            q=request.query_params.get("q"), **filters)} for n in (*before, *after)]
         return {"p": p, "loc": loc, "address": views.address(p.doc, p.line_start),
-                "before": near[: len(before)], "after": near[len(before):],
-                "filters": self.search_filters(request)}
+                "before": near[: len(before)], "after": near[len(before):], "filters": filters}
 
     def page_kwic(self, request):
         return self.page("kwic.html", self._kwic)(request)
@@ -253,8 +261,10 @@ class Site:
         if not q.strip():
             return {}
         lines = self.concordance(request, q)
-        return {"searched": True, "total": len(lines), "sort": _param(request, "sort", "position"),
-                "lines": [views.kwic_view(k.to_dict(), q) for k in lines[:KWIC_SHOWN]]}
+        filters = self.search_filters(request, "concordance")
+        return {"searched": True, "total": len(lines), "filters": filters,
+                "sort": _param(request, "sort", "position"),
+                "lines": [views.kwic_view(k.to_dict(), q, filters) for k in lines[:KWIC_SHOWN]]}
 
     def page_where(self, request):
         return self.page("where.html", self._where)(request)
@@ -275,8 +285,9 @@ class Site:
             qs = self.where_rows(qs[0])
         if not qs:
             return {}
-        found = [self.shared.call("dispersion", q) for q in qs]
-        return {"searched": True, "queries": qs, "q": " ".join(qs),
+        filters = self.search_filters(request, "dispersion")
+        found = [self.shared.call("dispersion", q, **filters) for q in qs]
+        return {"searched": True, "queries": qs, "q": " ".join(qs), "filters": filters,
                 "docs": views.dispersion_rows(found),
                 "total": sum(d.total for d in found)}
 

@@ -31,14 +31,22 @@ def address(doc: str, line: int) -> str:
     return f"{doc}:{line}"
 
 
-def link(path: str, **params) -> str:
-    """*path* with its query string (None values left out; a list repeats its name)."""
-    pairs = []
+def pairs(params: dict) -> list[tuple[str, str]]:
+    """Query-string pairs: None and "" left out, a list repeats its name, a flag is 1/0."""
+    out = []
     for k, v in params.items():
         for one in v if isinstance(v, (list, tuple)) else [v]:
+            if isinstance(one, bool):
+                one = "1" if one else "0"
             if one is not None and one != "":
-                pairs.append((k, one))
-    return f"{path}?{urlencode(pairs)}" if pairs else path
+                out.append((k, str(one)))
+    return out
+
+
+def link(path: str, **params) -> str:
+    """*path* with its query string (see :func:`pairs`)."""
+    found = pairs(params)
+    return f"{path}?{urlencode(found)}" if found else path
 
 
 def hit_view(hit: dict, q: str, filters: dict) -> dict:
@@ -54,9 +62,9 @@ def hit_view(hit: dict, q: str, filters: dict) -> dict:
     }
 
 
-def kwic_view(line: dict, q: str) -> dict:
+def kwic_view(line: dict, q: str, filters: dict) -> dict:
     loc = address(line["doc"], line["line"])
-    return {**line, "address": loc, "href": link("/passage", loc=loc, q=q)}
+    return {**line, "address": loc, "href": link("/passage", loc=loc, q=q, **filters)}
 
 
 def strip(counts: list[int]) -> dict:
