@@ -330,6 +330,27 @@ def test_reindex_after_a_text_changed_touches_only_that_text(cluster, tmp_path, 
 
 
 @pytest.mark.opensearch
+def test_web_api_over_the_cluster_gives_the_local_values(remote, real_searcher):
+    """``searcher serve --opensearch``: the same app over the cluster's searcher answers
+    with the same hits as the local index, and a line not in the index is a 404."""
+    pytest.importorskip("starlette", reason="the web extra is not installed")
+    from starlette.testclient import TestClient
+
+    from searcher.web.app import create_app
+
+    with TestClient(create_app(remote, hosts=None)) as c:
+        got = c.get("/api/search", params={"q": "Kazim Karabekir Pasa", "limit": 3}).json()
+        page = c.get("/", params={"q": "Çiçerin"})
+        missing = c.get("/api/passage", params={"loc": f"{SEED}:999999"})
+        shown = c.get("/api/passage", params={"loc": f"{SEED}:2107"}).json()
+    local = real_searcher.search("Kazim Karabekir Pasa", 3)
+    assert [(h["doc"], h["line"]) for h in got["hits"]] == [(h.doc, h.line) for h in local]
+    assert page.status_code == 200 and "<mark>Çiçerin" in page.text
+    assert missing.status_code == 404 and "error" in missing.json()
+    assert shown["page"] == 17 and "Kızılay" in shown["text"]
+
+
+@pytest.mark.opensearch
 def test_interrupted_rebuild_leaves_the_alias_on_the_previous_index(cluster, tmp_path,
                                                                     index_name):
     from searcher import Searcher
