@@ -417,3 +417,18 @@ def test_api_and_page_pass_on_what_the_library_says_of_a_question(real_searcher)
             assert body[name] == json.loads(json.dumps(value)), name
     if getattr(hits, "not_in_texts", ()):
         assert "Not in the texts, left out: " + ", ".join(hits.not_in_texts) in page
+
+
+def test_another_address_than_this_machines_is_served_with_a_warning(folders):
+    proc = _serve(folders, "--host", "0.0.0.0", "--port", "0")
+    try:
+        warning, serving = proc.stderr.readline(), proc.stderr.readline()
+        assert warning.startswith("searcher: warning: serving on 0.0.0.0, not only to this "
+                                  "machine: anyone who can reach it can read the texts")
+        port = int(re.search(r":(\d+)/ \(Ctrl-C", serving).group(1))
+        # no one name to check the Host header against: any is answered
+        assert _raw_get(port, "/api/search?q=Kars", host="some-name.lan")[0] == 200
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.communicate(timeout=20)
+    assert proc.returncode == 0

@@ -31,13 +31,19 @@ HEADERS = [
 ]
 
 
+def is_loopback(host: str) -> bool:
+    """Whether *host* is this machine's own address, which no one else can reach."""
+    host = host.strip("[]").lower()
+    return host in LOOPBACK or host.startswith("127.")
+
+
 def allowed_hosts(host: str) -> frozenset[str] | None:
     """The ``Host`` names a server bound to *host* answers; None: any (a wildcard
     address has no one name, and anyone on the network reaches it directly anyway)."""
     host = host.strip("[]").lower()
     if host in WILDCARD:
         return None
-    if host in LOOPBACK or host.startswith("127."):
+    if is_loopback(host):
         return LOOPBACK | {host}
     return frozenset({host})
 

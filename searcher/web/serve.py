@@ -13,7 +13,7 @@ import threading
 
 from searcher.config import opensearch_url
 from searcher.errors import SearcherError
-from searcher.web.guard import LOOPBACK, allowed_hosts
+from searcher.web.guard import allowed_hosts, is_loopback
 
 
 class ServeError(SearcherError):
@@ -87,7 +87,7 @@ def serve(texts_dir=None, index_dir=None, opensearch=None, index_name=None, *,
 
     app = create_app(searcher, hosts=allowed_hosts(host), warn=warn,
                      refresh=keeper.refresh if keeper is not None else None)
-    if host.strip("[]").lower() not in LOOPBACK:
+    if not is_loopback(host):
         warn(f"serving on {host}, not only to this machine: anyone who can reach it "
              "can read the texts")
     url = url_of("127.0.0.1" if host in ("0.0.0.0", "") else host, port)
