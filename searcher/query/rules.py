@@ -143,8 +143,8 @@ def question_kept(covered: dict, score: dict, total: float, absent: float) -> di
     its score), the hits and the share of the words the texts hold each covers: those
     that clear :func:`question_bar` if one clears :data:`QUESTION_ANSWERED_SHARE`,
     else the best-scored one alone (none only when no word of the question occurs)."""
-    if not total or not covered:
-        return {}
+    if not total or not covered:  # nothing but quotations (required), or nothing
+        return dict.fromkeys(covered, 1.0)
     if any(question_bar(c, total, absent, QUESTION_ANSWERED_SHARE) for c in covered.values()):
         return {d: c / total for d, c in covered.items() if question_bar(c, total, absent)}
     best = max(covered, key=lambda d: (score[d], -d))
