@@ -128,6 +128,14 @@ def test_or_matches_either(searcher):
         searcher.search("Aralov", None))
 
 
+def test_an_operators_word_is_taken_as_typed(searcher):
+    """No typo correction for -word: a misspelt exclusion excludes nothing rather than
+    its near words (and a misspelt +word finds nothing)."""
+    assert texts_of(searcher.search("kalesi -Ardhaan", None)) == texts_of(
+        searcher.search("kalesi", None))
+    assert not searcher.search("+Ardhaan kalesi", None)
+
+
 def test_required_word(searcher):
     found = texts_of(searcher.search("+Ardahan sınırı", None))
     assert found == ["Ardahan ve Kars sınırı çizildi."]
