@@ -205,6 +205,13 @@ def test_highlights_never_mark_an_excluded_word(searcher):
     assert not any(holds(h.text, "Ardahan") or holds(h.text, "antlaşma") for h in hits)
 
 
+def test_quotation_tiers_keep_working_around_operators(searcher):
+    hits = searcher.search('"Kars antlaşmaları" -kitaplarda', None)
+    assert hits[0].text == "Kars Antlaşması 13 Ekim 1921'de imzalandı."
+    assert [h.match for h in hits] == ["inflected"] + ["near"] * (len(hits) - 1)
+    assert not any("kitaplarda" in t for t in texts_of(hits))  # inflected, but left out
+
+
 def test_question_rules_keep_working_around_operators(searcher):
     hits = searcher.search("Kars kalesi nasıl bir yapıdır? -Ardahan", 3)
     assert hits.question is not None
