@@ -13,8 +13,9 @@ from __future__ import annotations
 from searcher.text.document import Passage
 from searcher.text.record import json_record, passage_from_json
 
-#: Bump when the settings, the mapping or the stored source change shape.
-SCHEMA_VERSION = 1
+#: Bump when the settings, the mapping or the stored source change shape
+#: (2: the stored record ends with the printed page labels, PDFs are texts).
+SCHEMA_VERSION = 2
 
 
 def versions() -> dict:
