@@ -229,7 +229,10 @@ def check_tree():
 BUILD_AT = PEAK + AT_TREE + """
 import json, time
 from pathlib import Path
-from searcher.backends.local import build as index
+if os.path.isdir(os.path.join(TREE, "searcher", "backends")):
+    from searcher.backends.local import build as index
+else:  # a revision before the package had subpackages
+    from searcher import index
 t = time.perf_counter()
 index.update(Path(sys.argv[1]), Path(sys.argv[2]), rebuild=True)
 seconds = time.perf_counter() - t

@@ -31,21 +31,28 @@ from searcher.results.hits import Hit, Results
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing (1.5 ms)
 if TYPE_CHECKING:
     from searcher.results.concordance import Dispersion, KwicLine, Occurrences
-    from searcher.text.corpus import Progress
+    from searcher.text.corpus import BuildReport, Progress
     from searcher.text.document import Passage
+
+
+#: The backends by name, each the import path of its Searcher subclass: loaded only when
+#: chosen (as database backends are named by path in Django or SQLAlchemy), so this
+#: module imports neither, and neither backend's dependencies load for the other.
+BACKENDS = {
+    "local": "searcher.backends.local.engine.LocalSearcher",
+    "opensearch": "searcher.backends.opensearch.searcher.OpenSearchSearcher",
+}
 
 
 def backend_for(opensearch: str | None, index_dir) -> type[Searcher]:
     """The one choice of backend: the cluster at *opensearch* (or ``SEARCHER_OPENSEARCH``
     when no local *index_dir* is given, :func:`searcher.config.opensearch_url`), else
     the local index."""
-    if opensearch_url(opensearch, index_dir):
-        from searcher.backends.opensearch.searcher import OpenSearchSearcher
+    from importlib import import_module
 
-        return OpenSearchSearcher
-    from searcher.backends.local.engine import LocalSearcher
-
-    return LocalSearcher
+    module, _, name = BACKENDS["opensearch" if opensearch_url(opensearch, index_dir)
+                                else "local"].rpartition(".")
+    return getattr(import_module(module), name)
 
 
 class Searcher:
@@ -184,6 +191,16 @@ class Searcher:
         """Counts and facts about the index, for ``searcher stats``."""
         raise NotImplementedError
 
+    # -- building
+    @classmethod
+    def update_index(cls, texts_dir, index_dir, *, opensearch: str | None = None,
+                     index_name: str | None = None, rebuild: bool = False,
+                     progress: Progress | None = None, **options) -> tuple[BuildReport, str]:
+        """Bring this backend's index up to date with *texts_dir* (or rebuild it); the
+        report and where the index is, as messages show it.  *options* are the
+        backend's own (the cluster's ``shards`` and ``replicas``)."""
+        raise NotImplementedError
+
 
 def warn_stderr(message: str) -> None:
     sys.stderr.write(f"searcher: warning: {message}\n")
@@ -218,6 +235,19 @@ def manifest_figures(manifest: dict) -> dict:
         "schema_version": manifest["schema"],
         "analyzer_version": manifest["analyzer"],
     }
+
+
+def update_index(
+    texts_dir: str | os.PathLike | None = None, index_dir: str | os.PathLike | None = None, *,
+    opensearch: str | None = None, index_name: str | None = None, **options,
+) -> tuple[BuildReport, str]:
+    """Build or update the index the same arguments would search (see
+    :meth:`Searcher.update_index`)."""
+    texts, idx = default_dirs(texts_dir, index_dir)
+    return backend_for(opensearch, index_dir).update_index(
+        texts, idx, opensearch=opensearch_url(opensearch, index_dir), index_name=index_name,
+        **options,
+    )
 
 
 _DEFAULT: dict[tuple, Searcher] = {}

@@ -3,7 +3,7 @@
 Writing to the terminal, exit statuses, user errors as one line, opening the
 searcher, the body of ``searcher search``, and the way out of the process.
 :mod:`searcher.cli` parses the command line with Click and calls these;
-:mod:`searcher.console` calls :func:`search` directly for a plain
+:mod:`searcher.cli.console` calls :func:`search` directly for a plain
 ``searcher search WORDS...`` (no options), so the commonest command does not pay
 for importing Click.  Whatever path it took, a command prints the same.
 """
@@ -15,7 +15,7 @@ import sys
 from enum import IntEnum
 from functools import wraps
 
-from searcher.cli import output
+from searcher.cli import output, writes_utf8
 from searcher.errors import SearcherError
 
 
@@ -28,8 +28,7 @@ class Exit(IntEnum):
 def ensure_utf8() -> None:
     """Write UTF-8 whatever the locale says (``LANG=C`` must not crash on ``ş``)."""
     for stream in (sys.stdout, sys.stderr):
-        enc = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
-        if enc != "utf8" and hasattr(stream, "reconfigure"):
+        if not writes_utf8(stream) and hasattr(stream, "reconfigure"):
             try:
                 stream.reconfigure(encoding="utf-8", errors="replace")
             except (ValueError, OSError):
@@ -115,13 +114,12 @@ def progress():
 
 
 def open_searcher(texts_dir, index_dir, opensearch=None, index_name=None):
+    """The searcher a command's location options name (the backend is
+    :class:`~searcher.backends.base.Searcher`'s choice)."""
     from searcher.backends.base import Searcher
-    from searcher.config import opensearch_url
 
-    url = opensearch_url(opensearch, index_dir)
-    if url:
-        return Searcher(opensearch=url, index_name=index_name, texts_dir=texts_dir)
-    return Searcher(index_dir=index_dir, texts_dir=texts_dir, progress=progress())
+    return Searcher(index_dir, texts_dir, opensearch=opensearch, index_name=index_name,
+                    progress=progress())
 
 
 def display_path(searcher, doc: str) -> str:
@@ -137,7 +135,7 @@ def search(
     text: str, *, limit: int = 10, context: int = 0, as_json: bool = False,
     jsonl: bool = False, color: str = "auto", heading: bool | None = None,
     phrase: bool = False, exact: bool = False, texts_dir=None, index_dir=None,
-    opensearch=None, index_name: str = "searcher",
+    opensearch=None, index_name: str | None = None,
 ) -> None:
     """``searcher search``: the defaults are the command's option defaults."""
     with open_searcher(texts_dir, index_dir, opensearch, index_name) as s:

@@ -250,7 +250,7 @@ def make_hit(
     p, rank: int, score: float, highlighter: Highlighter, match: str,
     focus: tuple[int, int] | None = None, before: tuple = (), after: tuple = (),
 ) -> Hit:
-    """The :class:`~searcher.hits.Hit` of passage *p* (a Passage), for either backend:
+    """The :class:`~searcher.results.hits.Hit` of passage *p* (a Passage), for either backend:
     its matches marked, its line and page those of the first match (of the *focus*
     sentence's first match, for a question), the snippet around them."""
     spans = highlighter(p.text)

@@ -145,7 +145,7 @@ class LocalSearcher(Searcher):
         try:
             self._manifest = folder.read_manifest(generation)
             self._ix = MappedStorage(str(generation)).open_index()
-            # a reader, not a Whoosh Searcher: searcher.scoring does the scoring,
+            # a reader, not a Whoosh Searcher: searcher.backends.local.scoring does the scoring,
             # and whoosh.searching with whoosh.query would cost 5 ms to import
             self._reader = self._ix.reader()
             self._scorer = ClauseScorer(self._reader, self.index_dir)
@@ -275,6 +275,14 @@ class LocalSearcher(Searcher):
             before = tuple(passages[max(i - context, 0) : i]) if context > 0 else ()
             after = tuple(passages[i + 1 : i + 1 + context]) if context > 0 else ()
             return p, before, after
+
+    @classmethod
+    def update_index(cls, texts_dir, index_dir, *, opensearch=None, index_name=None,
+                     rebuild=False, progress=None, **options):
+        from searcher.backends.local import build
+
+        return build.update(texts_dir, index_dir, rebuild=rebuild, progress=progress,
+                            **options), str(index_dir)
 
     def stats(self) -> dict:
         """Counts and facts about the index, for ``searcher stats``."""

@@ -1,11 +1,11 @@
 """Stage 5 (engine): how clause scores become a ranking -- coverage, proximity, questions.
 
-Ranking is BM25F (Whoosh's formula, :mod:`searcher.scoring`) summed over the
+Ranking is BM25F (Whoosh's formula, :mod:`searcher.backends.local.scoring`) summed over the
 query's clauses, plus a bonus where consecutive words stand together, times how
 much of the query a passage covers (clauses weighted by rarity).  A passage that
 covers less than :data:`MIN_COVERAGE` of the query is not a hit, so a query about
 something the text never discusses returns few or no hits.  The OpenSearch
-backend applies the same coverage rule (:mod:`searcher.opensearch_query`).
+backend applies the same coverage rule (:mod:`searcher.backends.opensearch.dsl`).
 """
 
 from __future__ import annotations
@@ -36,8 +36,8 @@ def rank(
     scored ones cannot become a hit, so the remaining (common, long) posting
     lists are read only at the candidates, skipping the rest.
 
-    A question (:mod:`searcher.question`) is searched for its content words
-    (:data:`QUESTION_COVERAGE`) and re-ranked by :mod:`searcher.answers`, which
+    A question (:mod:`searcher.query.question`) is searched for its content words
+    (:data:`QUESTION_COVERAGE`) and re-ranked by :mod:`searcher.results.answers`, which
     reads passages' texts through *text_of*.
     """
     min_coverage = coverage_floor(question)

@@ -300,6 +300,17 @@ class OpenSearchSearcher(Searcher):
         return (p, tuple(q for q in near if q.number < p.number),
                 tuple(q for q in near if q.number > p.number))
 
+    @classmethod
+    def update_index(cls, texts_dir, index_dir, *, opensearch=None, index_name=None,
+                     rebuild=False, progress=None, **options):
+        from searcher.backends.opensearch import load
+        from searcher.backends.opensearch.cluster import redact
+
+        name = index_name or DEFAULT_INDEX_NAME
+        report = load.update(texts_dir, opensearch, name, rebuild=rebuild, progress=progress,
+                             **options)
+        return report, f"{redact(opensearch)} {name}"
+
     def stats(self) -> dict:
         """Counts and facts about the index, for ``searcher stats``."""
         st = self._call(lambda c: c.indices.stats(index=self.name, metric="store,docs"))
