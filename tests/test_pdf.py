@@ -49,6 +49,8 @@ def test_pdf_hit_has_printed_page_label(book):
     assert r.exit_code == 0 and "kitap.pdf:" in r.stdout
     r = run(texts, index, "search", "--json", "Şükrü")
     assert [(h["page"], h["page_label"]) for h in json.loads(r.stdout)] == [(2, "102")]
+    r = run(texts, index, "search", "--json", "Meclis", "--pages", "3")  # physical pages
+    assert [(h["page"], h["page_label"]) for h in json.loads(r.stdout)] == [(3, "103")]
     r = run(texts, index, "kwic", "Çiçerin")
     assert "p.103" in r.stdout
     r = run(texts, index, "where", "Meclis")

@@ -27,6 +27,11 @@ def passage_record(p) -> tuple:
             p.page_labels)
 
 
+def last_page(p) -> int:
+    """The page a passage ends on (it starts on ``p.page``)."""
+    return max((entry[2] for entry in p.line_map), default=p.page)
+
+
 def passage_from_record(doc: str, record: tuple):
     """The :class:`~searcher.text.document.Passage` that :func:`passage_record` stored."""
     number, text, line_start, line_end, page, section, footnotes, packed, labels = record
