@@ -13,6 +13,9 @@ section, footnote markers and the page each marker is on.  A visible gap of the
 ``.txt`` (a whitespace-only line, before or after a heading) has no PDF form: the
 PDF's page is one line shorter there.
 
+Then the line-end hyphen rule (:mod:`searcher.text.hyphens`) on the seed's own
+words as if a typesetter had broken them at a line end (see :func:`hyphen_rule`).
+
 Prints the figures (extraction time per page and per MB, best of ``--runs``) and
 every difference; exit status 1 when a passage differs.  Needs the pdf and test
 extras (pypdf, fpdf2) and fonts-dejavu-core.
@@ -21,9 +24,11 @@ extras (pypdf, fpdf2) and fonts-dejavu-core.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 
 from searcher.text.corpus import read_text  # noqa: E402
 from searcher.text.document import load_passages  # noqa: E402
+from searcher.text.normalize import normalize  # noqa: E402
 from searcher.text.pdf import extract  # noqa: E402
 
 SEED = "sovyet-rusya-ve-tbmm-1920-1922.txt"
@@ -76,6 +82,49 @@ def write_pdf(pages: list[list[str]], path: Path, first_label: int) -> None:
     writer = PdfWriter(clone_from=str(path))
     writer.set_page_label(0, len(pages) - 1, style="/D", start=first_label)
     writer.write(str(path))
+
+
+_VOWELS = set("aeıioöuüâîûAEIİOÖUÜÂÎÛ")
+_INLINE = re.compile(r"(?<![\w-])([^\W\d_]{2,})-([^\W\d_]{2,})(?![\w-])")
+
+
+def _syllable_break(word: str) -> int | None:
+    """Where a typesetter may break *word*: before a consonant that starts a syllable
+    (V-CV, or VC-CV), the breaks nearest the middle first; None if nowhere."""
+    spots = [i for i in range(2, len(word) - 2)
+             if word[i] not in _VOWELS and word[i + 1] in _VOWELS]
+    return min(spots, key=lambda i: abs(2 * i - len(word))) if spots else None
+
+
+def hyphen_rule(text: str) -> dict:
+    """The line-end hyphen rule on the seed's own words, as if a typesetter had broken
+    them at a line end: every word the text uses once (so the rule cannot see it
+    elsewhere) broken at a syllable should be joined; every compound the text writes
+    with a hyphen inside a line (``Sovyet-Türk``) broken at its hyphen should keep it."""
+    from searcher.text.hyphens import LineEndHyphens
+    from searcher.text.tokens import TOKEN_RE, surface
+
+    rule = LineEndHyphens(text)
+    counts = Counter(surface(w) for w in TOKEN_RE.findall(text))
+    words = {w for w in TOKEN_RE.findall(text) if "'" not in w and w.isalpha()}
+    once = sorted(w for w in words if counts[surface(w)] == 1 and len(w) >= 5)
+    joined, missed = 0, []
+    for w in once:
+        i = _syllable_break(w)
+        if i is None:
+            continue
+        rule_words, halves = rule.words, rule.halves
+        rule.words, rule.halves = rule_words - {surface(w)}, halves - {w}
+        ok = rule.joins(f"bir {w[:i]}-", f"{w[i:]} ve")
+        rule.words, rule.halves = rule_words, halves
+        joined += ok
+        if not ok:
+            missed.append(f"{w[:i]}-{w[i:]}")
+    compounds = sorted({m.group(0) for m in _INLINE.finditer(text)})
+    kept = [c for c in compounds if not rule.joins(c.split("-")[0] + "-", c.split("-", 1)[1])]
+    return {"broken": joined + len(missed), "joined": joined, "missed": missed,
+            "compounds": len(compounds), "kept": len(kept),
+            "lost": sorted(set(compounds) - set(kept))}
 
 
 def _view(p) -> tuple:
@@ -134,6 +183,12 @@ def main(argv: list[str] | None = None) -> int:
             differ += 1
             if args.verbose or differ <= 5:
                 print(f"¶{i} differs:\n  txt {a}\n  pdf {b}")
+    h = hyphen_rule(normalize(seed.read_text(encoding="utf-8")))
+    print(f"line-end hyphen rule on the seed's words: {h['joined']}/{h['broken']} words used "
+          f"once, broken at a syllable, joined; {h['kept']}/{h['compounds']} in-line "
+          "compounds broken at their hyphen kept")
+    if args.verbose:
+        print(f"  not joined: {', '.join(h['missed'])}\n  not kept: {', '.join(h['lost'])}")
     ok = len(txt) == len(pdf) and differ == 0 and notes_txt == notes_pdf
     return 0 if ok else 1
 

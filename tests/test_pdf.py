@@ -100,6 +100,11 @@ def test_line_end_hyphen_rule_reads_the_documents_words():
     assert "çalışma" in p.text  # "lışma" is none: a broken word
     (p,) = parse_passages("İstan-\nbul ve yine İstanbul; bul bakalım.\n")
     assert p.text.startswith("İstanbul ve")  # the joined word occurs: joined
+    (p,) = parse_passages("Lenin geldi; mücade-\nlenin sonu. Siz haber-\nsiz geldiniz.\n")
+    assert "mücadelenin sonu" in p.text  # the text has Lenin, a name, not lenin
+    assert "habersiz geldiniz" in p.text  # siz: a stop word vouches for no compound
+    (p,) = parse_passages("Bu da SOVYETLER BİRLİĞİ-\nTÜRKİYE dostluğu; Türkiye ile.\n")
+    assert "SOVYETLER BİRLİĞİ-TÜRKİYE dostluğu" in p.text  # capitals: any case will do
 
 
 def test_sentence_across_pdf_page_break(book):
