@@ -11,7 +11,8 @@ PDF extractions like the seed text (see texts/README in the project docs):
   ends a paragraph; a full-width line does not.  Page breaks are not paragraph ends.
 * Lines without lower-case letters are headings; consecutive heading lines make
   one heading, which becomes the ``section`` of the passages that follow it.
-* A line-final hyphen joins the next line without a space and keeps the hyphen.
+* A line-final hyphen joins the next line without a space; it stays when it is a
+  compound's and goes when it breaks a word (:mod:`searcher.text.hyphens`).
 * Footnote markers ``(*)`` .. ``(*****)`` are collected with their source line.
 """
 
@@ -23,6 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from searcher.text.hyphens import LineEndHyphens
 from searcher.text.normalize import normalize
 
 #: The one footnote-marker pattern of the project.
@@ -63,6 +65,9 @@ class Passage:
     ``line_map`` holds one ``(offset, line, page)`` triple for every source line
     that contributed to ``text``: the character at ``offset`` and the ones after
     it (up to the next triple) come from that line of the file, on that page.
+    ``page`` is a physical page (1..N); ``page_labels`` the printed numbers of the
+    pages from ``page`` on that the passage spans, when its document has them (a
+    PDF's page labels), else empty: see :meth:`label_at`.
     """
 
     doc: str
@@ -74,6 +79,7 @@ class Passage:
     section: str
     footnotes: tuple[Footnote, ...] = ()
     line_map: tuple[tuple[int, int, int], ...] = field(default=(), repr=False, compare=False)
+    page_labels: tuple[str, ...] = ()
 
     def _entry(self, offset: int) -> tuple[int, int, int]:
         if not self.line_map:
@@ -87,6 +93,17 @@ class Passage:
     def page_at(self, offset: int) -> int:
         """The PDF page of the character at *offset* in ``text``."""
         return self._entry(offset)[2]
+
+    def label_at(self, offset: int) -> str:
+        """The printed page number (``"101"``, ``"xii"``) of the character at *offset*:
+        the page's label, or its physical number as text when there is none."""
+        return label_of(self.page_at(offset), self.page, self.page_labels)
+
+
+def label_of(page: int, first: int, labels: tuple[str, ...]) -> str:
+    """The label of physical *page* among *labels*, the labels of pages *first*, ..."""
+    i = page - first
+    return labels[i] if 0 <= i < len(labels) else str(page)
 
 
 @dataclass
@@ -160,16 +177,20 @@ def _is_heading(text: str) -> bool:
 class _Builder:
     """Accumulates lines into one passage and remembers where each came from."""
 
-    def __init__(self) -> None:
+    def __init__(self, hyphens: LineEndHyphens | None = None) -> None:
         self.parts: list[str] = []
         self.map: list[tuple[int, int, int]] = []
         self.length = 0
         self.hyphen = False
+        self.hyphens = hyphens
 
     def add(self, line: _Line) -> None:
         if self.parts and not self.hyphen:
             self.parts.append(" ")
             self.length += 1
+        elif self.hyphen and self.hyphens and self.hyphens.joins(self.parts[-1], line.text):
+            self.parts[-1] = self.parts[-1][:-1]  # a word broken at the line end: rejoined
+            self.length -= 1
         self.map.append((self.length, line.number, line.page))
         self.parts.append(line.text)
         self.length += len(line.text)
@@ -185,8 +206,11 @@ def _width(lines: list[_Line]) -> float:
     return lengths[(len(lengths) * 3) // 4] if lengths else 0
 
 
-def parse_passages(text: str, doc: str = "<string>") -> list[Passage]:
-    """Cut a raw text (str) into normalised passages with provenance."""
+def parse_passages(
+    text: str, doc: str = "<string>", *, page_labels: tuple[str, ...] = ()
+) -> list[Passage]:
+    """Cut a raw text (str) into normalised passages with provenance; *page_labels*
+    are the printed numbers of its physical pages 1..N, if it has any (a PDF's)."""
     clean = normalize(text)
     lines = _split_lines(clean)
     if len(lines) != len(_split_lines(text)):  # a repair touched line ends: do it per line
@@ -199,14 +223,17 @@ def parse_passages(text: str, doc: str = "<string>") -> list[Passage]:
     passages: list[Passage] = []
     section = ""
     heading: list[str] = []
-    current = _Builder()
+    hyphens = LineEndHyphens(clean)
+    current = _Builder(hyphens)
 
     def flush() -> None:
         nonlocal current
         if current:
             for chunk in _cut_long(current):
-                passages.append(_make_passage(doc, len(passages) + 1, section, chunk))
-        current = _Builder()
+                passages.append(
+                    _make_passage(doc, len(passages) + 1, section, chunk, page_labels)
+                )
+        current = _Builder(hyphens)
 
     ended = False  # the current paragraph has ended; a lone footnote line may still join it
     for line in scanned:
@@ -261,7 +288,9 @@ def _slice(b: _Builder, text: str, start: int, end: int) -> _Builder:
     return piece
 
 
-def _make_passage(doc: str, number: int, section: str, b: _Builder) -> Passage:
+def _make_passage(
+    doc: str, number: int, section: str, b: _Builder, page_labels: tuple[str, ...] = ()
+) -> Passage:
     text = "".join(b.parts)
     lead = len(text) - len(text.lstrip())
     text = text.strip()
@@ -280,6 +309,7 @@ def _make_passage(doc: str, number: int, section: str, b: _Builder) -> Passage:
         section=section,
         footnotes=notes,
         line_map=line_map,
+        page_labels=tuple(page_labels[line_map[0][2] - 1 : line_map[-1][2]]),
     )
 
 

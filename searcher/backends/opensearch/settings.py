@@ -14,8 +14,10 @@ from __future__ import annotations
 from searcher.text.document import Passage
 from searcher.text.record import json_record, last_page, passage_from_json
 
-#: Bump when the settings, the mapping or the stored source change shape.
-SCHEMA_VERSION = 2  # 2: page and page_end indexed (--pages)
+#: Bump when the settings, the mapping or the stored source change shape
+#: (2: page and page_end indexed, for --pages; 3: the stored record ends with the
+#: printed page labels, PDFs are texts).
+SCHEMA_VERSION = 3
 
 
 def versions() -> dict:
