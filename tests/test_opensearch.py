@@ -130,14 +130,16 @@ def remote(cluster, seed, real_texts):
 # ------------------------------------------------------------ without a cluster
 
 
-def test_settings_carry_the_glyph_table_and_turkish_chain():
+def test_settings_carry_the_turkish_chain_and_no_glyph_table():
+    # the texts arrive repaired, each only as it needed: the cluster must not rewrite
+    # another text's ġ/Ġ/Ģ (transliteration) into the seed's ş/İ/Ş
     from searcher.backends.opensearch.settings import analysis_settings
-    from searcher.text.normalize import GLYPH_TABLE
 
     a = analysis_settings()
-    assert a["char_filter"]["searcher_glyphs"]["mappings"] == [
-        f"{k} => {v}" for k, v in GLYPH_TABLE.items()
-    ]
+    assert "searcher_glyphs" not in a["char_filter"]
+    assert all(not set("ĢĠġ") & set(str(m)) for m in a["char_filter"].values())
+    assert all(x["char_filter"] == [] or x["char_filter"] == ["searcher_circumflex"]
+               for x in a["analyzer"].values())
     stem = a["analyzer"]["searcher_stem"]["filter"]
     assert stem.index("searcher_snowball") < stem.index("asciifolding")
     assert a["filter"]["searcher_prefix"] == {"type": "truncate", "length": 5}

@@ -45,6 +45,8 @@ class DocState:
     passages: int = 0
     pages: int = 0
     footnotes: int = 0
+    repairs: tuple[str, ...] | list[str] = ()  # what was repaired in reading it
+    layout: str = ""  # how its paragraphs were told apart (searcher.text.layout)
 
 
 @dataclass
@@ -140,7 +142,7 @@ def read_text(name: str, path: Path, warnings: list[str]) -> tuple[list, DocStat
     texts through here, so they index the same passages."""
     import hashlib
 
-    from searcher.text.document import decode, parse_passages
+    from searcher.text.document import decode, read_document
 
     try:
         data = path.read_bytes()
@@ -154,7 +156,8 @@ def read_text(name: str, path: Path, warnings: list[str]) -> tuple[list, DocStat
         text, errors = decode(data, str(path))
     for err in errors:
         warnings.append(f"{err}; indexed with replacement characters")
-    passages = parse_passages(text, name)
+    reading = read_document(text, name)
+    passages = reading.passages
     return passages, DocState(
         size=len(data),
         mtime_ns=st.st_mtime_ns,
@@ -162,4 +165,6 @@ def read_text(name: str, path: Path, warnings: list[str]) -> tuple[list, DocStat
         passages=len(passages),
         pages=max((p.page_at(len(p.text)) for p in passages), default=0),  # last page, not first
         footnotes=sum(len(p.footnotes) for p in passages),
+        repairs=list(reading.repairs),
+        layout=reading.layout,
     )
