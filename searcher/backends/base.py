@@ -25,8 +25,9 @@ from pathlib import Path
 from searcher.config import default_dirs, opensearch_url
 from searcher.errors import LocationError
 from searcher.query.parse import split_query
-from searcher.query.question import analyse
+from searcher.query.question import analyse, question_words
 from searcher.results.hits import Hit, Results
+from searcher.text import tokens
 
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing (1.5 ms)
 if TYPE_CHECKING:
@@ -134,7 +135,14 @@ class Searcher:
                 if room is not None and room <= 0:
                     break
                 hits += self._tier_hits(plan, match, step, room, question, context, len(hits))
-            return Results(hits, corrections=self._corrections(plan), question=question)
+            typed = question_words(question, parts) if question else ()
+            absent = set(self._not_in_texts(plan))
+            return Results(
+                hits, corrections=self._corrections(plan), question=question,
+                not_in_texts=tuple(w for w in typed if tokens.surface(w) in absent
+                                   or w in absent),
+                question_words=typed,
+            )
 
     def _plan(self, parts: list[tuple[str, str]], question):
         """What the backend needs to rank the query's tiers (*parts*: as split, or a
@@ -154,6 +162,10 @@ class Searcher:
     def _corrections(self, plan) -> dict[str, tuple[str, ...]]:
         """Each typed word matched only through near words -> those words as written."""
         raise NotImplementedError
+
+    def _not_in_texts(self, plan) -> tuple[str, ...]:
+        """The words of an open question no text holds, as typed (left out)."""
+        return ()
 
     # -- reading tools: every occurrence, as search finds and marks it
     def concordance(

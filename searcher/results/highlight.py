@@ -249,6 +249,7 @@ def _focus_start(spans: list[tuple[int, int]], focus: tuple[int, int], width: in
 def make_hit(
     p, rank: int, score: float, highlighter: Highlighter, match: str,
     focus: tuple[int, int] | None = None, before: tuple = (), after: tuple = (),
+    held: int | None = None,
 ) -> Hit:
     """The :class:`~searcher.results.hits.Hit` of passage *p* (a Passage), for either backend:
     its matches marked, its line and page those of the first match (of the *focus*
@@ -274,4 +275,5 @@ def make_hit(
         before=before,
         after=after,
         match=match,
+        words_held=held,
     )
