@@ -54,10 +54,10 @@ def measure(lines: list[str]) -> str:
     lengths = sorted(len(lines[i].strip()) for i in text_at)
     wide = lengths[len(lengths) * 9 // 10] >= 30  # prose broken at a width, not a list
     if len(text_at) >= 2 and followed >= 0.9 * len(text_at) and wide:
-        # the single empty lines: do they fall inside sentences?
+        # the empty lines (one, or a page break's three): do they fall inside sentences?
         gaps = going_on = 0
         for a, b in pairwise(text_at):
-            if b == a + 2:
+            if b > a + 1 and all(x == "" for x in lines[a + 1 : b]):
                 gaps += 1
                 going_on += continues(lines[a].strip(), lines[b].strip())
         if gaps and going_on >= 0.25 * gaps:
