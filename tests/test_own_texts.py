@@ -56,6 +56,9 @@ MARKDOWN = (
 )
 
 
+CRLF_TEXT = "Birinci paragraf\tburada.\r\n\r\nİkinci\u00a0paragraf şurada.\r\n\r\nÜçüncü.\r\n"
+
+
 def searcher_over(tmp_path, files: dict[str, bytes | str]) -> Searcher:
     texts = tmp_path / "texts"
     texts.mkdir()
@@ -139,7 +142,7 @@ def test_markdown_headings_are_searchable_and_head_their_passages(own):
 
 
 def test_crlf_and_bom(tmp_path):
-    text = "Birinci paragraf\tburada.\r\n\r\nİkinci\u00a0paragraf şurada.\r\n\r\nÜçüncü.\r\n"
+    text = CRLF_TEXT
     with searcher_over(tmp_path, {"windows": b"\xef\xbb\xbf" + text.encode("utf-8"),
                                   "mac": text.replace("\r\n", "\r")}) as s:
         for doc in ("windows.txt", "mac.txt"):

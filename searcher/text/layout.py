@@ -12,8 +12,9 @@ ordinary files share with PDF extractions:
   A file of one-line paragraphs or a list separated by blank lines has the first
   feature and not the last: its blank lines end paragraphs.
 * :data:`WRAPPED`: ordinary text broken into lines inside its paragraphs (a
-  quarter of its line ends go on the same way); a blank line ends a paragraph, and
-  so does a short line that ends a sentence or is not continued.
+  quarter of its line ends go on the same way, and its longest tenth of lines stay
+  within 200 characters); a blank line ends a paragraph, and so does a short line
+  that ends a sentence or is not continued.
 * :data:`LINES`: ordinary text whose every line end is a paragraph end.
 
 Headings: a ``#`` line (Markdown) always; a line without small letters only when
@@ -62,6 +63,8 @@ def measure(lines: list[str]) -> str:
                 going_on += continues(lines[a].strip(), lines[b].strip())
         if gaps and going_on >= 0.25 * gaps:
             return DOUBLE_SPACED
+    if lengths[len(lengths) * 9 // 10] > 200:
+        return LINES  # lines this long were never broken at a width
     ends = going_on = 0
     for a, b in pairwise(text_at):
         if b == a + 1:
