@@ -97,7 +97,7 @@ class OpenSearchSystem:
 
         self.url = url
         self.index_name = f"quality-{int(time.time())}"
-        update(texts, url, self.index_name)
+        update(texts, url, self.index_name, replicas=0)  # a one-node test cluster too
         self.s = Searcher(opensearch=url, index_name=self.index_name, texts_dir=texts)
 
     def search(self, query: str, kind: str = "") -> list[tuple[str, int]]:
