@@ -174,7 +174,7 @@ def test_stats_say_what_was_repaired_and_which_layout(tmp_path):
     }
     out = stats_text(st)
     assert f"  {REAL_TEXT.name}: pdf double-spaced; repaired: {PDF_GLYPHS}\n" in out
-    assert "  tarih.txt: a paragraph a line; nothing repaired\n" in out
+    assert "  tarih.txt: ordinary, a paragraph a line; nothing repaired\n" in out
 
 
 # ------------------------------------------------------------- the property
@@ -226,3 +226,11 @@ def test_no_word_lost(text):
     assert got == expected
     r = read_document(text)
     assert all("\r" not in p.text and "\ufeff" not in p.text for p in r.passages)
+
+
+def test_query_judged_like_a_text(real_searcher):
+    # pasted from the seed's file: its damage shows, so the query is repaired like the seed
+    assert "Barış içinde birlikte" in real_searcher.search("BarıĢ içinde")[0].text
+    from searcher.text.normalize import normalize
+
+    assert normalize("Merāġa", repair_mojibake=False) == "Merāġa"  # a real letter stays
