@@ -30,7 +30,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from searcher.text import layout
 from searcher.text.normalize import normalize, repair, shows_glyph_damage
 
 #: The one footnote-marker pattern of the project.
@@ -192,6 +191,8 @@ class Reading:
 def read_document(text: str, doc: str = "<string>") -> Reading:
     """Cut a raw text (str) into normalised passages with provenance, repairing only
     what this document shows to be damaged."""
+    from searcher.text import layout  # reading only: a search never needs it
+
     text = text.removeprefix("\ufeff")
     glyphs = shows_glyph_damage(text)
     clean, repairs = repair(text, glyphs=glyphs)
@@ -213,6 +214,8 @@ def parse_passages(text: str, doc: str = "<string>") -> list[Passage]:
 def _headings(scanned: list[_Line]) -> set[int]:
     """Indexes of the PDF layout's heading lines: runs of capital lines (short, at
     most eight) followed by body text."""
+    from searcher.text import layout  # reading only: a search never needs it
+
     found: set[int] = set()
     run: list[int] = []
     for i, line in enumerate(scanned):
@@ -276,6 +279,8 @@ def _double_spaced(scanned: list[_Line], doc: str) -> tuple[list[Passage], list[
 def _ordinary(scanned: list[_Line], doc: str, kind: str) -> list[Passage]:
     """Ordinary text: paragraphs end at blank lines and (by *kind*) at line ends; a
     heading is a passage of its own and the section of the ones after it."""
+    from searcher.text import layout
+
     short = 0.82 * _width(scanned)
     units: list[list[_Line]] = []
     for line in scanned:
@@ -307,6 +312,8 @@ def _ordinary(scanned: list[_Line], doc: str, kind: str) -> list[Passage]:
 
 def _ends(line: str, after: str, kind: str, short: float) -> bool:
     """Whether an ordinary text's paragraph ends between two adjacent lines."""
+    from searcher.text import layout
+
     if _ONLY_MARKERS.match(after):
         return False  # a footnote marker alone on a line stays with its sentence
     if layout.markdown_heading(line) is not None or layout.markdown_heading(after) is not None:

@@ -23,10 +23,11 @@ MOJIBAKE = "mojibake (ftfy)"
 # Where the glyphs stand for the seed's letters and no real spelling puts them: a
 # capital Ģ after a small letter (``BarıĢ``: ş), a small ġ after a capital
 # (``BAġLADI``: Ş), a capital Ġ after a capital (``BĠRLĠĞĠ``: İ).
-_DAMAGE = re.compile(r"(?<=[^\W\d_])(?:(?<=[a-zçğıöüâîû])Ģ|(?<=[A-ZÇĞÖÜÂÎÛ])[ġĠ])")
+# (Patterns, not compiled: only a text with one of the glyphs needs them.)
+_DAMAGE = r"(?<=[^\W\d_])(?:(?<=[a-zçğıöüâîû])Ģ|(?<=[A-ZÇĞÖÜÂÎÛ])[ġĠ])"
 # Signs of their real use: the letters they would stand for, written as such; a small
 # ġ after a small letter (``Merāġa``); small ģ (Latvian); transliteration's letters.
-_REAL_USE = re.compile(r"[şŞİģḳṭḥṣẓḍāīūĀĪŪ]|(?<=[^\W\d_])(?<![A-ZÇĞÖÜÂÎÛ])ġ")
+_REAL_USE = r"[şŞİģḳṭḥṣẓḍāīūĀĪŪ]|(?<=[^\W\d_])(?<![A-ZÇĞÖÜÂÎÛ])ġ"
 
 _SPACING_ACCENTS = {"´": "\u0301", "`": "\u0300", "¨": "\u0308", "^": "\u0302"}
 # A spacing accent typed *before* the letter it belongs to: L'Humanit´e.
@@ -69,8 +70,8 @@ def shows_glyph_damage(text: str) -> bool:
     transliterated history text: no damaged place, ``ġ`` after small letters."""
     if "Ģ" not in text and "Ġ" not in text and "ġ" not in text:
         return False
-    damage = len(_DAMAGE.findall(text))
-    return damage > 0 and damage >= 3 * len(_REAL_USE.findall(text))
+    damage = len(re.findall(_DAMAGE, text))
+    return damage > 0 and damage >= 3 * len(re.findall(_REAL_USE, text))
 
 
 def repair(
