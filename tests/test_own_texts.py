@@ -177,6 +177,20 @@ def test_stats_say_what_was_repaired_and_which_layout(tmp_path):
     assert "  tarih.txt: ordinary, a paragraph a line; nothing repaired\n" in out
 
 
+def test_pdf_layout_only_where_its_lines_are_cut_at_a_width():
+    seed = REAL_TEXT.read_text(encoding="utf-8")
+    assert read_document(seed).layout == layout.DOUBLE_SPACED
+    poem = ("Artık demir almak günü gelmişse zamandan,\n\n"
+            "Meçhule giden bir gemi kalkar bu limandan.\n\n"
+            "Hiç yolcusu yokmuş gibi sessizce alır yol;\n\n"
+            "sallanmaz o kalkışta ne mendil ne de bir kol.\n")
+    for text in (poem, ONE_LINE_PARAGRAPHS, CAPITAL_LIST, TRANSLITERATION):
+        r = read_document(text)
+        assert r.layout == layout.LINES
+        assert [p.text for p in r.passages] == [x for x in text.split("\n") if x]
+    assert read_document(WRAPPED).layout == layout.WRAPPED
+
+
 # ------------------------------------------------------------- the property
 
 

@@ -213,7 +213,7 @@ def parse_passages(text: str, doc: str = "<string>") -> list[Passage]:
 
 def _headings(scanned: list[_Line]) -> set[int]:
     """Indexes of the PDF layout's heading lines: runs of capital lines (short, at
-    most eight) followed by body text."""
+    most eight) after a visible gap and followed by body text."""
     from searcher.text import layout  # reading only: a search never needs it
 
     found: set[int] = set()
@@ -221,8 +221,8 @@ def _headings(scanned: list[_Line]) -> set[int]:
     for i, line in enumerate(scanned):
         if _ONLY_MARKERS.match(line.text):
             continue
-        if layout.is_capital_line(line.text):
-            run.append(i)
+        if layout.is_capital_line(line.text) and (run or i == 0 or line.gap_before):
+            run.append(i)  # alone: after a visible gap (or the start), not after text
             continue
         if run and len(run) <= 8 and layout.is_body(line.text):
             found.update(run)
