@@ -422,6 +422,33 @@ def test_node_killed_during_100_searches_every_answer_is_the_same(cluster, seed)
     assert lines == [expected] * 100
 
 
+@pytest.mark.opensearch
+def test_pdfs_loaded_with_printed_pages_and_updated_by_stat(cluster, tmp_path, index_name):
+    from searcher import Searcher
+    from searcher.backends.opensearch.load import update
+    from tests.pdfs import BOOK, make_pdf, require_pdf_tools
+
+    require_pdf_tools()
+    texts = write_texts(tmp_path / "texts", notlar=doubled("Kars notları burada durur."))
+    make_pdf(texts / "kitap.pdf", BOOK, first_label=101, header="ŞARKİYAT DERGİSİ",
+             footer=True)
+    (texts / "yarim.pdf").write_bytes((texts / "kitap.pdf").read_bytes()[:900])
+    first = update(texts, cluster.url, index_name, shards=2)
+    assert (first.documents, first.indexed) == (3, 3)
+    assert [w.split(": ")[0].endswith("yarim.pdf") for w in first.warnings] == [True]
+    with Searcher(opensearch=cluster.url, index_name=index_name) as s:
+        (hit,) = s.search('"uzun bir yolculuğun sonunda"')
+        assert (hit.doc, hit.page, hit.page_label) == ("kitap.pdf", 1, "101")
+        assert "kuraklık sürüyordu; Sovyet-Türk" in hit.text
+        assert s.search("ŞARKİYAT") == []
+        assert [(k.page, k.page_label) for k in s.concordance("Çiçerin")] == [(3, "103")]
+    assert update(texts, cluster.url, index_name, shards=2).indexed == 0
+    make_pdf(texts / "kitap.pdf", [["Kitabın yeni baskısı Erzurum'da basıldı."]])
+    assert update(texts, cluster.url, index_name, shards=2).indexed == 1
+    with Searcher(opensearch=cluster.url, index_name=index_name) as s:
+        assert [(h.doc, h.page_label) for h in s.search("Erzurum")] == [("kitap.pdf", "1")]
+        assert s.search("Çiçerin") == []
+
 # --------------------------------------------- questions in one's own words (issue 32)
 
 

@@ -204,6 +204,14 @@ def read_words(text: str) -> tuple[Counter, Counter]:
     return Counter(words(expected)), got
 
 
+def same_words(expected: Counter, got: Counter) -> None:
+    """The same words, but for a word broken at a line end and joined again
+    (``kurak-`` / ``lık``: the halves are in the joined word, letter for letter)."""
+    missing, extra = expected - got, got - expected
+    assert all(any(m in e for e in extra) for m in missing), (missing, extra)
+    assert Counter("".join(expected.elements())) == Counter("".join(got.elements()))
+
+
 def test_no_word_lost_in_the_seed():
     expected, got = read_words(REAL_TEXT.read_text(encoding="utf-8"))
     assert got == expected
@@ -237,7 +245,7 @@ def texts(draw):
 @given(texts())
 def test_no_word_lost(text):
     expected, got = read_words(text)
-    assert got == expected
+    same_words(expected, got)
     r = read_document(text)
     assert all("\r" not in p.text and "\ufeff" not in p.text for p in r.passages)
 

@@ -15,7 +15,8 @@ passages depends on its layout, measured on the document (:mod:`searcher.text.la
   into lines); form feed (``\\f``) is a page break.  A heading (a ``#`` line, or a
   capital line alone and followed by body text, never a list item) is a passage of
   its own, whose ``section`` is itself, and the section of the passages after it.
-* A line-final hyphen joins the next line without a space and keeps the hyphen.
+* A line-final hyphen joins the next line without a space; it stays when it is a
+  compound's and goes when it breaks a word (:mod:`searcher.text.hyphens`).
 * Footnote markers ``(*)`` .. ``(*****)`` are collected with their source line.
 
 Nothing is dropped: every word of the text is in a passage or (in the PDF layout)
@@ -30,6 +31,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from searcher.text.hyphens import LineEndHyphens
 from searcher.text.normalize import normalize, repair, shows_glyph_damage
 
 #: The one footnote-marker pattern of the project.
@@ -71,6 +73,9 @@ class Passage:
     ``line_map`` holds one ``(offset, line, page)`` triple for every source line
     that contributed to ``text``: the character at ``offset`` and the ones after
     it (up to the next triple) come from that line of the file, on that page.
+    ``page`` is a physical page (1..N); ``page_labels`` the printed numbers of the
+    pages from ``page`` on that the passage spans, when its document has them (a
+    PDF's page labels), else empty: see :meth:`label_at`.
     """
 
     doc: str
@@ -82,6 +87,7 @@ class Passage:
     section: str
     footnotes: tuple[Footnote, ...] = ()
     line_map: tuple[tuple[int, int, int], ...] = field(default=(), repr=False, compare=False)
+    page_labels: tuple[str, ...] = ()
 
     def _entry(self, offset: int) -> tuple[int, int, int]:
         if not self.line_map:
@@ -95,6 +101,17 @@ class Passage:
     def page_at(self, offset: int) -> int:
         """The PDF page of the character at *offset* in ``text``."""
         return self._entry(offset)[2]
+
+    def label_at(self, offset: int) -> str:
+        """The printed page number (``"101"``, ``"xii"``) of the character at *offset*:
+        the page's label, or its physical number as text when there is none."""
+        return label_of(self.page_at(offset), self.page, self.page_labels)
+
+
+def label_of(page: int, first: int, labels: tuple[str, ...]) -> str:
+    """The label of physical *page* among *labels*, the labels of pages *first*, ..."""
+    i = page - first
+    return labels[i] if 0 <= i < len(labels) else str(page)
 
 
 @dataclass
@@ -150,16 +167,20 @@ def _scan(lines: list[str], doubled: bool) -> Iterator[_Line]:
 class _Builder:
     """Accumulates lines into one passage and remembers where each came from."""
 
-    def __init__(self) -> None:
+    def __init__(self, hyphens: LineEndHyphens | None = None) -> None:
         self.parts: list[str] = []
         self.map: list[tuple[int, int, int]] = []
         self.length = 0
         self.hyphen = False
+        self.hyphens = hyphens
 
     def add(self, line: _Line) -> None:
         if self.parts and not self.hyphen:
             self.parts.append(" ")
             self.length += 1
+        elif self.hyphen and self.hyphens and self.hyphens.joins(self.parts[-1], line.text):
+            self.parts[-1] = self.parts[-1][:-1]  # a word broken at the line end: rejoined
+            self.length -= 1
         self.map.append((self.length, line.number, line.page))
         self.parts.append(line.text)
         self.length += len(line.text)
@@ -188,9 +209,12 @@ class Reading:
     headings: tuple[str, ...] = ()
 
 
-def read_document(text: str, doc: str = "<string>") -> Reading:
+def read_document(
+    text: str, doc: str = "<string>", *, page_labels: tuple[str, ...] = ()
+) -> Reading:
     """Cut a raw text (str) into normalised passages with provenance, repairing only
-    what this document shows to be damaged."""
+    what this document shows to be damaged; *page_labels* are the printed numbers of
+    its physical pages 1..N, if it has any (a PDF's)."""
     from searcher.text import layout  # reading only: a search never needs it
 
     text = text.removeprefix("\ufeff")
@@ -201,14 +225,19 @@ def read_document(text: str, doc: str = "<string>") -> Reading:
         lines = [normalize(x, glyphs=glyphs) for x in _split_lines(text)]
     kind = layout.measure(lines)
     if kind == layout.DOUBLE_SPACED:
-        passages, headings = _double_spaced(list(_scan(lines, doubled=True)), doc)
+        scanned = list(_scan(lines, doubled=True))
+        passages, headings = _double_spaced(scanned, doc, clean, page_labels)
         return Reading(passages, repairs, kind, tuple(headings))
-    return Reading(_ordinary(list(_scan(lines, doubled=False)), doc, kind), repairs, kind)
+    scanned = list(_scan(lines, doubled=False))
+    return Reading(_ordinary(scanned, doc, kind, clean, page_labels), repairs, kind)
 
 
-def parse_passages(text: str, doc: str = "<string>") -> list[Passage]:
-    """Cut a raw text (str) into normalised passages with provenance."""
-    return read_document(text, doc).passages
+def parse_passages(
+    text: str, doc: str = "<string>", *, page_labels: tuple[str, ...] = ()
+) -> list[Passage]:
+    """Cut a raw text (str) into normalised passages with provenance (see
+    :func:`read_document`)."""
+    return read_document(text, doc, page_labels=page_labels).passages
 
 
 def _headings(scanned: list[_Line]) -> set[int]:
@@ -232,7 +261,9 @@ def _headings(scanned: list[_Line]) -> set[int]:
     return found
 
 
-def _double_spaced(scanned: list[_Line], doc: str) -> tuple[list[Passage], list[str]]:
+def _double_spaced(
+    scanned: list[_Line], doc: str, clean: str, page_labels: tuple[str, ...]
+) -> tuple[list[Passage], list[str]]:
     width = _width(scanned)
     unwrapped = width > 200  # one line per paragraph: every line is a paragraph
     short = 0.82 * width
@@ -242,14 +273,17 @@ def _double_spaced(scanned: list[_Line], doc: str) -> tuple[list[Passage], list[
     section = ""
     heading: list[str] = []
     headings: list[str] = []
-    current = _Builder()
+    hyphens = LineEndHyphens(clean)
+    current = _Builder(hyphens)
 
     def flush() -> None:
         nonlocal current
         if current:
             for chunk in _cut_long(current):
-                passages.append(_make_passage(doc, len(passages) + 1, section, chunk))
-        current = _Builder()
+                passages.append(
+                    _make_passage(doc, len(passages) + 1, section, chunk, page_labels)
+                )
+        current = _Builder(hyphens)
 
     ended = False  # the current paragraph has ended; a lone footnote line may still join it
     for i, line in enumerate(scanned):
@@ -276,12 +310,15 @@ def _double_spaced(scanned: list[_Line], doc: str) -> tuple[list[Passage], list[
     return passages, headings
 
 
-def _ordinary(scanned: list[_Line], doc: str, kind: str) -> list[Passage]:
+def _ordinary(
+    scanned: list[_Line], doc: str, kind: str, clean: str, page_labels: tuple[str, ...]
+) -> list[Passage]:
     """Ordinary text: paragraphs end at blank lines and (by *kind*) at line ends; a
     heading is a passage of its own and the section of the ones after it."""
     from searcher.text import layout
 
     short = 0.82 * _width(scanned)
+    hyphens = LineEndHyphens(clean)
     units: list[list[_Line]] = []
     for line in scanned:
         if units and not line.gap_before and not _ends(units[-1][-1].text, line.text, kind, short):
@@ -302,11 +339,13 @@ def _ordinary(scanned: list[_Line], doc: str, kind: str) -> list[Passage]:
                 title = " ".join(texts[i].split())
         if title is not None:
             section = title
-        b = _Builder()
+        b = _Builder(hyphens)
         for line in unit:
             b.add(line)
         for chunk in _cut_long(b):
-            passages.append(_make_passage(doc, len(passages) + 1, section, chunk))
+            passages.append(
+                _make_passage(doc, len(passages) + 1, section, chunk, page_labels)
+            )
     return passages
 
 
@@ -356,7 +395,9 @@ def _slice(b: _Builder, text: str, start: int, end: int) -> _Builder:
     return piece
 
 
-def _make_passage(doc: str, number: int, section: str, b: _Builder) -> Passage:
+def _make_passage(
+    doc: str, number: int, section: str, b: _Builder, page_labels: tuple[str, ...] = ()
+) -> Passage:
     text = "".join(b.parts)
     lead = len(text) - len(text.lstrip())
     text = text.strip()
@@ -375,6 +416,7 @@ def _make_passage(doc: str, number: int, section: str, b: _Builder) -> Passage:
         section=section,
         footnotes=notes,
         line_map=line_map,
+        page_labels=tuple(page_labels[line_map[0][2] - 1 : line_map[-1][2]]),
     )
 
 

@@ -17,9 +17,10 @@ from searcher.text.document import Passage
 from searcher.text.record import json_record, last_page, passage_from_json
 
 #: Bump when the settings, the mapping or the stored source change shape
-#: (2: page and page_end indexed, for --pages; 3: no glyph char filter, the texts
-#: arrive repaired, each as it needed).
-SCHEMA_VERSION = 3
+#: (2: page and page_end indexed, for --pages; 3: the stored record ends with the
+#: printed page labels, PDFs are texts; 4: no glyph char filter, the texts arrive
+#: repaired, each as it needed).
+SCHEMA_VERSION = 4
 
 
 def versions() -> dict:
