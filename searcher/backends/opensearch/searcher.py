@@ -70,6 +70,8 @@ MAX_WINDOW = 10_000
 #: Candidates asked of the cluster for each hit wanted (re-ranked by coverage here).
 WINDOW = 4
 MIN_WINDOW = 40
+#: The first index schema with the passages' pages indexed (``--pages``).
+PAGES_SCHEMA = 2
 #: Transient failures (a node dying, an index swapped) are retried this many times.
 ATTEMPTS = 4
 
@@ -183,6 +185,10 @@ class OpenSearchSearcher(Searcher):
         words = [t for k, t in parts if k == "word" and words_of(t)]
         phrases = [c for c in (phrase_clause(t) for k, t in parts if k == "phrase") if c.exact]
         phrases += [c for c in (proximity_clause(p.text, p.slop) for p in ops.near) if c.exact]
+        if filters.pages is not None and self.manifest.get("schema", 0) < PAGES_SCHEMA:
+            raise self.cluster.error(
+                f"index {self.name!r} at {self.cluster.where} was loaded by an earlier searcher "
+                "without page fields; run `searcher index --opensearch URL` to reload it")
         plan = _Plan(words, phrases, ops, filters, bool(question and question.open))
         if not words and not phrases and not plan.must:
             raise QueryError("query has no words to search for")
