@@ -125,7 +125,13 @@ def stats_text(st: dict) -> str:
         ("index age", _age(time.time() - st["built"])),
         ("schema/analyzer", f"{st['schema_version']}/{st['analyzer_version']}"),
     ]
-    return "".join(f"{k + ':':<18}{v}\n" for k, v in rows if v != "")
+    out = "".join(f"{k + ':':<18}{v}\n" for k, v in rows if v != "")
+    reading = st.get("reading", {})
+    return out + ("read as:\n" if reading else "") + "".join(
+        f"  {name}: {r['layout'] or '?'}; "
+        + (f"repaired: {', '.join(r['repairs'])}" if r["repairs"] else "nothing repaired") + "\n"
+        for name, r in reading.items()
+    )
 
 
 def _age(seconds: float) -> str:

@@ -48,6 +48,8 @@ class DocState:
     pages: int = 0
     footnotes: int = 0
     needs: str = ""  # an extra that was missing when it was read (its passages are not in)
+    repairs: tuple[str, ...] | list[str] = ()  # what was repaired in reading it
+    layout: str = ""  # how its paragraphs were told apart (searcher.text.layout)
 
 
 @dataclass
@@ -154,7 +156,7 @@ def read_text(name: str, path: Path, warnings: list[str]) -> tuple[list, DocStat
     so they index the same passages."""
     import hashlib
 
-    from searcher.text.document import decode, parse_passages
+    from searcher.text.document import decode, read_document
 
     try:
         data = path.read_bytes()
@@ -172,7 +174,8 @@ def read_text(name: str, path: Path, warnings: list[str]) -> tuple[list, DocStat
         text, errors = decode(data, str(path))
         for err in errors:
             warnings.append(f"{err}; indexed with replacement characters")
-    passages = parse_passages(text, name, page_labels=labels)
+    reading = read_document(text, name, page_labels=labels)
+    passages = reading.passages
     return passages, DocState(
         size=len(data),
         mtime_ns=st.st_mtime_ns,
@@ -181,6 +184,8 @@ def read_text(name: str, path: Path, warnings: list[str]) -> tuple[list, DocStat
         pages=max((p.page_at(len(p.text)) for p in passages), default=0),  # last page, not first
         footnotes=sum(len(p.footnotes) for p in passages),
         needs=needs,
+        repairs=list(reading.repairs),
+        layout=reading.layout,
     )
 
 

@@ -106,10 +106,12 @@ def versions() -> dict:
     other versions means a rebuild."""
     import marshal
 
+    from searcher.text.document import READING_VERSION
     from searcher.text.tokens import ANALYZER_VERSION
 
     # marshal's format (the vocabulary's) may change with Python: rebuild then
-    return {"schema": SCHEMA_VERSION, "analyzer": ANALYZER_VERSION, "marshal": marshal.version}
+    return {"schema": SCHEMA_VERSION, "analyzer": ANALYZER_VERSION, "reading": READING_VERSION,
+            "marshal": marshal.version}
 
 
 def read_manifest(generation: Path) -> dict:

@@ -58,7 +58,14 @@ from searcher.query.parse import (
     proximity_clause,
     split_query,
 )
-from searcher.query.rules import TIERS, is_name, question_weights, rarity_weights, tier_steps
+from searcher.query.rules import (
+    TIERS,
+    is_name,
+    question_answered,
+    question_weights,
+    rarity_weights,
+    tier_steps,
+)
 from searcher.results.answers import FOCUS_POOL, focus_rerank
 from searcher.results.highlight import Highlighter, make_hit
 from searcher.results.hits import Hit
@@ -237,6 +244,9 @@ class OpenSearchSearcher(Searcher):
                 ranked[i][0]["_searcher_score"] = score
             focus = {rank: focus[i] for rank, (_, i) in enumerate(order) if i in focus}
             ranked = [ranked[i] for _, i in order]
+        if plan.open and not question_answered(
+                [h["_searcher_covered"] for h in out["hits"]["hits"]], sum(weights), absent):
+            ranked = ranked[:1]  # about something the texts hardly discuss: the best passage
         ranked = ranked[:want]
         plan.seen += [h["_id"] for h, _ in ranked]
         plan.texts += [h["_source"]["text"] for h, _ in ranked]
