@@ -103,9 +103,11 @@ class Highlighter:
         self.phrases = []
         for c in clauses:
             if c.slots:  # a quotation in a lower tier: its words in any inflection
-                for slot in c.slots:  # (stop words, matched on "exact", are not marked)
+                for slot in c.slots:  # (stop words, only an "exact" term, are not marked)
                     stems.update(t for f, t in slot if f == "stem")
                     prefixes.update(t for f, t in slot if f == "prefix")
+                    if len(slot) > 1:
+                        exacts.update(t for f, t in slot if f == "exact")
             elif c.kind == "phrase":
                 self.phrases.append(c.exact)
             else:
