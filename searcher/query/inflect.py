@@ -11,10 +11,10 @@ letters (``kutuyu``, ``penceresi``, ``odasına``).  A word that merely starts li
 the query is another word (``dağıtım`` is not ``dağ`` plus suffixes, ``balta``
 is not ``bal``: its locative is ``balda``).
 
-Which roots change is knowledge, not a rule: the table ``roots.txt`` beside this
-module (:func:`root_flags`), derived from Zemberek's lexicon (Apache-2.0) by
-``benchmarks/roots.py``; a word it does not know (a name, a damaged word) changes
-as the rules allow (a final p/t/k softens after more than one syllable).
+Which roots change is knowledge, not a rule: the root list of
+:mod:`searcher.query.roots`, derived from Zemberek's lexicon (Apache-2.0); a word
+it does not know (a name, a damaged word) changes as the rules allow (a final
+p/t/k softens after more than one syllable).
 
 Everything here is folded (:func:`searcher.text.turkish.fold`): the vocabulary's
 keys are, and ASCII typing must work.  Folding keeps what harmony needs most:
@@ -27,7 +27,9 @@ query time, by both backends.
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
+
+from searcher.query.roots import entry as _entry
+from searcher.query.roots import root_flags
 
 VOWELS = frozenset("aeiou")
 _VOICELESS = frozenset("ptkfhs")  # folded; c may be ç (voiceless) or c
@@ -37,68 +39,6 @@ SOFT = {"p": "b", "t": "d", "k": "g"}  # folded: ç -> c and g -> ğ fold to the
 SHORT_ROOT = 3
 #: Shortest root read off a query word the table does not know (a name in the texts).
 MIN_VOCABULARY_ROOT = 3
-
-# ------------------------------------------------------------------ the root table
-
-_TABLE: tuple[str, dict[str, tuple[int, int]]] | None = None
-
-
-def _table() -> tuple[str, dict[str, tuple[int, int]]]:
-    """roots.txt as one string and where each first letter's lines are: looked up
-    with ``str.find`` in that span, never parsed whole (~0.1 ms a process)."""
-    global _TABLE
-    if _TABLE is None:
-        text = Path(__file__).with_name("roots.txt").read_text(encoding="utf-8")
-        i = 0
-        while text.startswith("#", i):  # the header
-            i = text.index("\n", i) + 1
-        data = "\n" + text[i:]
-        starts, pos = [], 0
-        for letter in "abcdefghijklmnopqrstuvwxyz":  # the table is sorted
-            at = data.find("\n" + letter, pos)
-            if at >= 0:
-                starts.append((letter, at))
-                pos = at
-        ends = [at for _, at in starts[1:]] + [len(data) - 1]  # the last \n starts no line
-        _TABLE = data, {letter: (at, end) for (letter, at), end in zip(starts, ends, strict=True)}
-    return _TABLE
-
-
-def root_flags(folded: str) -> str | None:
-    """The table's flags of a folded root (``kitap`` -> ``"Vn"``), None if unknown:
-    ``n`` nominal, ``v`` verb stem, ``V``/``U`` softens (noun/verb), ``D`` drops its
-    last vowel, ``W`` doubles its last consonant, ``H`` inverse harmony."""
-    entry = _entry(folded)
-    return None if entry is None else entry[0]
-
-
-def root_spellings(folded: str) -> tuple[str, ...]:
-    """How the root list writes a folded root (``sali`` -> ``salı``, ``şali``)."""
-    entry = _entry(folded)
-    return () if entry is None else entry[1]
-
-
-@lru_cache(maxsize=8192)
-def _entry(folded: str) -> tuple[str, tuple[str, ...]] | None:
-    """(flags, spellings) of a folded root: a binary search over the sorted lines of
-    its first letter (~15 steps), the table never parsed whole."""
-    data, spans = _table()
-    lo, hi = spans.get(folded[:1], (0, 0))
-    while lo < hi:  # lo, hi: where lines start ("\n" before them)
-        mid = data.rfind("\n", lo, (lo + hi) // 2 + 1)
-        if mid < lo:
-            mid = lo
-        end = data.find(" ", mid + 1)
-        key = data[mid + 1 : end]
-        if key == folded:
-            flags, _, spellings = data[end + 1 : data.find("\n", end)].partition(" ")
-            return flags, tuple(spellings.split(",")) if spellings else (folded,)
-        if key < folded:
-            lo = data.find("\n", end)
-        else:
-            hi = mid
-    return None
-
 
 # ------------------------------------------------------------------ the suffix grammar
 
