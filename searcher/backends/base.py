@@ -24,9 +24,10 @@ from pathlib import Path
 
 from searcher.config import default_dirs, opensearch_url
 from searcher.errors import LocationError
-from searcher.query.parse import split_query
-from searcher.query.question import analyse
+from searcher.query.operators import NO_FILTERS, Filters, Operators, read_filters, read_query
+from searcher.query.question import analyse, question_words
 from searcher.results.hits import Hit, Results
+from searcher.text import tokens
 
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing (1.5 ms)
 if TYPE_CHECKING:
@@ -113,7 +114,7 @@ class Searcher:
     # -- search
     def search(
         self, query: str, limit: int | None = 10, *, phrase: bool = False, context: int = 1,
-        exact: bool = False,
+        exact: bool = False, doc=None, pages=None,
     ) -> Results:
         """Ranked hits for *query*, best first, with *context* neighbouring passages.
 
@@ -121,24 +122,44 @@ class Searcher:
         and re-ranked for the sentence that answers it.  A quotation is answered in
         tiers, best first: word for word, then, while the limit leaves room, in other
         inflections and near (*exact* stops after the first); each hit's ``match``
-        says which.  *phrase* reads the whole query as one quotation.
+        says which.  *phrase* reads the whole query as one quotation.  Operators
+        (``+word``, ``-word``, ``A OR B``, ``"a b"~N``): :mod:`searcher.query.operators`.
+
+        *doc* (a file-name glob, or a list of them) and *pages* (``"A-B"``, ``N`` or
+        ``(a, b)``) keep only the passages of those documents and pages.
         """
         with self._lock:
             self.refresh()
-            parts = split_query(query, phrase=phrase)
-            question = None if phrase else analyse(query, parts)
-            plan = self._plan(parts, question)
+            q = read_query(query, phrase=phrase)
+            filters = self._filters(doc, pages)
+            question = None if phrase or not q.parts else analyse(query, q.parts)
+            plan = self._plan(q.parts, question, q.ops, filters)
             hits: list[Hit] = []
             for match, step in self._tiers(plan, exact):
                 room = None if limit is None else max(limit, 0) - len(hits)
                 if room is not None and room <= 0:
                     break
                 hits += self._tier_hits(plan, match, step, room, question, context, len(hits))
-            return Results(hits, corrections=self._corrections(plan), question=question)
+            typed = question_words(question, q.parts) if question else ()
+            absent = set(self._not_in_texts(plan))
+            return Results(
+                hits, corrections=self._corrections(plan), question=question,
+                not_in_texts=tuple(w for w in typed if tokens.surface(w) in absent
+                                   or w in absent),
+                question_words=typed,
+            )
 
-    def _plan(self, parts: list[tuple[str, str]], question):
-        """What the backend needs to rank the query's tiers (*parts*: as split, or a
-        question's content words when *question*)."""
+    def _filters(self, doc, pages) -> Filters:
+        """*doc* and *pages* as :func:`~searcher.query.operators.read_filters` reads them
+        against the documents of the open index."""
+        if doc is None and pages is None:
+            return NO_FILTERS
+        return read_filters(doc, pages, (self._manifest or self.manifest)["docs"])
+
+    def _plan(self, parts: list[tuple[str, str]], question, ops: Operators, filters: Filters):
+        """What the backend needs to rank the query's tiers (*parts*: the unmarked words
+        and quotations as split, or a question's content words when *question*), with
+        the query's operators *ops*, only where *filters* let it."""
         raise NotImplementedError
 
     def _tiers(self, plan, exact: bool):
@@ -155,27 +176,40 @@ class Searcher:
         """Each typed word matched only through near words -> those words as written."""
         raise NotImplementedError
 
+    def _not_in_texts(self, plan) -> tuple[str, ...]:
+        """The words of an open question no text holds, as typed (left out)."""
+        return ()
+
     # -- reading tools: every occurrence, as search finds and marks it
     def concordance(
         self, query: str, *, width: int | None = None, sort: str = "position",
-        phrase: bool = False,
+        phrase: bool = False, doc=None, pages=None,
     ) -> list[KwicLine]:
         """Every occurrence of *query* in context, one line each: a concordance (key word
         in context).  See :func:`~searcher.results.concordance.kwic_lines` for *width*
-        (default :data:`searcher.config.KWIC_WIDTH`) and *sort*."""
+        (default :data:`searcher.config.KWIC_WIDTH`) and *sort*; *doc* and *pages* as
+        for :meth:`search`."""
         from searcher.config import KWIC_WIDTH
         from searcher.results.concordance import kwic_lines
 
-        return kwic_lines(self._occurrences(query, phrase),
+        return kwic_lines(self._all_occurrences(query, phrase, doc, pages),
                           KWIC_WIDTH if width is None else width, sort)
 
-    def dispersion(self, query: str, *, phrase: bool = False) -> Dispersion:
-        """How often *query* occurs on each page of each document."""
+    def dispersion(self, query: str, *, phrase: bool = False, doc=None, pages=None
+                   ) -> Dispersion:
+        """How often *query* occurs on each page of each document (of *doc*, on *pages*)."""
         from searcher.results.concordance import page_dispersion
 
-        return page_dispersion(self._occurrences(query, phrase))
+        return page_dispersion(self._all_occurrences(query, phrase, doc, pages))
 
-    def _occurrences(self, query: str, phrase: bool) -> Occurrences:
+    def _all_occurrences(self, query: str, phrase: bool, doc, pages) -> Occurrences:
+        with self._lock:
+            self.refresh()
+            q = read_query(query, phrase=phrase)
+            return self._occurrences(query, q, self._filters(doc, pages))
+
+    def _occurrences(self, text: str, query, filters: Filters) -> Occurrences:
+        """Every occurrence of the query *text*, read as *query*, where *filters* let it."""
         raise NotImplementedError
 
     # -- locations and figures
@@ -260,6 +294,8 @@ def search(
     phrase: bool = False,
     context: int = 1,
     exact: bool = False,
+    doc=None,
+    pages=None,
     index_dir: str | os.PathLike | None = None,
     texts_dir: str | os.PathLike | None = None,
     opensearch: str | None = None,
@@ -275,4 +311,5 @@ def search(
     if s is None:
         where = {"opensearch": url, "index_name": index_name} if url else {"index_dir": key[1]}
         s = _DEFAULT[key] = Searcher(texts_dir=texts_dir if url else key[0], **where)
-    return s.search(query, limit, phrase=phrase, context=context, exact=exact)
+    return s.search(query, limit, phrase=phrase, context=context, exact=exact, doc=doc,
+                    pages=pages)

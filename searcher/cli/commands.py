@@ -135,21 +135,33 @@ def search(
     text: str, *, limit: int = 10, context: int = 0, as_json: bool = False,
     jsonl: bool = False, color: str = "auto", heading: bool | None = None,
     phrase: bool = False, exact: bool = False, texts_dir=None, index_dir=None,
-    opensearch=None, index_name: str | None = None,
+    opensearch=None, index_name: str | None = None, doc=None, pages=None,
 ) -> None:
     """``searcher search``: the defaults are the command's option defaults."""
     with open_searcher(texts_dir, index_dir, opensearch, index_name) as s:
-        hits = s.search(text, limit, phrase=phrase, context=context, exact=exact)
+        hits = s.search(text, limit, phrase=phrase, context=context, exact=exact, doc=doc,
+                        pages=pages)
         for typed, near in hits.corrections.items():
             echo(
                 f"searcher: no match for '{typed}'; searched near words: {', '.join(near)}",
                 err=True,
             )
+        if hits.not_in_texts:  # a question's real words the texts lack: left out
+            echo(f"searcher: not in the texts: {', '.join(hits.not_in_texts)}", err=True)
+        held = [h.words_held for h in hits if h.words_held is not None]
+        if held:
+            echo(f"searcher: question words searched: {', '.join(hits.question_words)}; "
+                 f"the hits hold {', '.join(map(str, held))} of them", err=True)
         if as_json or jsonl:
             # when a typed word matched nothing, each hit says which near words were
-            # searched instead; otherwise a hit is exactly Hit.to_dict()
-            extra = {"corrections": {k: list(v) for k, v in hits.corrections.items()}}
-            rows = [{**h.to_dict(), **(extra if hits.corrections else {})} for h in hits]
+            # searched instead, and for a question which words no text holds;
+            # otherwise a hit is exactly Hit.to_dict()
+            extra: dict = {}
+            if hits.corrections:
+                extra["corrections"] = {k: list(v) for k, v in hits.corrections.items()}
+            if hits.not_in_texts:
+                extra["not_in_texts"] = list(hits.not_in_texts)
+            rows = [{**h.to_dict(), **extra} for h in hits]
             echo(output.json_text(rows, jsonl), nl=False)
         else:
             on = use_color(color)

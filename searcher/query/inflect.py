@@ -233,7 +233,8 @@ def roots_of(folded: str, vocabulary_has=None, wide: bool = False) -> tuple[Root
     softened from ``kitap``, though ``kitabî`` is a word too).  Another word
     stands for every root it inflects (``zaferi`` -> ``zafer``, ``sovyetlerin`` ->
     ``sovyet`` when *vocabulary_has* it), else for itself, changing as the rules
-    allow.  A verb stem the texts use as a word is a noun too (``dönüş``).  *wide*
+    allow.  A verb stem the texts use as a word is a noun too (``dönüş``); a verb is
+    only a verb typed as one (``git``, ``gitmek``: ``giden`` is not ``gitti``).  *wide*
     reads a root that is a noun and a verb as both (``don``: ``dönüşü`` is ``dön-üş-ü``),
     to tell whether two words share a root; a query word's are read as nouns."""
     known = _readings(folded, vocabulary_has, typed=True, wide=wide)
@@ -247,6 +248,8 @@ def roots_of(folded: str, vocabulary_has=None, wide: bool = False) -> tuple[Root
         if longest.startswith(head) and not wide:
             continue  # adami is adam-i, not ada-m-i
         for root in _roots_behind(head, None if table else vocabulary_has, wide):
+            if root.states == ("verb",) and not wide:
+                continue  # giden is not every form of gitmek: a verb is typed as one
             if table and not (head != root.word or folded[k:].startswith(("lar", "ler"))):
                 continue
             if (root.word, root.states) not in found and root.inflects(folded):

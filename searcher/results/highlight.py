@@ -12,7 +12,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from searcher.query.parse import Clause
+from searcher.query.parse import _FOLDED_STOP_WORDS, Clause, clause_parts
 from searcher.results.hits import Hit, Snippet
 from searcher.text import tokens, turkish
 
@@ -101,13 +101,18 @@ class Highlighter:
         prefixes: set[str] = set()
         stems: set[str] = set()
         self.phrases = []
-        for c in clauses:
+        for c in (part for clause in clauses for part in clause_parts(clause)):
             if c.slots:  # a quotation in a lower tier: its words in any inflection
                 for slot in c.slots:  # (stop words, only an "exact" term, are not marked)
                     stems.update(t for f, t in slot if f == "stem")
                     prefixes.update(t for f, t in slot if f == "prefix")
-                    if len(slot) > 1:
+                    if c.slop is not None:  # a proximity's words, as written
+                        exacts.update(t for f, t in slot
+                                      if f == "exact" and t not in _FOLDED_STOP_WORDS)
+                    elif len(slot) > 1:  # an inflection the grammar accepted
                         exacts.update(t for f, t in slot if f == "exact")
+            elif c.slop is not None:
+                exacts.update(t for t in c.exact if t not in _FOLDED_STOP_WORDS)
             elif c.kind == "phrase":
                 self.phrases.append(c.exact)
             else:
@@ -251,6 +256,7 @@ def _focus_start(spans: list[tuple[int, int]], focus: tuple[int, int], width: in
 def make_hit(
     p, rank: int, score: float, highlighter: Highlighter, match: str,
     focus: tuple[int, int] | None = None, before: tuple = (), after: tuple = (),
+    held: int | None = None,
 ) -> Hit:
     """The :class:`~searcher.results.hits.Hit` of passage *p* (a Passage), for either backend:
     its matches marked, its line and page those of the first match (of the *focus*
@@ -276,4 +282,5 @@ def make_hit(
         before=before,
         after=after,
         match=match,
+        words_held=held,
     )

@@ -17,8 +17,12 @@ from searcher.query.parse import Clause
 from searcher.query.question import Question
 from searcher.query.rules import (
     PROXIMITY_WEIGHT,
+    QUESTION_MIN_SHARE,
     coverage_factor,
     coverage_floor,
+    open_question,
+    question_kept,
+    question_weights,
     rarity_weights,
 )
 from searcher.results.answers import focus_rerank
@@ -27,9 +31,16 @@ from searcher.results.answers import focus_rerank
 def rank(
     scorer: ClauseScorer, n_docs: int, clauses: list[Clause], limit: int | None,
     skip: set[int], question: Question | None, text_of: Callable[[int], str],
-) -> tuple[list[tuple[float, int]], dict[int, tuple[int, int]]]:
-    """(score, docnum) of the best passages for *clauses*, those in *skip* left out,
-    and for a question the focus sentence of each.
+    allowed: set[int] | None = None,
+) -> tuple[list[tuple[float, int]], dict[int, tuple[int, int]], dict[int, int]]:
+    """(score, docnum) of the best passages for *clauses*, those in *skip* left out
+    (and, with *allowed*, those not in it), for a question the focus sentence of each,
+    and how many clauses each holds.
+
+    An open question (:func:`searcher.query.rules.open_question`) is ranked by the
+    words that match: a word no text holds weighs nothing, names weigh most, and a
+    passage that holds :data:`~searcher.query.rules.QUESTION_MIN_SHARE` of the
+    question's weight is a hit; when none does, the best passage is the one hit.
 
     Clauses are scored rarest first.  Once the clauses not yet scored weigh less
     than the coverage rule, a passage that matched none of the
@@ -40,11 +51,16 @@ def rank(
     (:data:`QUESTION_COVERAGE`) and re-ranked by :mod:`searcher.results.answers`, which
     reads passages' texts through *text_of*.
     """
-    min_coverage = coverage_floor(question)
-    weights = rarity_weights(
-        [None if c.required else scorer.clause_df(c) for c in clauses], n_docs, question
-    )
+    dfs = [None if c.required else scorer.clause_df(c) for c in clauses]
+    absent = 0.0
+    if open_question(question):
+        weights, absent = question_weights(dfs, [c.name for c in clauses], n_docs)
+    else:
+        weights = rarity_weights(dfs, n_docs, question)
     total = sum(weights)
+    min_coverage = coverage_floor(question)
+    if open_question(question):  # the bar as a share of the words the texts hold
+        min_coverage = min(1.0, QUESTION_MIN_SHARE * (total + absent) / total) if total else 1.0
     full = {i for i, c in enumerate(clauses) if c.required}
     if not full:
         rest = total
@@ -62,6 +78,8 @@ def rank(
         cands = set(required[0]).intersection(*required[1:])
     else:
         cands = set().union(*scores.values())
+    if allowed is not None:
+        cands &= allowed
     at = sorted(cands - skip)
     for i in range(len(clauses)):
         if i not in scores:
@@ -80,10 +98,14 @@ def rank(
             if d in summed:
                 summed[d] += x
     kept: dict[int, float] = {}
-    for d, c in covered.items():
-        coverage = c / total if total else 1.0
-        if coverage >= min_coverage:
-            kept[d] = coverage
+    if open_question(question):
+        kept = question_kept(covered, {d: summed[d] * coverage_factor(
+            covered[d] / total, question) for d in covered} if total else {}, total, absent)
+    else:
+        for d, c in covered.items():
+            coverage = c / total if total else 1.0
+            if coverage >= min_coverage:
+                kept[d] = coverage
     bonus = proximity(clauses, where, kept, scorer.terms.positions)
     ranked = sorted(
         (
@@ -97,7 +119,9 @@ def rank(
         ranked, focus = focus_rerank(
             question, clauses, weights, ranked, text_of
         )
-    return (ranked if limit is None else ranked[:limit]), focus
+    ranked = ranked if limit is None else ranked[:limit]
+    held = {d: sum(1 for sc in scores.values() if d in sc) for _, d in ranked}
+    return ranked, focus, held
 
 
 def proximity(

@@ -14,7 +14,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from searcher.query.parse import Clause, compound_clause, listless_terms, spellings_clause
+from searcher.query.operators import Filters, Operators, Part
+from searcher.query.parse import (
+    Clause,
+    compound_clause,
+    listless_terms,
+    phrase_clause,
+    spellings_clause,
+)
 from searcher.query.rules import (
     FIELD_WEIGHTS,
     NEAR_SLOP,
@@ -22,9 +29,10 @@ from searcher.query.rules import (
     TYPO_WEIGHT,
     coverage_factor,
     coverage_floor,
+    question_kept,
     spare_words,
 )
-from searcher.query.typos import FUZZINESS, near_in_texts, typo_limit
+from searcher.query.typos import FUZZINESS, near_in_texts, taken_for_typo, typo_limit
 from searcher.text import tokens, turkish
 
 
@@ -33,12 +41,15 @@ def words_of(word: str) -> list[str]:
     return tokens.TOKEN_RE.findall(tokens.surface(word))
 
 
-def typo_words(words: list[str], unknown: set[int]) -> set[int]:
-    """Of the words the index does not hold, those long enough to carry a typo."""
+def typo_words(words: list[str], unknown: set[int], open_question: bool = False) -> set[int]:
+    """Of the words the index does not hold, those long enough to carry a typo (in an
+    open question, only those that do not read as Turkish words: the local rule,
+    :func:`searcher.query.typos.taken_for_typo`)."""
     out = set()
     for i in unknown:
         found = words_of(words[i])
-        if len(found) == 1 and typo_limit(turkish.fold(found[0])):
+        if (len(found) == 1 and typo_limit(turkish.fold(found[0]))
+                and taken_for_typo(found[0], open_question)):
             out.add(i)
     return out
 
@@ -70,9 +81,32 @@ def _word_query(word: str, typo: bool) -> dict:
     return {"bool": {"should": fields, "minimum_should_match": 1}}
 
 
+def _near(field: str, words, slop: int, name: str | None = None) -> dict:
+    """*words* within *slop* positions of each other, any order, on *field*."""
+    q = {"intervals": {field: {"match": {"query": " ".join(words), "max_gaps": slop,
+                                         "ordered": False}}}}
+    return {"bool": {"must": [q], "_name": name}} if name else q
+
+
+def _proximity_query(c: Clause, tier: int, spare: int = 0) -> dict:
+    """``"a b"~N`` at tiers 0..*tier*: its words as written within N positions, then in
+    any inflection, then (with *spare*) all but one of them."""
+    should = [_near("text", c.words, c.slop, "exact")]
+    if tier >= 1:
+        should += [_near(f, c.words, c.slop, "inflected") for f in ("text.stem", "text.prefix")]
+    if tier >= 2:
+        content = [w for w in c.words if w not in turkish.STOP_WORDS]
+        if spare_words(len(content), spare):
+            should += [_near("text.prefix", content[:i] + content[i + 1:], c.slop, "near")
+                       for i in range(len(content))]
+    return {"bool": {"should": should, "minimum_should_match": 1}}
+
+
 def _phrase_query(c: Clause, tier: int, spare: int = 0) -> dict:
     """A quotation at tiers 0..*tier* of :data:`~searcher.query.rules.TIERS` (exact,
     inflected, near); with *spare*, near ones may lack that many words."""
+    if c.slop is not None:
+        return _proximity_query(c, tier, spare)
     text = " ".join(c.words)
     should = [{"match_phrase": {"text": {"query": text, "_name": "exact"}}}]
     if tier >= 1:
@@ -90,8 +124,40 @@ def _phrase_query(c: Clause, tier: int, spare: int = 0) -> dict:
     return {"bool": {"should": should, "minimum_should_match": 1}}
 
 
+def part_query(part: Part) -> dict:
+    """A term of the operators as one query: a word as a search word matches, a
+    quotation word for word, a proximity's words as written."""
+    if part.kind == "word":
+        return _word_query(part.text, False)
+    c = phrase_clause(part.text)
+    if part.slop is not None:
+        return _near("text", c.words, part.slop)
+    return {"match_phrase": {"text": " ".join(c.words)}}
+
+
+def operator_queries(ops: Operators) -> tuple[list[dict], list[dict]]:
+    """(``must``, ``must_not``) of a query's operators: ``+word`` and ``A OR B``
+    (proximities are asked with the quotations, in tiers); ``-word`` and ``-"a b"``."""
+    must = [part_query(p) for p in ops.required if words_of(p.text)]
+    must += [{"bool": {"should": [part_query(p) for p in group], "minimum_should_match": 1}}
+             for group in ops.either]
+    return must, [part_query(p) for p in ops.excluded]
+
+
+def filter_queries(filters: Filters) -> list[dict]:
+    """The documents and pages a search keeps: a passage overlapping the range."""
+    out: list[dict] = []
+    if filters.docs is not None:
+        out.append({"terms": {"doc": sorted(filters.docs)}})
+    if filters.pages is not None:
+        first, last = filters.pages
+        out += [{"range": {"page": {"lte": last}}}, {"range": {"page_end": {"gte": first}}}]
+    return out
+
+
 def request_body(
     words, phrases, tier: int, typos: set[int], size: int, exclude: list[str], spare: int = 0,
+    must: list[dict] = (), must_not: list[dict] = (), filters: list[dict] = (),
 ) -> dict:
     named = []
     for i, w in enumerate(words):
@@ -103,12 +169,15 @@ def request_body(
         if i not in typos and i + 1 not in typos
     ]
     query: dict = {"bool": {"should": named + prox}}
-    if phrases:
-        query["bool"]["must"] = [_phrase_query(c, tier, spare) for c in phrases]
+    if phrases or must:
+        query["bool"]["must"] = [_phrase_query(c, tier, spare) for c in phrases] + list(must)
     else:
         query["bool"]["minimum_should_match"] = 1
-    if exclude:
-        query["bool"]["must_not"] = [{"ids": {"values": exclude}}]
+    if exclude or must_not:
+        query["bool"]["must_not"] = [{"ids": {"values": exclude}}] if exclude else []
+        query["bool"]["must_not"] += must_not
+    if filters:
+        query["bool"]["filter"] = list(filters)
     filters = {f"w{i}": _word_query(w, False) for i, w in enumerate(words)}
     return {
         "size": size,
@@ -118,19 +187,33 @@ def request_body(
     }
 
 
-def rank_candidates(hits: list[dict], weights: list[float], tier: str, question) -> list:
+def rank_candidates(hits: list[dict], weights: list[float], tier: str, question,
+                    absent: float | None = None) -> list:
     """The cluster's candidates filtered and scored by the local coverage rule (the
-    rule for questions when *question*): *weights* are the words' rarity weights."""
+    rule for questions when *question*): *weights* are the words' rarity weights.  With
+    *absent* (an open question: the weight of its words no passage holds), the local
+    rule of :func:`~searcher.query.rules.question_kept` instead; each hit then holds
+    ``_searcher_held``, how many of the words it holds."""
     total = sum(weights)
     floor = coverage_floor(question)
-    kept = []
-    for h in hits:
+    covered: dict[int, float] = {}
+    for n, h in enumerate(hits):
         matched = set(h.get("matched_queries", ()))
-        covered = sum(w for i, w in enumerate(weights) if f"w{i}" in matched)
-        coverage = covered / total if total else 1.0
-        if coverage < floor:
+        covered[n] = sum(w for i, w in enumerate(weights) if f"w{i}" in matched)
+        h["_searcher_held"] = sum(1 for i in range(len(weights)) if f"w{i}" in matched)
+    if absent is not None:
+        score = {n: (h["_score"] or 0.0) * coverage_factor(covered[n] / total, question)
+                 for n, h in enumerate(hits)} if total else {}
+        keep = question_kept(covered, score, total, absent)
+    else:
+        keep = {n: covered[n] / total if total else 1.0 for n in covered}
+        keep = {n: c for n, c in keep.items() if c >= floor}
+    kept = []
+    for n, h in enumerate(hits):
+        if n not in keep:
             continue
-        h["_searcher_score"] = (h["_score"] or 0.0) * coverage_factor(coverage, question)
+        matched = set(h.get("matched_queries", ()))
+        h["_searcher_score"] = (h["_score"] or 0.0) * coverage_factor(keep[n], question)
         found = [t for t in TIERS if t in matched]
         kept.append((h, found[0] if found and tier else tier))
     kept.sort(key=lambda x: (TIERS.index(x[1]) if x[1] else 0, -x[0]["_searcher_score"]))

@@ -20,7 +20,11 @@ never by a second Turkish analyzer here (the query DSL:
   field (``inflected``), then with a few words of slop, then with one word
   missing (``near``);
 * a question (:mod:`searcher.query.question`) is searched for its content words,
-  and re-ranked by :mod:`searcher.results.answers` on the returned passages.
+  and re-ranked by :mod:`searcher.results.answers` on the returned passages;
+* operators (:mod:`searcher.query.operators`): ``+word`` and ``A OR B`` are ``must``,
+  ``-word`` ``must_not``, ``"a b"~N`` an ``intervals`` query in the quotations'
+  tiers; ``--doc`` and ``--pages`` filter on the indexed ``doc``, ``page`` and
+  ``page_end``.
 
 Snippets and highlights are made by searcher's own highlighter on the returned
 passage text.  Searches never write: ``searcher index --opensearch`` loads.
@@ -33,7 +37,10 @@ import time
 from searcher.backends.base import Searcher, manifest_figures, parse_location
 from searcher.backends.opensearch.cluster import Cluster, check_name
 from searcher.backends.opensearch.dsl import (
+    filter_queries,
     near_in_texts,
+    operator_queries,
+    part_query,
     rank_candidates,
     request_body,
     typo_words,
@@ -43,8 +50,15 @@ from searcher.backends.opensearch.dsl import (
 from searcher.backends.opensearch.settings import passage_from_source
 from searcher.config import DEFAULT_INDEX_NAME, opensearch_url
 from searcher.errors import LocationError, QueryError
-from searcher.query.parse import Clause, content_parts, phrase_clause, split_query
-from searcher.query.rules import TIERS, rarity_weights, tier_steps
+from searcher.query.operators import NO_FILTERS, NO_OPERATORS, Filters, Operators, Part
+from searcher.query.parse import (
+    Clause,
+    content_parts,
+    phrase_clause,
+    proximity_clause,
+    split_query,
+)
+from searcher.query.rules import TIERS, is_name, question_weights, rarity_weights, tier_steps
 from searcher.results.answers import FOCUS_POOL, focus_rerank
 from searcher.results.highlight import Highlighter, make_hit
 from searcher.results.hits import Hit
@@ -61,16 +75,33 @@ ATTEMPTS = 4
 
 
 class _Plan:
-    """A query's words (as typed) and quotations, the words found to be typos, the
-    ids of the passages earlier tiers returned, and their texts (for corrections)."""
+    """A query's words (as typed) and quotations (proximities among them), its other
+    operators and filters as queries (``must``, ``must_not``, ``filters``) and as the
+    highlighter's clauses (*marked*), the words found to be typos, the ids of the
+    passages earlier tiers returned, and their texts (for corrections)."""
 
-    __slots__ = ("words", "phrases", "typos", "seen", "texts")
+    __slots__ = ("words", "phrases", "must", "must_not", "filters", "marked", "typos", "seen",
+                 "texts", "open", "absent")
 
-    def __init__(self, words: list[str], phrases: list[Clause]) -> None:
+    def __init__(self, words: list[str], phrases: list[Clause], ops: Operators = NO_OPERATORS,
+                 filters: Filters = NO_FILTERS, open_question: bool = False) -> None:
         self.words, self.phrases = words, phrases
+        self.must, self.must_not = operator_queries(ops)
+        self.filters = filter_queries(filters)
+        marked = [word_clause(p.text, False, []) for p in ops.required if words_of(p.text)]
+        marked += [Clause(kind="either", words=(), members=tuple(
+            word_clause(p.text, False, []) if p.kind == "word" else phrase_clause(p.text)
+            for p in group)) for group in ops.either]
+        self.marked = marked
         self.typos: set[int] = set()
         self.seen: list[str] = []
         self.texts: list[str] = []
+        self.open = open_question  # ranked by the words that match (query.rules)
+        self.absent: tuple[str, ...] = ()  # an open question's words no passage holds
+
+    def body(self, tier: int, size: int, spare: int = 0, seen: list[str] = ()) -> dict:
+        return request_body(self.words, self.phrases, tier, self.typos, size, list(seen), spare,
+                            self.must, self.must_not, self.filters)
 
 
 class OpenSearchSearcher(Searcher):
@@ -145,15 +176,17 @@ class OpenSearchSearcher(Searcher):
         return out, {k: v["doc_count"] for k, v in buckets.items()}
 
     # -- the base class's search loop
-    def _plan(self, parts, question) -> _Plan:
+    def _plan(self, parts, question, ops=NO_OPERATORS, filters=NO_FILTERS) -> _Plan:
         if question:
             parts = split_query(question.content)
-        parts = content_parts(parts)
+        parts = content_parts(parts, ops.positive)
         words = [t for k, t in parts if k == "word" and words_of(t)]
         phrases = [c for c in (phrase_clause(t) for k, t in parts if k == "phrase") if c.exact]
-        if not words and not phrases:
+        phrases += [c for c in (proximity_clause(p.text, p.slop) for p in ops.near) if c.exact]
+        plan = _Plan(words, phrases, ops, filters, bool(question and question.open))
+        if not words and not phrases and not plan.must:
             raise QueryError("query has no words to search for")
-        return _Plan(words, phrases)
+        return plan
 
     def _tiers(self, plan: _Plan, exact: bool):
         lengths = [len([w for w in c.words if w not in turkish.STOP_WORDS]) for c in plan.phrases]
@@ -167,15 +200,24 @@ class OpenSearchSearcher(Searcher):
         want = MAX_WINDOW if room is None else min(room, MAX_WINDOW)
         tier = TIERS.index(match) if phrases else 0
         size = min(max(want * WINDOW, MIN_WINDOW, FOCUS_POOL if question else 0), MAX_WINDOW)
-        out, dfs = self._ask(request_body(words, phrases, tier, plan.typos, size, plan.seen, spare))
-        unknown = typo_words(words, {i for i in range(len(words)) if not dfs[f"w{i}"]})
+        out, dfs = self._ask(plan.body(tier, size, spare, plan.seen))
+        unknown = typo_words(words, {i for i in range(len(words)) if not dfs[f"w{i}"]},
+                             plan.open)
         if unknown - plan.typos:  # words the index does not hold: typos, asked again
             plan.typos |= unknown
-            out, dfs = self._ask(request_body(words, phrases, tier, plan.typos, size, plan.seen,
-                                              spare))
+            out, dfs = self._ask(plan.body(tier, size, spare, plan.seen))
         n_docs = out["aggregations"]["all"]["doc_count"] or 1
-        weights = rarity_weights([dfs[f"w{i}"] for i in range(len(words))], n_docs, question)
-        ranked = rank_candidates(out["hits"]["hits"], weights, match if phrases else "", question)
+        absent = 0.0
+        if plan.open:  # a typo's df counts its near words: rare, as locally
+            counts = [dfs[f"w{i}"] or (1 if i in plan.typos else 0) for i in range(len(words))]
+            weights, absent = question_weights(counts, [is_name(w) for w in words], n_docs)
+            plan.absent = tuple(words_of(w)[0] for w, n in zip(words, counts, strict=True)
+                                if not n and len(words_of(w)) == 1)
+        else:
+            weights = rarity_weights([dfs[f"w{i}"] for i in range(len(words))], n_docs,
+                                     question)
+        ranked = rank_candidates(out["hits"]["hits"], weights, match if phrases else "", question,
+                                 absent if plan.open else None)
         texts = [h["_source"]["text"] for h, _ in ranked]
         clauses = self._clauses(plan, texts, match)
         focus: dict[int, tuple[int, int]] = {}
@@ -192,7 +234,10 @@ class OpenSearchSearcher(Searcher):
         ranked = ranked[:want]
         plan.seen += [h["_id"] for h, _ in ranked]
         plan.texts += [h["_source"]["text"] for h, _ in ranked]
-        return self._hits(ranked, Highlighter(clauses), context, focus, ranked_before)
+        return self._hits(ranked, Highlighter(clauses), context, focus, ranked_before, plan.open)
+
+    def _not_in_texts(self, plan: _Plan) -> tuple[str, ...]:
+        return plan.absent
 
     def _corrections(self, plan: _Plan) -> dict[str, tuple[str, ...]]:
         out = {}
@@ -206,14 +251,14 @@ class OpenSearchSearcher(Searcher):
         prefixes; for typos, the near words the passages hold; for quotations found
         below the exact tier, their words one by one."""
         clauses = [word_clause(w, i in plan.typos, texts) for i, w in enumerate(plan.words)]
-        clauses += plan.phrases
+        clauses += plan.phrases + plan.marked
         if match not in ("exact", "words"):
             clauses += [word_clause(w, False, texts) for c in plan.phrases for w in c.words
                         if w not in turkish.STOP_WORDS]
         return clauses
 
-    def _hits(self, ranked, highlighter, context: int, focus: dict, ranked_before: int
-              ) -> list[Hit]:
+    def _hits(self, ranked, highlighter, context: int, focus: dict, ranked_before: int,
+              open_question: bool = False) -> list[Hit]:
         passages = [passage_from_source(h["_source"]) for h, _ in ranked]
         around = self._around([(p.doc, p.number) for p in passages], context)
         hits = []
@@ -225,6 +270,7 @@ class OpenSearchSearcher(Searcher):
                 tuple(around[(p.doc, k)] for k in range(n - context, n) if (p.doc, k) in around),
                 tuple(around[(p.doc, k)] for k in range(n + 1, n + context + 1)
                       if (p.doc, k) in around),
+                h.get("_searcher_held") if open_question else None,
             ))
         return hits
 
@@ -245,24 +291,28 @@ class OpenSearchSearcher(Searcher):
                 for h in out["hits"]["hits"]}
 
     # -- reading tools: every occurrence
-    def _occurrences(self, query: str, phrase: bool):
+    def _occurrences(self, text: str, query, filters):
         from opensearchpy.helpers import scan
 
         from searcher.results.concordance import collect_occurrences
 
-        plan = self._plan(split_query(query, phrase=phrase), None)
+        plan = self._plan(query.parts, None, query.ops, filters)
         words, phrases = plan.words, plan.phrases
-        body = request_body(words, phrases, 0, set(), 0, [])
-        body["query"]["bool"].pop("must", None)  # any clause: every passage it occurs in
+        quoted = [c for c in phrases if c.slop is None]
+        body = plan.body(0, 0)
+        # any clause: every passage it occurs in (within the operators' and filters')
+        body["query"]["bool"]["must"] = [*plan.must, *(
+            part_query(Part("phrase", " ".join(c.words), c.slop))
+            for c in phrases if c.slop is not None)]
         should = body["query"]["bool"]["should"]
-        should += [{"match_phrase": {"text": " ".join(c.words)}} for c in phrases]
-        body["query"]["bool"]["minimum_should_match"] = 1
+        should += [{"match_phrase": {"text": " ".join(c.words)}} for c in quoted]
+        body["query"]["bool"]["minimum_should_match"] = 1 if words or quoted else 0
         with self.cluster.answering(self.name):
             found = [passage_from_source(h["_source"]) for h in scan(
                 self.cluster.client, query={"query": body["query"]}, index=self.name)]
         found.sort(key=lambda p: (p.doc, p.number))
-        clauses = [word_clause(w, False, []) for w in words] + phrases
-        return collect_occurrences(query, clauses, found, self.manifest)
+        clauses = [word_clause(w, False, []) for w in words] + phrases + plan.marked
+        return collect_occurrences(text, clauses, found, self.manifest, filters.pages)
 
     # -- locations and stats
     def _passages_where(self, filters: list[dict], size: int = MAX_WINDOW) -> list[Passage]:
