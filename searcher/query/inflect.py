@@ -246,7 +246,7 @@ def roots_of(folded: str, vocabulary_has=None, wide: bool = False) -> tuple[Root
     for k in range(len(folded) - 1, 1, -1):
         head = folded[:k]
         if longest.startswith(head) and not wide:
-            continue  # adami is adam-i, not ada-m-i
+            continue  # adami is adam-i (a word of the list), not ada-m-i
         for root in _roots_behind(head, None if table else vocabulary_has, wide):
             if root.states == ("verb",) and not wide:
                 continue  # giden is not every form of gitmek: a verb is typed as one
@@ -254,7 +254,8 @@ def roots_of(folded: str, vocabulary_has=None, wide: bool = False) -> tuple[Root
                 continue
             if (root.word, root.states) not in found and root.inflects(folded):
                 found[root.word, root.states] = root
-                longest = longest or head
+                if root.flags is not None:
+                    longest = longest or head
     return tuple(found.values()) or (Root(folded, None, known=False),)
 
 

@@ -245,7 +245,8 @@ class QueryParser:
         vocab = self.vocabulary
         folds = {turkish.fold(s) for s in spellings}
         stems = {tokens.stem_term(s) for s in spellings}
-        if not roots:
+        known = bool(roots)  # else a typo after its first letters may match on them
+        if not known:
             roots = (inflect.Root(folded, None),)
         elif all(r.flags is not None for r in roots):  # roots of the root list
             shortest = min(len(form) for r in roots for form in r.starts())
@@ -259,7 +260,7 @@ class QueryParser:
         candidates = {w for start in ranges for w in inflect.starting(vocab, start)}
         accepted = {w for w in candidates if inflect.accepts(roots, w, vocab[w])} | folds
         word_stems = {w: {tokens.stem_term(s) for s in vocab[w]} for w in candidates}
-        for w in candidates - accepted:
+        for w in candidates - accepted if known else ():
             if len(w) >= BARE_MIN and folded.startswith(w):
                 continue  # the query word less a suffix: kabul of kabullendi
             shared = word_stems[w] & stems
