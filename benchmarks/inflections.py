@@ -174,7 +174,7 @@ def main(argv=None) -> int:
     excluded = {fold(q.lower()) for q, _, _ in PEER} | {fold(w.lower()) for _, w, _ in PEER}
     found, friends = cases(args.per_kind, args.seed, excluded)
     found, friends = oracle_filter(found, friends, args.friends, args.verbose)
-    words = sorted({c[2] for c in found + friends})
+    words = sorted({c[2] for c in found + friends} | {c[1] for c in found})
     with tempfile.TemporaryDirectory() as tmp:
         texts = Path(tmp) / "texts"
         texts.mkdir()
@@ -185,20 +185,27 @@ def main(argv=None) -> int:
             rows = {}
             for kind, root, word in found + friends:
                 hit = word in marked(s, root)
+                ascii_hit = word in marked(s, fold(root))
+                back = kind == "false friend" or root in marked(s, word)
                 snow = tokens.stem_term(root) == tokens.stem_term(word)
                 prefix = len(root) >= 5 and fold(root)[:5] == fold(word)[:5]
-                rows.setdefault(kind, []).append((hit, snow, prefix))
+                rows.setdefault(kind, []).append((hit, ascii_hit, back, snow, prefix))
                 if args.verbose and hit != (kind != "false friend"):
                     print(f"  miss {kind}: {root} -> {word}", file=sys.stderr)
-    print("| kind | cases | searcher | Snowball alone | 5-letter prefix |")
-    print("|---|---|---|---|---|")
+                if args.verbose and not back:
+                    print(f"  miss {kind}, the other way: {word} -> {root}", file=sys.stderr)
+    print("| kind | cases | searcher | typed in ASCII | the form typed, the root found "
+          "| Snowball alone | 5-letter prefix |")
+    print("|---|---|---|---|---|---|---|")
     total = []
     for kind, rs in rows.items():
-        share = [sum(r[i] for r in rs) / len(rs) for i in range(3)]
+        share = [sum(r[i] for r in rs) / len(rs) for i in range(5)]
+        if kind == "false friend":
+            share[2] = float("nan")
         print(f"| {kind} | {len(rs)} | " + " | ".join(f"{x:.3f}" for x in share) + " |")
         if kind != "false friend":
             total += rs
-    share = [sum(r[i] for r in total) / len(total) for i in range(3)]
+    share = [sum(r[i] for r in total) / len(total) for i in range(5)]
     print(f"| recall, all kinds | {len(total)} | " + " | ".join(f"{x:.3f}" for x in share) + " |")
     return 0
 

@@ -432,7 +432,7 @@ def test_inflections_and_no_false_friends_on_the_cluster(cluster, tmp_path, inde
     (texts / "words.txt").write_text("".join(f"Burada {w} var.\n\n" for w in WORDS),
                                      encoding="utf-8")
     r = cli("index", "--texts", str(texts), "--opensearch", cluster.url,
-            "--index-name", index_name)
+            "--index-name", index_name, "--replicas", "0")
     assert r.exit_code == 0, r.output
     wrong = []
     with Searcher(opensearch=cluster.url, index_name=index_name, texts_dir=texts) as s:

@@ -29,7 +29,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from searcher.query.roots import entry as _entry
-from searcher.query.roots import root_flags
+from searcher.query.roots import root_flags, root_spellings
 
 VOWELS = frozenset("aeiou")
 _VOICELESS = frozenset("ptkfhs")  # folded; c may be ç (voiceless) or c
@@ -351,10 +351,15 @@ def starting(vocabulary, prefix: str) -> list[str]:
 FORMS_DEPTH = 3
 
 
-def forms(roots: tuple[Root, ...], depth: int = FORMS_DEPTH) -> frozenset[str]:
+def forms(roots: tuple[Root, ...], depth: int = FORMS_DEPTH, typed: str = ""
+          ) -> frozenset[str]:
     """Every folded form of *roots* with up to *depth* suffixes, as the grammar
     writes them out: what :meth:`Root.inflects` reads, for an index whose words
-    cannot be listed (the OpenSearch backend sends them as terms)."""
+    cannot be listed (the OpenSearch backend sends them as terms).  A root and one
+    letter that is a word of the list is left out as :func:`accepts` leaves it
+    out, the spelling compared being the root's (as *typed*, or as the list writes
+    it) with the letter in harmony: ``salı`` is left out for ``sal``, ``atı`` kept
+    for ``at`` (the list's ``ati`` is another word)."""
     out: set[str] = set()
     for r in roots:
         written: set[str] = set()
@@ -363,8 +368,29 @@ def forms(roots: tuple[Root, ...], depth: int = FORMS_DEPTH) -> frozenset[str]:
                 continue
             for state in r.states:  # a verb's chains are longer and branch more
                 _write(form, state, ctx, depth - (state == "verb"), bool(vowel_next), written)
-        out |= {w for w in written if len(w) != len(r.word) + 1 or accepts((r,), w)}
+        spelled = {*root_spellings(r.word), *([typed] if fold_ascii(typed) == r.word else [])}
+        out |= {w for w in written if len(w) != len(r.word) + 1
+                or accepts((r,), w, tuple(_one_letter(x, w[-1]) for x in spelled))}
     return frozenset(out)
+
+
+def _one_letter(stem: str, letter: str) -> str:
+    """*stem* (as written) and one folded letter, as Turkish would write it."""
+    vowel = next((c for c in reversed(stem) if c in "aeıioöuü"), "a")
+    back = vowel in "aıou"
+    if letter == "i":
+        letter = "ı" if back else "i"
+    elif letter == "u":
+        letter = "u" if back else "ü"
+    return stem + letter
+
+
+def fold_ascii(word: str) -> str:
+    """:func:`searcher.text.turkish.fold` of a lower-case Turkish word, without its import."""
+    return word.translate(_FOLD)
+
+
+_FOLD = str.maketrans("çğıöşüâîû", "cgiosuaiu")
 
 
 def _write(word: str, state: str, ctx: Context, depth: int, vowel_next: bool,

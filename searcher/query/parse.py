@@ -324,11 +324,11 @@ def listless_terms(surface: str) -> tuple[frozenset[str], bool, bool]:
     roots = inflect.roots_of(folded)
     known = [r for r in roots if r.flags is not None]
     if not known:
-        return inflect.forms(roots), True, True
+        return inflect.forms(roots, typed=surface), True, True
     shortest = min(len(form) for r in known for form in r.starts())
     stem = (min(len(r.word) for r in known) >= LISTLESS_STEM_FROM
             and len(tokens.stem_term(surface)) >= shortest)
-    return inflect.forms(roots), stem, False
+    return inflect.forms(roots, typed=surface), stem, False
 
 
 def spellings_clause(surface: str, spellings: set[str], typo: bool) -> Clause:
