@@ -93,19 +93,27 @@ GRAMMAR: dict[str, tuple[tuple[str, str], ...]] = {
     "inf": (("DA", "loc"), ("DAn", "case"), ("lA", "case"), ("sIz", "end")),
 }
 
-Context = tuple[str, str, int]  # last letter, backness (b, f, x: either), rounded (0, 1, 2: either)
+Context = tuple[str, str, int]  # last sound, backness (b, f, x: either), rounded (0, 1, 2)
 
 
 def context(stem: str, inverse: bool = False) -> Context:
-    """What the suffix after *stem* (folded) harmonises with: its last letter, and
+    """What the suffix after *stem* (folded) harmonises with: its last letter's sound, and
     the backness and rounding of its last vowel.  ``H`` (front suffixes after a back
     vowel, ``saat``/``saate``) allows either: the table merges homonyms (``hak``
     has both, ``haklar`` and ``hakkı``)."""
     for ch in reversed(stem):
         if ch in VOWELS:
             back = "x" if inverse else {"a": "b", "e": "f"}.get(ch, "x")
-            return stem[-1], back, 1 if ch in "ou" else 0
-    return stem[-1:] or "a", "x", 2
+            return _sound(stem[-1]), back, 1 if ch in "ou" else 0
+    return _sound(stem[-1:] or "a"), "x", 2
+
+
+def _sound(letter: str) -> str:
+    """What a suffix needs of the letter before it: a vowel (``a``), a voiceless
+    consonant (``t``), ``c`` (folded: c or ç, either) or another consonant (``d``) --
+    four classes, so the grammar's tables are shared by every word."""
+    return "a" if letter in VOWELS else "t" if letter in _VOICELESS else (
+        "c" if letter == "c" else "d")
 
 
 @lru_cache(maxsize=4096)
@@ -125,21 +133,21 @@ def realize(template: str, ctx: Context) -> tuple[tuple[str, Context], ...]:
         for form, (prev, back, rnd) in forms:
             if ch == "A":
                 opts = "a" if back == "b" else "e" if back == "f" else "ae"
-                grown += [(form + o, (o, "b" if o == "a" else "f", 0)) for o in opts]
+                grown += [(form + o, ("a", "b" if o == "a" else "f", 0)) for o in opts]
             elif ch == "I":
                 opts = "u" if rnd == 1 else "i" if rnd == 0 else "iu"
-                grown += [(form + o, (o, back, int(o == "u"))) for o in opts]
+                grown += [(form + o, ("a", back, int(o == "u"))) for o in opts]
             elif ch == "D":
                 opts = "t" if prev in _VOICELESS else "dt" if prev == "c" else "d"
-                grown += [(form + o, (o, back, rnd)) for o in opts]
+                grown += [(form + o, (_sound(o), back, rnd)) for o in opts]
             elif ch == "C":
                 grown.append((form + "c", ("c", back, rnd)))
             elif ch in "ei":
-                grown.append((form + ch, (ch, "f", 0)))
+                grown.append((form + ch, ("a", "f", 0)))
             elif ch == "o":
-                grown.append((form + ch, (ch, "b", 1)))
+                grown.append((form + ch, ("a", "b", 1)))
             else:
-                grown.append((form + ch, (ch, back, rnd)))
+                grown.append((form + ch, (_sound(ch), back, rnd)))
         forms = grown
     return tuple(forms)
 
@@ -149,11 +157,20 @@ def chain(rest: str, state: str, ctx: Context) -> bool:
     """Whether *rest* (folded) is a chain of suffixes the grammar allows from *state*."""
     if not rest:
         return True
+    for form, following, after in _moves(state, ctx).get(rest[0], ()):
+        if rest.startswith(form) and chain(rest[len(form) :], following, after):
+            return True
+    return False
+
+
+@lru_cache(maxsize=4096)
+def _moves(state: str, ctx: Context) -> dict[str, tuple[tuple[str, str, Context], ...]]:
+    """The suffixes *state* allows after a word in context *ctx*, by first letter."""
+    out: dict[str, list[tuple[str, str, Context]]] = {}
     for template, following in GRAMMAR[state]:
         for form, after in realize(template, ctx):
-            if rest.startswith(form) and chain(rest[len(form) :], following, after):
-                return True
-    return False
+            out.setdefault(form[0], []).append((form, following, after))
+    return {k: tuple(v) for k, v in out.items()}
 
 
 # ------------------------------------------------------------------ roots and their forms
@@ -201,7 +218,7 @@ class Root:
             rest = word[len(form) :]
             if vowel_next is None:  # a verb's a/e raised before -yor
                 if rest[:1] in ("i", "u") and rest[1:4] == "yor":
-                    if chain(rest[4:], "tense", ("r", "b", 1)):
+                    if chain(rest[4:], "tense", ("d", "b", 1)):
                         return True
                 continue
             if vowel_next and rest[:1] not in VOWELS:
@@ -247,6 +264,9 @@ def roots_of(folded: str, vocabulary_has=None, wide: bool = False) -> tuple[Root
         head = folded[:k]
         if longest.startswith(head) and not wide:
             continue  # adami is adam-i (a word of the list), not ada-m-i
+        rest, ctx = folded[k:], (_sound(head[-1]), "x", 2)  # any harmony: no lookup
+        if not (chain(rest, "root", ctx) or wide and chain(rest, "verb", ctx)):
+            continue  # for nothing that cannot follow a root
         for root in _roots_behind(head, None if table else vocabulary_has, wide):
             if root.states == ("verb",) and not wide:
                 continue  # giden is not every form of gitmek: a verb is typed as one
@@ -399,8 +419,8 @@ def _write(word: str, state: str, ctx: Context, depth: int, vowel_next: bool,
         out.add(word)
     if depth == 0:
         return
-    for template, following in GRAMMAR[state]:
-        for form, after in realize(template, ctx):
+    for moves in _moves(state, ctx).values():
+        for form, following, after in moves:
             if vowel_next and form[:1] not in VOWELS:
                 continue
             _write(word + form, following, after, depth - 1, False, out)

@@ -252,11 +252,12 @@ class QueryParser:
             shortest = min(len(form) for r in roots for form in r.starts())
             stems = {t for t in stems if len(t) >= shortest}
         prefixes = {f[: tokens.PREFIX_LENGTH] for f in folds if len(f) >= tokens.PREFIX_LENGTH}
-        ranges = {start for r in roots for start in r.starts()} | prefixes
-        for t in stems:
+        ranges = {start for r in roots for start in r.starts()}
+        for t in stems if known else ():  # where a stem or prefix may join another word
             ranges.add(t)
             if t[-1:] in inflect.SOFT:
                 ranges.add(t[:-1] + inflect.SOFT[t[-1]])
+        ranges |= prefixes if known else set()
         candidates = {w for start in ranges for w in inflect.starting(vocab, start)}
         accepted = {w for w in candidates if inflect.accepts(roots, w, vocab[w])} | folds
         word_stems = {w: {tokens.stem_term(s) for s in vocab[w]} for w in candidates}
