@@ -359,7 +359,7 @@ def _deny_lock(monkeypatch):
             raise PermissionError(13, "Permission denied", str(path))
         return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr(index.os, "open", fake_open)
+    monkeypatch.setattr(index_folder.os, "open", fake_open)
 
 
 def test_read_only_index_that_is_fresh_searches_without_writing(three, monkeypatch):
@@ -477,7 +477,7 @@ def test_huge_single_line_text(tmp_path):
 def test_empty_or_missing_texts_folder_is_a_clear_error(tmp_path):
     (tmp_path / "bos").mkdir()
     (tmp_path / "dosya.txt").write_text("bir dosya")
-    for folder, message in ((tmp_path / "bos", "no .txt files"),
+    for folder, message in ((tmp_path / "bos", "no .txt or .pdf files"),
                             (tmp_path / "yok", "texts folder not found"),
                             (tmp_path / "dosya.txt", "not a directory")):
         with pytest.raises(TextsError, match=message):
