@@ -242,7 +242,7 @@ def test_ascii_typing_finds_the_inflections(corpus):
 def test_the_inflected_form_is_what_is_marked(corpus):
     (hit,) = [h for h in corpus.search("burun", limit=None) if "burnu " in h.text]
     marked = [hit.text[a:b] for a, b in hit.highlights]
-    assert "burnu" in marked and "burnunu" in marked and "burun" in marked
+    assert "burnu" in marked and set(marked) <= {"burnu", "burnunu", "burun"}
 
 
 def test_kwic_and_where_count_the_inflections(corpus):
