@@ -278,9 +278,9 @@ def test_crash_loop_index_always_answers_as_a_clean_build(tmp_path):
     finds; the next update completes and answers as the uninterrupted run."""
     rng = random.Random(22)
     seed = REAL_TEXT.read_text(encoding="utf-8").split("\n\n")
-    part_len = len(seed) // 16
+    part_len = len(seed) // 8
     # no two texts share a part: equal passages would tie, and ties may come in any order
-    parts = ["\n\n".join(seed[i * part_len:(i + 1) * part_len]) for i in range(16)]
+    parts = ["\n\n".join(seed[i * part_len:(i + 1) * part_len]) for i in range(8)]
     texts = tmp_path / "texts"
     texts.mkdir()
     for i in range(3):
