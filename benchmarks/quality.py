@@ -92,12 +92,12 @@ class OpenSearchSystem:
 
     name = "searcher-opensearch"
 
-    def __init__(self, texts: Path, url: str) -> None:
+    def __init__(self, texts: Path, url: str, replicas: int = 0) -> None:
         from searcher.backends.opensearch.load import update
 
         self.url = url
         self.index_name = f"quality-{int(time.time())}"
-        update(texts, url, self.index_name, replicas=0)  # a one-node test cluster too
+        update(texts, url, self.index_name, replicas=replicas)  # 0: a one-node cluster too
         self.s = Searcher(opensearch=url, index_name=self.index_name, texts_dir=texts)
 
     def search(self, query: str, kind: str = "") -> list[tuple[str, int]]:
@@ -238,6 +238,8 @@ def main(argv=None) -> int:
     ap.add_argument("-v", "--verbose", action="store_true", help="show weak queries")
     ap.add_argument("--opensearch", metavar="URL",
                     help="also run the queries through searcher on this OpenSearch cluster")
+    ap.add_argument("--replicas", type=int, default=0,
+                    help="replicas of the throwaway index (default 0: a one-node cluster too)")
     args = ap.parse_args(argv)
     queries = [json.loads(x) for f in args.queries
                for x in f.read_text(encoding="utf-8").splitlines() if x.strip()]
@@ -248,7 +250,7 @@ def main(argv=None) -> int:
         folded = {k: fold(t) for k, t in passages.items()}
         systems = [ours, FTS5System(passages), WhooshSystem(passages, work)]
         if args.opensearch:
-            systems.insert(1, OpenSearchSystem(args.texts, args.opensearch))
+            systems.insert(1, OpenSearchSystem(args.texts, args.opensearch, args.replicas))
         results = {}
         try:
             for system in systems:
