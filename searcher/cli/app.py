@@ -28,6 +28,7 @@ from searcher.cli.commands import (
     run_and_exit,
     use_color,
     user_errors,
+    waiting_line,
 )
 from searcher.config import DEFAULT_INDEX_NAME, KWIC_SORTS, KWIC_WIDTH
 
@@ -179,13 +180,16 @@ def search(
 
 @main.command("index")
 @click.option("--rebuild", is_flag=True, help="Rebuild from scratch instead of updating.")
+@click.option("--wait", "wait", default=60.0, show_default=True, metavar="SECONDS",
+              type=click.FloatRange(0), help="Wait this long for another build of the index "
+              "to finish (0: fail at once).")
 @click.option("--shards", default=3, show_default=True, type=click.IntRange(1, 1024),
               help="With --opensearch: primary shards of the index.")
 @click.option("--replicas", default=1, show_default=True, type=click.IntRange(0, 16),
               help="With --opensearch: copies of each shard on other nodes.")
 @location_options
 @user_errors
-def index_cmd(rebuild, shards, replicas, texts_dir, index_dir, opensearch, index_name):
+def index_cmd(rebuild, wait, shards, replicas, texts_dir, index_dir, opensearch, index_name):
     """Build or update the index (progress and summary on stderr).
 
     Only texts that were added, changed or removed since the last build are
@@ -201,10 +205,11 @@ def index_cmd(rebuild, shards, replicas, texts_dir, index_dir, opensearch, index
     from searcher.config import opensearch_url
 
     on_cluster = opensearch_url(opensearch, index_dir)
-    cluster = {"shards": shards, "replicas": replicas} if on_cluster else {}
+    options = ({"shards": shards, "replicas": replicas} if on_cluster
+               else {"lock_timeout": wait, "waiting": waiting_line()})
     report, idx = update_index(
         texts_dir, index_dir, opensearch=opensearch, index_name=index_name, rebuild=rebuild,
-        progress=progress(), **cluster,
+        progress=progress(), **options,
     )
     for w in report.warnings:
         echo(f"searcher: warning: {w}", err=True)
