@@ -36,6 +36,7 @@ _LAZY = {
     "IndexFolderError": "errors",
     "LocationError": "errors",
     "BackendError": "errors",
+    "SemanticUnavailable": "errors",
 }
 
 __all__ = ["__version__", *_LAZY]

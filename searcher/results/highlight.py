@@ -256,7 +256,8 @@ def make_hit(
     spans = highlighter(p.text)
     first = spans[0][0] if spans else 0
     if focus is not None:  # where the answer is: the focus sentence's first match
-        first = next((s for s, _ in spans if focus[0] <= s < focus[1]), first)
+        inside = (focus[0],) if match == "semantic" else ()  # found by meaning: its start
+        first = next((s for s, _ in spans if focus[0] <= s < focus[1]), (*inside, first)[0])
     return Hit(
         rank=rank,
         score=score,
