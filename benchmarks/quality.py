@@ -77,12 +77,21 @@ def fts5_query(query: str, question: bool = False) -> str:
 class SearcherSystem:
     name = "searcher"
 
-    def __init__(self, texts: Path, workdir: Path) -> None:
-        self.s = Searcher(index_dir=workdir / "searcher-index", texts_dir=texts)
+    def __init__(self, texts: Path, workdir: Path, semantic: bool | None = None,
+                 index: Path | None = None) -> None:
+        index = index or workdir / "searcher-index"
+        if semantic:
+            from searcher.backends.local.build import update
+
+            update(texts, index, semantic=True)
+            self.name = "searcher+vectors"
+        self.semantic = semantic
+        self.s = Searcher(index_dir=index, texts_dir=texts)
         self.passages = {(p.doc, p.number): p.text for p in self.s.passages()}
 
     def search(self, query: str, kind: str = "") -> list[tuple[str, int]]:
-        return [(h.doc, h.passage) for h in self.s.search(query, K, context=0)]
+        hits = self.s.search(query, K, context=0, semantic=None if self.semantic else False)
+        return [(h.doc, h.passage) for h in hits]
 
 
 class OpenSearchSystem:
@@ -219,6 +228,8 @@ def summarise(per_type):
             rows[t] = {"n": len(ms), **{k: sum(m[k] for m in ms) / len(ms)
                                        for k in ("s1", "mrr", "recall", "ndcg")}}
             everything += ms
+    if not everything:  # negatives only
+        return rows
     rows["ALL"] = {"n": len(everything), **{k: sum(m[k] for m in everything) / len(everything)
                                            for k in ("s1", "mrr", "recall", "ndcg")}}
     return rows
@@ -232,15 +243,21 @@ def main(argv=None) -> int:
     ap.add_argument("-v", "--verbose", action="store_true", help="show weak queries")
     ap.add_argument("--opensearch", metavar="URL",
                     help="also run the queries through searcher on this OpenSearch cluster")
+    ap.add_argument("--semantic", action="store_true",
+                    help="searcher with vectors (searcher index --semantic) beside words only")
+    ap.add_argument("--index", type=Path, metavar="DIR",
+                    help="keep searcher's index here (reused: its vectors are built once)")
     args = ap.parse_args(argv)
     queries = [json.loads(x) for f in args.queries
                for x in f.read_text(encoding="utf-8").splitlines() if x.strip()]
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        ours = SearcherSystem(args.texts, work)
+        ours = SearcherSystem(args.texts, work, args.semantic, args.index)
         passages = ours.passages
         folded = {k: fold(t) for k, t in passages.items()}
         systems = [ours, FTS5System(passages), WhooshSystem(passages, work)]
+        if args.semantic:
+            systems.insert(1, SearcherSystem(args.texts, work, False, args.index))
         if args.opensearch:
             systems.insert(1, OpenSearchSystem(args.texts, args.opensearch))
         results = {}
@@ -249,13 +266,15 @@ def main(argv=None) -> int:
                 per_type, lat = evaluate(system, queries, folded, args.verbose)
                 results[system.name] = (summarise(per_type), sorted(lat))
         finally:
-            ours.s.close()
+            for system in systems:
+                if isinstance(system, SearcherSystem):
+                    system.s.close()
             if args.opensearch:
                 systems[1].close()
 
     print(f"# Quality on {', '.join(f.name for f in args.queries)} ({len(queries)} queries, "
           f"{len(passages)} passages, k={K})\n")
-    types = list(results["searcher"][0])
+    types = list(results[ours.name][0])
     print("| type | n | system | success@1 | MRR | recall@10 | nDCG@10 | mean hits |")
     print("|---|---|---|---|---|---|---|---|")
     for t in types:

@@ -200,9 +200,11 @@ def make_snippet(
     spans: list[tuple[int, int]],
     width: int = SNIPPET_CHARS,
     focus: tuple[int, int] | None = None,
+    anchored: bool = False,
 ) -> Snippet:
     """The window of about *width* characters holding the most matches, or, given a
-    *focus* sentence (where a question's answer is), the window opening with it."""
+    *focus* sentence (where a question's answer is), the window opening with it
+    (*anchored*: at its very start, even where that leaves the window short)."""
     if len(text) <= width:
         return Snippet(text, tuple(spans), 0)
     if focus is not None:
@@ -220,8 +222,10 @@ def make_snippet(
                 max(e for s, e in spans if s >= best and e <= best + width) if best_count else best
             )
             start = max(0, min(best, (best + last) // 2 - width // 2))
+    if anchored and focus is not None:
+        start = focus[0]
     end = min(len(text), start + width)
-    start = max(0, end - width) if end == len(text) else start
+    start = max(0, end - width) if end == len(text) and not anchored else start
     if start > 0 and not text[start - 1].isspace():
         sp = text.find(" ", start, start + 30)
         start = sp + 1 if sp != -1 else start
@@ -269,7 +273,7 @@ def make_hit(
         page=p.page_at(first),
         section=p.section,
         text=p.text,
-        snippet=make_snippet(p.text, spans, focus=focus),
+        snippet=make_snippet(p.text, spans, focus=focus, anchored=match == "semantic"),
         highlights=tuple(spans),
         footnotes=p.footnotes,
         before=before,
