@@ -15,7 +15,9 @@ same passages (searcher's segmentation), so only the ranking differs.
 
 The reference systems read word queries as all words required (AND).  A question
 (type ``question``) is no list of required words, so for questions they get the
-reading that suits them: any word (OR), FTS5 with 5-letter prefixes (``imzal*``).
+reading that suits them: any word (OR), FTS5 with 5-letter prefixes (``imzal*``);
+so does a negative marked ``"question": true``.  ``empty`` counts the queries
+with a relevant passage that got no hit at all.
 """
 
 from __future__ import annotations
@@ -191,7 +193,8 @@ def evaluate(system, queries, folded, verbose=False):
     latencies = []
     for q in queries:
         t0 = time.perf_counter()
-        results = system.search(q["query"], q["type"])
+        # a negative that is a question is read as one by the reference systems too
+        results = system.search(q["query"], "question" if q.get("question") else q["type"])
         latencies.append(time.perf_counter() - t0)
         rel = q["relevant"]
         if not rel:
@@ -206,6 +209,7 @@ def evaluate(system, queries, folded, verbose=False):
         idcg = sum(g / math.log2(i + 2) for i, g in enumerate(all_grades[:K]))
         first = next((i for i, g in enumerate(grades) if g), None)
         m = {
+            "empty": 0.0 if results else 1.0,
             "s1": 1.0 if grades and grades[0] else 0.0,
             "mrr": 1.0 / (first + 1) if first is not None else 0.0,
             "recall": sum(1 for g in grades if g) / len(all_grades) if all_grades else 0.0,
@@ -226,12 +230,14 @@ def summarise(per_type):
             rows[t] = {"n": len(ms), "hits": sum(m["hits"] for m in ms) / len(ms)}
         else:
             rows[t] = {"n": len(ms), **{k: sum(m[k] for m in ms) / len(ms)
-                                       for k in ("s1", "mrr", "recall", "ndcg")}}
+                                       for k in ("s1", "mrr", "recall", "ndcg")},
+                       "empty": int(sum(m["empty"] for m in ms))}
             everything += ms
     if not everything:  # negatives only
         return rows
     rows["ALL"] = {"n": len(everything), **{k: sum(m[k] for m in everything) / len(everything)
-                                           for k in ("s1", "mrr", "recall", "ndcg")}}
+                                           for k in ("s1", "mrr", "recall", "ndcg")},
+                   "empty": int(sum(m["empty"] for m in everything))}
     return rows
 
 
@@ -275,16 +281,16 @@ def main(argv=None) -> int:
     print(f"# Quality on {', '.join(f.name for f in args.queries)} ({len(queries)} queries, "
           f"{len(passages)} passages, k={K})\n")
     types = list(results[ours.name][0])
-    print("| type | n | system | success@1 | MRR | recall@10 | nDCG@10 | mean hits |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| type | n | system | success@1 | MRR | recall@10 | nDCG@10 | empty | mean hits |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for t in types:
         for name, (rows, _) in results.items():
             r = rows[t]
             if "hits" in r:
-                print(f"| {t} | {r['n']} | {name} | | | | | {r['hits']:.2f} |")
+                print(f"| {t} | {r['n']} | {name} | | | | | | {r['hits']:.2f} |")
             else:
                 print(f"| {t} | {r['n']} | {name} | {r['s1']:.2f} | {r['mrr']:.2f} | "
-                      f"{r['recall']:.2f} | {r['ndcg']:.3f} | |")
+                      f"{r['recall']:.2f} | {r['ndcg']:.3f} | {r['empty']} | |")
     print()
     for name, (_, lat) in results.items():
         print(f"{name}: latency p50 {lat[len(lat) // 2] * 1000:.2f} ms "

@@ -32,8 +32,10 @@ current, ...), each round a fresh process per version that opens the index, warm
 up and times every query 5 times, caches cleared before each, so a shared
 machine's load falls on both alike.  Reported: p50/p95 of all timings and the
 median over queries of each query's median, per version, with the ratio
-current / REV.  ``--compare-only`` skips everything else (start-up, FTS5, CLI,
-grep), the quick way to check a change for a regression.
+current / REV; and each version's whole ``searcher search`` and ``searcher --help``
+process, run in turn (--runs each).  ``--compare-only`` skips everything else
+(FTS5, the CLI beside grep, the current code's start-up against a bare interpreter), the
+quick way to check a change for a regression.
 """
 
 from __future__ import annotations
@@ -229,12 +231,26 @@ def check_tree():
 BUILD_AT = PEAK + AT_TREE + """
 import json, time
 from pathlib import Path
-from searcher.backends.local import build as index
+if os.path.isdir(os.path.join(TREE, "searcher", "backends")):
+    from searcher.backends.local import build as index
+else:  # a revision before the package had subpackages
+    from searcher import index
 t = time.perf_counter()
 index.update(Path(sys.argv[1]), Path(sys.argv[2]), rebuild=True)
 seconds = time.perf_counter() - t
 check_tree()
 print(json.dumps({"seconds": seconds, "peak": peak()}))
+"""
+
+# a whole `searcher ARGS` process of one version's tree, its console script's way in
+STARTUP_AT = AT_TREE + """
+os.environ["SEARCHER_TEXTS"], os.environ["SEARCHER_INDEX"] = sys.argv.pop(1), sys.argv.pop(1)
+sys.argv[0] = "/bin/searcher"
+if os.path.isdir(os.path.join(TREE, "searcher", "cli")):
+    from searcher.cli.console import run
+else:  # a revision before the package had subpackages
+    from searcher.console import run
+run()
 """
 
 LATENCY_AT = AT_TREE + """
@@ -326,9 +342,11 @@ def compare_latency(trees: dict[str, Path], texts: Path, idxs: dict[str, Path],
 
 
 def against_size(n: int, texts: Path, idx: Path, rev_idx: Path, rev_tree: Path,
-                 sets: dict[str, list[str]], rounds: int, env, built: dict | None) -> dict:
+                 sets: dict[str, list[str]], rounds: int, env, built: dict | None,
+                 runs: int = 20) -> dict:
     """Both versions on one corpus size: builds (the current one reused when the
-    main run has built it already) and the alternating latency rounds."""
+    main run has built it already), the alternating latency rounds, and whole-process
+    ``searcher search`` and ``searcher --help`` of each, in turn."""
     cur = built or _child_at(BUILD_AT, ROOT, str(texts), str(idx), env=env)
     rev = _child_at(BUILD_AT, rev_tree, str(texts), str(rev_idx), env=env)
     res = compare_latency({"cur": ROOT, "rev": rev_tree}, texts, {"cur": idx, "rev": rev_idx},
@@ -336,6 +354,13 @@ def against_size(n: int, texts: Path, idx: Path, rev_idx: Path, rev_tree: Path,
     row = {"size": n, "b_cur": cur["seconds"], "b_rev": rev["seconds"],
            "i_cur": _du(idx), "i_rev": _du(rev_idx), "flags": res["flags"],
            "found": res["found"]}
+    py = sys.executable
+    row["process"] = process_latency({
+        f"{v} {what}": [py, "-c", STARTUP_AT, str(tree), str(texts), str(i), *args]
+        for what, args in (("search", ["search", CLI_QUERY]), ("help", ["--help"]))
+        for v, tree, i in (("cur", ROOT, idx), ("rev", rev_tree, rev_idx))
+    }, runs, env)
+    row["runs"] = runs
     for v in ("cur", "rev"):
         row[v] = {k: latency_summary(runs) for k, runs in res["times"][v].items()}
     d = row["cur"]["dev"]["p50"] / row["rev"]["dev"]["p50"]
@@ -401,6 +426,18 @@ def against_report(rev: str, full: str, subject: str, rounds: int, sets: dict[st
         lines.append(f"| {r['size']}× | {r['b_cur']:.2f} | {r['b_rev']:.2f} | "
                      f"{r['b_cur'] / r['b_rev']:.2f} | {r['i_cur'] / 2**20:.1f} | "
                      f"{r['i_rev'] / 2**20:.1f} |")
+    lines += [
+        "", f"Whole process, each version's console script (`searcher search {CLI_QUERY}` with "
+        "no option, and `searcher --help`), the four commands in turn, p50 of "
+        f"{rows[0]['runs'] if rows else 0} runs each:", "",
+        f"| corpus | command | current ms | {short} ms | ratio |", "|---|---|---|---|---|",
+    ]
+    for r in rows:
+        pr = r["process"]
+        for what in ("search", "help"):
+            c, o = pr[f"cur {what}"], pr[f"rev {what}"]
+            lines.append(f"| {r['size']}× | {what} | {c * 1e3:.1f} | {o * 1e3:.1f} | "
+                         f"{c / o:.2f} |")
     flags = rows[0]["flags"] if rows else {}
     for v, name in (("rev", short), ("cur", "current")):
         f = flags.get(v, {})
@@ -529,7 +566,7 @@ def run(args, against: tuple[Path, str, str] | None) -> int:
                       file=sys.stderr)
             if against:
                 vs_rows.append(against_size(n, texts, idx, tmp / "index-rev", against[0],
-                                            sets, args.rounds, user_env, s_build))
+                                            sets, args.rounds, user_env, s_build, args.runs))
 
     def ms(x):
         return "n/a" if x is None else f"{x * 1000:.2f}"

@@ -418,3 +418,71 @@ def test_node_killed_during_100_searches_every_answer_is_the_same(cluster, seed)
             cluster.script("stop")
             cluster.script("start", str(len(cluster.urls)), timeout=600)
     assert lines == [expected] * 100
+
+
+# --------------------------------------------- questions in one's own words (issue 32)
+
+
+@pytest.fixture(scope="module")
+def own_words(cluster, tmp_path_factory):
+    """The small book of tests/test_own_words.py on the cluster and in a local index."""
+    from searcher import Searcher
+    from tests.test_own_words import PASSAGES
+
+    root = tmp_path_factory.mktemp("own-words-cluster")
+    texts = write_texts(root / "texts", kitap=doubled(*[x for p in PASSAGES for x in (p, " ")]))
+    name = f"own-{uuid.uuid4().hex[:8]}"
+    r = cli("index", "--texts", str(texts), "--opensearch", cluster.url, "--index-name", name,
+            "--replicas", str(min(1, len(cluster.urls) - 1)))
+    assert r.exit_code == 0, r.output
+    with Searcher(opensearch=cluster.url, index_name=name, texts_dir=texts) as remote, \
+            Searcher(index_dir=root / "index", texts_dir=texts) as local:
+        yield remote, local
+    from searcher.backends.opensearch.cluster import Cluster
+
+    Cluster(cluster.url).client.indices.delete(index=f"{name}-*", ignore=[404])
+
+
+def _same_answer(remote, local, query):
+    ours, theirs = remote.search(query, context=0), local.search(query, context=0)
+    assert (ours.not_in_texts, ours.corrections, ours.question_words) == (
+        theirs.not_in_texts, theirs.corrections, theirs.question_words)
+    assert [h.words_held for h in ours[:1]] == [h.words_held for h in theirs[:1]]
+    assert [h.passage for h in ours[:1]] == [h.passage for h in theirs[:1]]
+    return ours
+
+
+@pytest.mark.opensearch
+def test_question_with_words_missing_from_texts_still_answers_on_the_cluster(own_words):
+    hits = _same_answer(*own_words, "Aralov Ankara'ya varınca kimlerle buluştu")
+    assert hits and "Aralov" in hits[0].text and hits[0].words_held == 2
+    assert set(hits.not_in_texts) == {"varınca", "buluştu"}
+
+
+@pytest.mark.opensearch
+def test_real_word_absent_from_texts_is_not_corrected_on_the_cluster(own_words):
+    q = "Sovyet hükümeti Türk esirlerini ne zaman serbest bırakmayı kabullendi"
+    hits = _same_answer(*own_words, q)
+    assert not hits.corrections and hits.not_in_texts == ("esirlerini",)
+    assert hits and "tutsaklarını" in hits[0].text
+    assert all("gelirlerini" not in h.text for h in hits)
+
+
+@pytest.mark.opensearch
+def test_typo_in_short_query_still_corrected_on_the_cluster(own_words):
+    remote, _ = own_words
+    assert remote.search("Frunez Samsun").corrections == {"frunez": ("frunze",)}
+    # a short query keeps today's rule: taken for a typo (the cluster's fuzziness keeps
+    # the first letter, so it finds no near word where the local index finds gelirlerini)
+    assert "esirlerini" in remote.search("esirlerini").corrections
+    hits = remote.search("Frunez Ankara'ya nasıl gitti")
+    assert "frunez" in hits.corrections and "Frunze" in hits[0].text
+
+
+@pytest.mark.opensearch
+def test_negative_question_stays_empty_on_the_cluster(own_words):
+    remote, _ = own_words
+    hits = remote.search("futbol maçını hangi takım kazandı")
+    assert not hits and not hits.corrections
+    assert hits.not_in_texts == ("futbol", "maçını", "takım", "kazandı")
+    assert len(remote.search("uzay istasyonunda astronotlar hangi deneyleri konuştu")) <= 1

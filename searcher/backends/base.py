@@ -25,27 +25,35 @@ from pathlib import Path
 from searcher.config import default_dirs, opensearch_url
 from searcher.errors import LocationError
 from searcher.query.parse import split_query
-from searcher.query.question import analyse
+from searcher.query.question import analyse, question_words
 from searcher.results.hits import Hit, Results
+from searcher.text import tokens
 
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing (1.5 ms)
 if TYPE_CHECKING:
     from searcher.results.concordance import Dispersion, KwicLine, Occurrences
-    from searcher.text.corpus import Progress
+    from searcher.text.corpus import BuildReport, Progress
     from searcher.text.document import Passage
+
+
+#: The backends by name, each the import path of its Searcher subclass: loaded only when
+#: chosen (as database backends are named by path in Django or SQLAlchemy), so this
+#: module imports neither, and neither backend's dependencies load for the other.
+BACKENDS = {
+    "local": "searcher.backends.local.engine.LocalSearcher",
+    "opensearch": "searcher.backends.opensearch.searcher.OpenSearchSearcher",
+}
 
 
 def backend_for(opensearch: str | None, index_dir) -> type[Searcher]:
     """The one choice of backend: the cluster at *opensearch* (or ``SEARCHER_OPENSEARCH``
     when no local *index_dir* is given, :func:`searcher.config.opensearch_url`), else
     the local index."""
-    if opensearch_url(opensearch, index_dir):
-        from searcher.backends.opensearch.searcher import OpenSearchSearcher
+    from importlib import import_module
 
-        return OpenSearchSearcher
-    from searcher.backends.local.engine import LocalSearcher
-
-    return LocalSearcher
+    module, _, name = BACKENDS["opensearch" if opensearch_url(opensearch, index_dir)
+                                else "local"].rpartition(".")
+    return getattr(import_module(module), name)
 
 
 class Searcher:
@@ -144,7 +152,14 @@ class Searcher:
                 hits = self._fused(query, plan, hits, limit, context)
             elif question is not None and semantic is None and len(hits) < FEW:
                 self._hint_vectors()
-            return Results(hits, corrections=self._corrections(plan), question=question)
+            typed = question_words(question, parts) if question else ()
+            absent = set(self._not_in_texts(plan))
+            return Results(
+                hits, corrections=self._corrections(plan), question=question,
+                not_in_texts=tuple(w for w in typed if tokens.surface(w) in absent
+                                   or w in absent),
+                question_words=typed,
+            )
 
     # -- by meaning (searcher.semantic): vectors beside the words
     def similar(self, location: str, limit: int | None = 10, *, context: int = 0) -> Results:
@@ -260,6 +275,10 @@ class Searcher:
         """Each typed word matched only through near words -> those words as written."""
         raise NotImplementedError
 
+    def _not_in_texts(self, plan) -> tuple[str, ...]:
+        """The words of an open question no text holds, as typed (left out)."""
+        return ()
+
     # -- reading tools: every occurrence, as search finds and marks it
     def concordance(
         self, query: str, *, width: int | None = None, sort: str = "position",
@@ -294,6 +313,16 @@ class Searcher:
 
     def stats(self) -> dict:
         """Counts and facts about the index, for ``searcher stats``."""
+        raise NotImplementedError
+
+    # -- building
+    @classmethod
+    def update_index(cls, texts_dir, index_dir, *, opensearch: str | None = None,
+                     index_name: str | None = None, rebuild: bool = False,
+                     progress: Progress | None = None, **options) -> tuple[BuildReport, str]:
+        """Bring this backend's index up to date with *texts_dir* (or rebuild it); the
+        report and where the index is, as messages show it.  *options* are the
+        backend's own (the cluster's ``shards`` and ``replicas``)."""
         raise NotImplementedError
 
 
@@ -335,6 +364,19 @@ def manifest_figures(manifest: dict) -> dict:
         "schema_version": manifest["schema"],
         "analyzer_version": manifest["analyzer"],
     }
+
+
+def update_index(
+    texts_dir: str | os.PathLike | None = None, index_dir: str | os.PathLike | None = None, *,
+    opensearch: str | None = None, index_name: str | None = None, **options,
+) -> tuple[BuildReport, str]:
+    """Build or update the index the same arguments would search (see
+    :meth:`Searcher.update_index`)."""
+    texts, idx = default_dirs(texts_dir, index_dir)
+    return backend_for(opensearch, index_dir).update_index(
+        texts, idx, opensearch=opensearch_url(opensearch, index_dir), index_name=index_name,
+        **options,
+    )
 
 
 _DEFAULT: dict[tuple, Searcher] = {}

@@ -1,9 +1,9 @@
 """Stage 6: the ``searcher`` command, a thin Click layer over the library.
 
 Every command parses options, calls one library function and formats the
-result (how results look is :mod:`searcher.output`).  Whoosh and ftfy are
+result (how results look is :mod:`searcher.cli.output`).  Whoosh and ftfy are
 imported only inside commands that need them; the console script
-(:mod:`searcher.console`) answers ``searcher --help`` and ``--version`` without
+(:mod:`searcher.cli.console`) answers ``searcher --help`` and ``--version`` without
 importing this module, or Click, at all.  Exit status follows ripgrep: 0 found,
 1 nothing found, 2 error.
 """
@@ -29,13 +29,15 @@ from searcher.cli.commands import (
     use_color,
     user_errors,
 )
+from searcher.config import DEFAULT_INDEX_NAME, KWIC_SORTS, KWIC_WIDTH
 
 
 def location_options(f):
     """``--texts``, ``--index``, ``--opensearch`` and ``--index-name``, spelled the same
     by every command."""
     f = click.option(
-        "--index-name", "index_name", default="searcher", show_default=True, metavar="NAME",
+        "--index-name", "index_name", default=DEFAULT_INDEX_NAME, show_default=True,
+        metavar="NAME",
         help="With --opensearch: the index (an alias) on the cluster.",
     )(f)
     f = click.option(
@@ -70,7 +72,7 @@ def main() -> None:
       searcher kwic antlaşma --sort left
     """
     ensure_utf8()
-    defer_for_command()  # modules only some commands use: see searcher.startup
+    defer_for_command()  # modules only some commands use: see searcher._startup
 
 
 @main.command()
@@ -145,22 +147,15 @@ def index_cmd(rebuild, shards, replicas, semantic, texts_dir, index_dir, opensea
       searcher index --semantic
       searcher index --opensearch http://127.0.0.1:9200 --shards 3 --replicas 1
     """
-    from searcher.backends.local import build as index
-    from searcher.config import default_dirs, opensearch_url
+    from searcher.backends.base import update_index
+    from searcher.config import opensearch_url
 
-    texts, idx = default_dirs(texts_dir, index_dir)
-    opensearch = opensearch_url(opensearch, index_dir)
-    if opensearch:
-        from searcher.backends.opensearch import load as opensearch_index
-
-        report = opensearch_index.update(
-            texts, opensearch, index_name, shards=shards, replicas=replicas, rebuild=rebuild,
-            progress=progress(), semantic=semantic,
-        )
-        idx = f"{opensearch_index.redact(opensearch)} {index_name}"
-    else:
-        report = index.update(texts, idx, rebuild=rebuild, progress=progress(),
-                              semantic=semantic)
+    on_cluster = opensearch_url(opensearch, index_dir)
+    cluster = {"shards": shards, "replicas": replicas} if on_cluster else {}
+    report, idx = update_index(
+        texts_dir, index_dir, opensearch=opensearch, index_name=index_name, rebuild=rebuild,
+        progress=progress(), semantic=semantic, **cluster,
+    )
     for w in report.warnings:
         echo(f"searcher: warning: {w}", err=True)
     echo(
@@ -249,10 +244,11 @@ def _occurrence_options(f):
 
 @main.command()
 @click.argument("query", nargs=-1, required=True)
-@click.option("--sort", type=click.Choice(["position", "left", "right"]), default="position",
+@click.option("--sort", type=click.Choice(KWIC_SORTS), default=KWIC_SORTS[0],
               show_default=True,
               help="Document order, or by the words before (left) / after (right) the match.")
-@click.option("-w", "--width", default=40, show_default=True, type=click.IntRange(1, 500),
+@click.option("-w", "--width", default=KWIC_WIDTH, show_default=True,
+              type=click.IntRange(1, 500),
               help="Characters of context on each side.")
 @click.option("-n", "--limit", type=click.IntRange(1), help="Most lines to show (all by default).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON array of lines.")
@@ -343,8 +339,8 @@ def where(words, as_json, plot_file, phrase, texts_dir, index_dir, opensearch, i
 
 def run() -> None:
     """The ``searcher`` command through Click: :func:`main`, then exit at once
-    (:func:`searcher.commands.run_and_exit`).  The console script,
-    :func:`searcher.console.run`, answers some command lines without Click."""
+    (:func:`searcher.cli.commands.run_and_exit`).  The console script,
+    :func:`searcher.cli.console.run`, answers some command lines without Click."""
     run_and_exit(main)
 
 

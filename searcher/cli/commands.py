@@ -3,7 +3,7 @@
 Writing to the terminal, exit statuses, user errors as one line, opening the
 searcher, the body of ``searcher search``, and the way out of the process.
 :mod:`searcher.cli` parses the command line with Click and calls these;
-:mod:`searcher.console` calls :func:`search` directly for a plain
+:mod:`searcher.cli.console` calls :func:`search` directly for a plain
 ``searcher search WORDS...`` (no options), so the commonest command does not pay
 for importing Click.  Whatever path it took, a command prints the same.
 """
@@ -15,7 +15,7 @@ import sys
 from enum import IntEnum
 from functools import wraps
 
-from searcher.cli import output
+from searcher.cli import output, writes_utf8
 from searcher.errors import SearcherError
 
 
@@ -28,8 +28,7 @@ class Exit(IntEnum):
 def ensure_utf8() -> None:
     """Write UTF-8 whatever the locale says (``LANG=C`` must not crash on ``ş``)."""
     for stream in (sys.stdout, sys.stderr):
-        enc = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
-        if enc != "utf8" and hasattr(stream, "reconfigure"):
+        if not writes_utf8(stream) and hasattr(stream, "reconfigure"):
             try:
                 stream.reconfigure(encoding="utf-8", errors="replace")
             except (ValueError, OSError):
@@ -115,13 +114,12 @@ def progress():
 
 
 def open_searcher(texts_dir, index_dir, opensearch=None, index_name=None):
+    """The searcher a command's location options name (the backend is
+    :class:`~searcher.backends.base.Searcher`'s choice)."""
     from searcher.backends.base import Searcher
-    from searcher.config import opensearch_url
 
-    url = opensearch_url(opensearch, index_dir)
-    if url:
-        return Searcher(opensearch=url, index_name=index_name, texts_dir=texts_dir)
-    return Searcher(index_dir=index_dir, texts_dir=texts_dir, progress=progress())
+    return Searcher(index_dir, texts_dir, opensearch=opensearch, index_name=index_name,
+                    progress=progress())
 
 
 def display_path(searcher, doc: str) -> str:
@@ -137,7 +135,7 @@ def search(
     text: str, *, limit: int = 10, context: int = 0, as_json: bool = False,
     jsonl: bool = False, color: str = "auto", heading: bool | None = None,
     phrase: bool = False, exact: bool = False, semantic: bool | None = None, texts_dir=None,
-    index_dir=None, opensearch=None, index_name: str = "searcher",
+    index_dir=None, opensearch=None, index_name: str | None = None,
 ) -> None:
     """``searcher search``: the defaults are the command's option defaults."""
     with open_searcher(texts_dir, index_dir, opensearch, index_name) as s:
@@ -148,11 +146,22 @@ def search(
                 f"searcher: no match for '{typed}'; searched near words: {', '.join(near)}",
                 err=True,
             )
+        if hits.not_in_texts:  # a question's real words the texts lack: left out
+            echo(f"searcher: not in the texts: {', '.join(hits.not_in_texts)}", err=True)
+        held = [h.words_held for h in hits if h.words_held is not None]
+        if held:
+            echo(f"searcher: question words searched: {', '.join(hits.question_words)}; "
+                 f"the hits hold {', '.join(map(str, held))} of them", err=True)
         if as_json or jsonl:
             # when a typed word matched nothing, each hit says which near words were
-            # searched instead; otherwise a hit is exactly Hit.to_dict()
-            extra = {"corrections": {k: list(v) for k, v in hits.corrections.items()}}
-            rows = [{**h.to_dict(), **(extra if hits.corrections else {})} for h in hits]
+            # searched instead, and for a question which words no text holds;
+            # otherwise a hit is exactly Hit.to_dict()
+            extra: dict = {}
+            if hits.corrections:
+                extra["corrections"] = {k: list(v) for k, v in hits.corrections.items()}
+            if hits.not_in_texts:
+                extra["not_in_texts"] = list(hits.not_in_texts)
+            rows = [{**h.to_dict(), **extra} for h in hits]
             echo(output.json_text(rows, jsonl), nl=False)
         else:
             on = use_color(color)

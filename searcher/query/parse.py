@@ -21,8 +21,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
 from searcher.errors import QueryError
-from searcher.query.rules import spare_words, tier_steps
-from searcher.query.typos import NearWords
+from searcher.query.rules import is_name, spare_words, tier_steps
+from searcher.query.typos import NearWords, taken_for_typo
 from searcher.text import tokens, turkish
 from searcher.text.normalize import normalize
 
@@ -54,6 +54,7 @@ class Clause:
     match: str = "exact"  # a phrase's tier (:data:`searcher.query.rules.MATCHES`)
     slots: tuple[Slot, ...] = ()  # the phrase's words in any inflection (lower tiers)
     spare: int = 0  # how many of those a "near" phrase may lack
+    name: bool = False  # typed with a capital (weighs most in an open question)
 
 
 def split_query(query: str, *, phrase: bool = False) -> list[tuple[str, str]]:
@@ -112,16 +113,20 @@ class QueryParser:
     def clear_caches(self) -> None:
         self.near_words.clear_caches()
 
-    def parse(self, query: str, *, phrase: bool = False) -> list[Clause]:
-        """Query text -> clauses; raises :class:`QueryError`."""
-        return self.parse_parts(split_query(query, phrase=phrase))
+    def parse(self, query: str, *, phrase: bool = False, open_question: bool = False
+              ) -> list[Clause]:
+        """Query text -> clauses; raises :class:`QueryError`.  In an *open_question*
+        a real word the texts lack is no typo (:func:`~searcher.query.typos.taken_for_typo`)."""
+        return self.parse_parts(split_query(query, phrase=phrase), open_question)
 
-    def parse_parts(self, parts: list[tuple[str, str]]) -> list[Clause]:
+    def parse_parts(self, parts: list[tuple[str, str]], open_question: bool = False
+                    ) -> list[Clause]:
         """:func:`split_query`'s parts -> clauses; raises :class:`QueryError`."""
         parts = content_parts(parts)
         clauses: list[Clause] = []
         for kind, text in parts[:MAX_QUERY_WORDS]:
-            c = phrase_clause(text) if kind == "phrase" else self.word_clause(text)
+            c = (phrase_clause(text) if kind == "phrase"
+                 else self.word_clause(text, open_question))
             if c is not None and (c.exact or c.exacts):
                 clauses.append(c)
         if not clauses:
@@ -168,7 +173,7 @@ class QueryParser:
                 )
         return replace(c, match="inflected", slots=tuple(slots))
 
-    def word_clause(self, word: str) -> Clause | None:
+    def word_clause(self, word: str, open_question: bool = False) -> Clause | None:
         surface = tokens.surface(word)
         found = tokens.TOKEN_RE.findall(surface)
         if not found:
@@ -187,14 +192,16 @@ class QueryParser:
                 len(folded) > tokens.PREFIX_LENGTH
                 and self._has("prefix", tokens.prefix_term(surface))
             )
-            if not known:
+            if not known and taken_for_typo(surface, open_question):
                 near = self.near_words(folded)
                 if near:
                     typo = True
                     spellings = {s for w in near for s in vocab[w]}
         spellings.add(surface)
         spellings |= self._bare_forms(folded, len(turkish.stem(surface)))
-        return spellings_clause(surface, spellings, typo)
+        c = spellings_clause(surface, spellings, typo)
+        c.name = is_name(word)
+        return c
 
     def corrections(self, clauses: list[Clause]) -> dict[str, tuple[str, ...]]:
         """Each query word matched only through near words (a typo) -> the spellings

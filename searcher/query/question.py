@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from searcher.errors import QueryError
-from searcher.query.parse import split_query
+from searcher.query.parse import content_parts, split_query
+from searcher.query.rules import MANY_WORDS, QUESTION_FROM_WORDS
 from searcher.text import tokens, turkish
 
 WHEN, COUNT, WHO, WHERE, WHY, HOW, WHICH, YESNO = (
@@ -73,6 +74,9 @@ class Question:
     content: str  # query text to search (quoted phrases kept quoted)
     kind: str | None  # WHEN, COUNT, WHO, WHERE, WHY, HOW, WHICH, YESNO or None
     question_words: tuple[str, ...]  # the words taken out, as typed
+    #: ranked by the words that match, missing words left out (a question of
+    #: :data:`~searcher.query.rules.QUESTION_FROM_WORDS` typed words or more)
+    open: bool = False
 
 
 def _word_kind(folded: str) -> str | None:
@@ -115,8 +119,14 @@ def analyse(query: str, parts: list[tuple[str, str]] | None = None) -> Question 
             kind = _PAIRS[nxt]
         kinds.append(kind)
     asked = query.rstrip().endswith("?")
+    n_typed = sum(1 for k, _ in parts if k == "word")
     if not kinds and not asked:
-        return None
+        # no question word: a question all the same when it has many content words
+        content = [t for k, t in parts if k == "word" and tokens.surface(t)
+                   not in turkish.STOP_WORDS]
+        if len(content) < MANY_WORDS or any(k == "phrase" for k, _ in parts):
+            return None
+        return Question(content=query, kind=None, question_words=(), open=True)
     keep = [(k, t) for i, (k, t) in enumerate(parts) if i not in drop]
     if not any(k == "phrase" or tokens.TOKEN_RE.search(t) for k, t in keep):
         return None
@@ -124,7 +134,12 @@ def analyse(query: str, parts: list[tuple[str, str]] | None = None) -> Question 
     kind = min(kinds, key=_PRIORITY.index) if kinds else YESNO
     words = tuple(parts[i][1] for i in sorted(drop))
     return Question(content=content.replace("?", " ").strip() or content, kind=kind,
-                    question_words=words)
+                    question_words=words, open=n_typed >= QUESTION_FROM_WORDS)
+
+
+def question_words(question: Question, parts: list[tuple[str, str]]) -> tuple[str, ...]:
+    """The content words *question* is searched for, as typed (stop words left out)."""
+    return tuple(t for k, t in content_parts(split_query(question.content)) if k == "word")
 
 
 # ------------------------------------------------------------------ answer evidence

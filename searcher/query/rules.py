@@ -77,6 +77,80 @@ def rarity_weights(dfs: list[int | None], n_docs: int, question) -> list[float]:
     return [math.sqrt(w) for w in weights] if question else weights
 
 
+# -------------------------------------------------------- questions in one's own words
+#: A question (a question word, or :data:`MANY_WORDS` content words) typed in this
+#: many words or more is answered by the words that match (:func:`open_question`);
+#: shorter queries keep the coverage rule and today's typo correction.
+QUESTION_FROM_WORDS = 3
+#: Content words that make a query without a question word a question.
+MANY_WORDS = 5
+#: A name (typed with a capital) weighs this much more than a common word as rare.
+NAME_WEIGHT = 1.5
+#: A word absent from every text weighs, in the bars below, as much as the rarest
+#: word the texts hold (a name more): a question about what they lack is no answered one.
+ABSENT_WEIGHT = 1.0
+#: A passage must hold this share of the question's weight (absent words counted as
+#: :data:`ABSENT_WEIGHT`) to be a hit ...
+QUESTION_MIN_SHARE = 0.3
+#: ... and one passage at least this share, or the question is about something the
+#: texts do not hold: then the best passage is the one hit (never none while a word
+#: of it occurs, never a list of passages that share a common word with it).
+QUESTION_ANSWERED_SHARE = 0.6
+
+
+def open_question(question) -> bool:
+    """Whether a question is ranked by the words that match (some of its words may be
+    missing from the texts) rather than by the coverage rule."""
+    return bool(question is not None and getattr(question, "open", False))
+
+
+def is_name(typed: str) -> bool:
+    """A word typed with a capital (``Aralov``, ``KIZILAY``): a name, weighing most."""
+    return typed[:1].isupper()
+
+
+def question_weights(dfs: list[int | None], names: list[bool], n_docs: int
+                     ) -> tuple[list[float], float]:
+    """Each clause's weight in an open question's ranking (a word no text holds weighs
+    nothing there), and the weight the absent words add to the bar
+    (:func:`question_bar`).  Rarity square-rooted, as :func:`rarity_weights` does for
+    questions, a name times :data:`NAME_WEIGHT`."""
+    top = math.sqrt(math.log(1 + n_docs / 0.5))
+    weights, absent = [], 0.0
+    for df, name in zip(dfs, names, strict=True):
+        if df is None:
+            weights.append(0.0)
+        elif df == 0:
+            weights.append(0.0)
+            absent += ABSENT_WEIGHT * top * (NAME_WEIGHT if name else 1.0)
+        else:
+            w = math.sqrt(math.log(1 + n_docs / df))
+            weights.append(w * (NAME_WEIGHT if name else 1.0))
+    return weights, absent
+
+
+def question_bar(covered: float, total: float, absent: float, share: float | None = None
+                 ) -> bool:
+    """Whether a passage holding *covered* of an open question's weight (*total* over
+    the words the texts hold, *absent* for those they lack) is a hit (clears *share*,
+    default :data:`QUESTION_MIN_SHARE`)."""
+    whole = total + absent
+    return covered >= (QUESTION_MIN_SHARE if share is None else share) * whole if whole else True
+
+
+def question_kept(covered: dict, score: dict, total: float, absent: float) -> dict:
+    """Of an open question's candidates (*covered*: the weight each holds, *score*:
+    its score), the hits and the share of the words the texts hold each covers: those
+    that clear :func:`question_bar` if one clears :data:`QUESTION_ANSWERED_SHARE`,
+    else the best-scored one alone (none only when no word of the question occurs)."""
+    if not total or not covered:
+        return {}
+    if any(question_bar(c, total, absent, QUESTION_ANSWERED_SHARE) for c in covered.values()):
+        return {d: c / total for d, c in covered.items() if question_bar(c, total, absent)}
+    best = max(covered, key=lambda d: (score[d], -d))
+    return {best: covered[best] / total}
+
+
 def coverage_factor(coverage: float, question) -> float:
     """What covering this share of the query multiplies a score by: partial coverage
     costs quadratically, for a question linearly."""

@@ -113,6 +113,19 @@ class NearWords:
         return near
 
 
+def taken_for_typo(surface: str, open_question: bool) -> bool:
+    """Whether a word no text holds is a typo, to be searched as its near words.  In
+    a query of a few words it is (typos are the common case there); in an open
+    question only when it does not read as a Turkish word (:mod:`searcher.query.lexicon`):
+    a real word the texts lack (``esirlerini``) is left out, never swapped for an
+    unrelated near word (``gelirlerini``)."""
+    if not open_question:
+        return True
+    from searcher.query import lexicon
+
+    return lexicon.reads_as_word(surface) is not True
+
+
 def near_in_texts(surface: str, texts: list[str]) -> set[str]:
     """Words of *texts* within the typo limit of *surface* and starting with its
     letter, as the texts write them: the near words a cluster's ``fuzziness``

@@ -4,7 +4,7 @@ A passage answers ``Moskova Antlaşması ne zaman imzalandı`` when one of its
 sentences holds the content words *and* a date.  :func:`focus_rerank` looks at
 the best-scored passages sentence by sentence: the share of the query (weighted
 by rarity) a sentence covers, and whether it holds evidence of the kind of answer
-asked for (:func:`searcher.question.answer_spans`) outside the query's own words.
+asked for (:func:`searcher.query.question.answer_spans`) outside the query's own words.
 Passages get a bounded bonus for such a sentence, never a penalty, and the
 sentence becomes the focus of the snippet so the answer shows in the first hit.
 """

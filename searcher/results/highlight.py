@@ -253,8 +253,9 @@ def _focus_start(spans: list[tuple[int, int]], focus: tuple[int, int], width: in
 def make_hit(
     p, rank: int, score: float, highlighter: Highlighter, match: str,
     focus: tuple[int, int] | None = None, before: tuple = (), after: tuple = (),
+    held: int | None = None,
 ) -> Hit:
-    """The :class:`~searcher.hits.Hit` of passage *p* (a Passage), for either backend:
+    """The :class:`~searcher.results.hits.Hit` of passage *p* (a Passage), for either backend:
     its matches marked, its line and page those of the first match (of the *focus*
     sentence's first match, for a question), the snippet around them."""
     spans = highlighter(p.text)
@@ -279,4 +280,5 @@ def make_hit(
         before=before,
         after=after,
         match=match,
+        words_held=held,
     )

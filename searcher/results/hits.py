@@ -44,6 +44,9 @@ class Hit:
     left out or added, or another order), or ``"words"`` (a query without quotation).
     Hits come best tier first, so a first hit that is not ``"exact"`` means the
     quotation occurs nowhere word for word.
+
+    ``words_held``: for a question ranked by the words that match, how many of its
+    content words (:attr:`Results.question_words`) the passage holds; else None.
     """
 
     rank: int
@@ -62,6 +65,7 @@ class Hit:
     before: tuple[str, ...] = ()
     after: tuple[str, ...] = ()
     match: str = "words"
+    words_held: int | None = None
 
     def to_dict(self) -> dict:
         return {
@@ -81,6 +85,7 @@ class Hit:
             "before": list(self.before),
             "after": list(self.after),
             "match": self.match,
+            **({} if self.words_held is None else {"words_held": self.words_held}),
         }
 
 
@@ -92,15 +97,22 @@ class Results(list):
     the near words searched instead (``{"gorvulan": ("görülen", "görülmez")}``);
     empty when every word was found as typed.  ``question`` is the
     :class:`~searcher.query.question.Question` the query asked, or None.
+    ``not_in_texts``: the words of a question that no text holds, as typed; they
+    were left out (``("esirlerini",)``).  ``question_words``: the content words a
+    question was searched for, as typed (a hit's ``words_held`` counts among them).
     """
 
-    def __init__(self, hits=(), *, corrections: dict | None = None, question=None) -> None:
+    def __init__(self, hits=(), *, corrections: dict | None = None, question=None,
+                 not_in_texts: tuple = (), question_words: tuple = ()) -> None:
         super().__init__(hits)
         self.corrections: dict[str, tuple[str, ...]] = dict(corrections or {})
         self.question = question
+        self.not_in_texts: tuple[str, ...] = tuple(not_in_texts)
+        self.question_words: tuple[str, ...] = tuple(question_words)
 
     def _like(self, hits) -> Results:
-        return Results(hits, corrections=self.corrections, question=self.question)
+        return Results(hits, corrections=self.corrections, question=self.question,
+                       not_in_texts=self.not_in_texts, question_words=self.question_words)
 
     def __getitem__(self, index):
         """A hit, or for a slice the hits as :class:`Results` that keep what the search

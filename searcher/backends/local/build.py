@@ -3,7 +3,7 @@
 Guarantees (modelled on SQLite/Lucene): a reader always sees a complete index,
 and a writer that dies at any moment leaves the previous index intact.
 
-Layout of an index directory (:mod:`searcher.folder` keeps all but the insides
+Layout of an index directory (:mod:`searcher.backends.local.folder` keeps all but the insides
 of a generation)::
 
     index/.searcher-index  marker: searcher made this folder and may write in it

@@ -33,11 +33,12 @@ if TYPE_CHECKING:
 class _Plan:
     """A query parsed against the open index, and the passages its tiers found."""
 
-    __slots__ = ("clauses", "seen")
+    __slots__ = ("clauses", "seen", "open")
 
-    def __init__(self, clauses: list[Clause]) -> None:
+    def __init__(self, clauses: list[Clause], open_question: bool = False) -> None:
         self.clauses = clauses
         self.seen: set[int] = set()
+        self.open = open_question
 
 
 class LocalSearcher(Searcher):
@@ -147,7 +148,7 @@ class LocalSearcher(Searcher):
         try:
             self._manifest = folder.read_manifest(generation)
             self._ix = MappedStorage(str(generation)).open_index()
-            # a reader, not a Whoosh Searcher: searcher.scoring does the scoring,
+            # a reader, not a Whoosh Searcher: searcher.backends.local.scoring does the scoring,
             # and whoosh.searching with whoosh.query would cost 5 ms to import
             self._reader = self._ix.reader()
             self._scorer = ClauseScorer(self._reader, self.index_dir)
@@ -185,14 +186,16 @@ class LocalSearcher(Searcher):
     # -- the base class's search loop
     def _plan(self, parts, question) -> _Plan:
         parser = self.parser
-        return _Plan(parser.parse(question.content) if question else parser.parse_parts(parts))
+        if not question:
+            return _Plan(parser.parse_parts(parts))
+        return _Plan(parser.parse(question.content, open_question=question.open), question.open)
 
     def _tiers(self, plan: _Plan, exact: bool):
         return self.parser.tiers(plan.clauses, exact=exact)
 
     def _tier_hits(self, plan: _Plan, match, clauses, room, question, context, ranked_before
                    ) -> list[Hit]:
-        ranked, focus = rank(
+        ranked, focus, held = rank(
             self._scorer, max(self._reader.doc_count(), 1), clauses, room, plan.seen,
             question, lambda d: self._passages.stored(d).text,
         )
@@ -204,7 +207,7 @@ class LocalSearcher(Searcher):
             plan.seen.add(docnum)
             hits.append(self._hit(
                 ranked_before + len(hits) + 1, score, docnum, highlighter, context, match,
-                focus.get(docnum),
+                focus.get(docnum), held.get(docnum) if plan.open else None,
             ))
         return hits
 
@@ -244,6 +247,13 @@ class LocalSearcher(Searcher):
         return self._hit(rank, score, docnum, Highlighter(plan.clauses if plan else []),
                          context, "semantic", span)
 
+    def _not_in_texts(self, plan: _Plan) -> tuple[str, ...]:
+        """An open question's words no passage holds, as the parser keeps them."""
+        if not plan.open:
+            return ()
+        return tuple(c.words[0] for c in plan.clauses
+                     if c.kind == "word" and not c.typo and not self._scorer.clause_df(c))
+
     def _occurrences(self, query: str, phrase: bool) -> Occurrences:
         """Every occurrence of a query: the candidate passages are the union of every
         clause's postings; only those are read and highlighted."""
@@ -278,11 +288,11 @@ class LocalSearcher(Searcher):
 
     def _hit(
         self, rank: int, score: float, docnum: int, highlighter: Highlighter, context: int,
-        match: str, focus: tuple[int, int] | None = None,
+        match: str, focus: tuple[int, int] | None = None, held: int | None = None,
     ) -> Hit:
         p = self._passages.stored(docnum)
         before, after = self._neighbours(docnum, p, context)
-        return make_hit(p, rank, score, highlighter, match, focus, before, after)
+        return make_hit(p, rank, score, highlighter, match, focus, before, after, held)
 
     # -- locations and stats
     def passages(self, doc: str | None = None) -> list[Passage]:
@@ -310,6 +320,14 @@ class LocalSearcher(Searcher):
             before = tuple(passages[max(i - context, 0) : i]) if context > 0 else ()
             after = tuple(passages[i + 1 : i + 1 + context]) if context > 0 else ()
             return p, before, after
+
+    @classmethod
+    def update_index(cls, texts_dir, index_dir, *, opensearch=None, index_name=None,
+                     rebuild=False, progress=None, **options):
+        from searcher.backends.local import build
+
+        return build.update(texts_dir, index_dir, rebuild=rebuild, progress=progress,
+                            **options), str(index_dir)
 
     def stats(self) -> dict:
         """Counts and facts about the index, for ``searcher stats``."""

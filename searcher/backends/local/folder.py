@@ -121,7 +121,7 @@ def read_manifest(generation: Path) -> dict:
 def texts_stat_key(texts_dir: Path, names) -> tuple | None:
     """The texts as a few ``stat`` calls see them: the folder (a text added, removed
     or renamed changes its mtime) and each text of *names*.  Equal keys mean
-    :func:`searcher.changes.diff` would find nothing new; None if something cannot
+    :func:`searcher.text.corpus.diff` would find nothing new; None if something cannot
     be read.  A build records it in the manifest, taken before it reads the texts."""
     folder = os.fspath(texts_dir)
     try:

@@ -1,11 +1,11 @@
 """Stage 5 (engine): how clause scores become a ranking -- coverage, proximity, questions.
 
-Ranking is BM25F (Whoosh's formula, :mod:`searcher.scoring`) summed over the
+Ranking is BM25F (Whoosh's formula, :mod:`searcher.backends.local.scoring`) summed over the
 query's clauses, plus a bonus where consecutive words stand together, times how
 much of the query a passage covers (clauses weighted by rarity).  A passage that
 covers less than :data:`MIN_COVERAGE` of the query is not a hit, so a query about
 something the text never discusses returns few or no hits.  The OpenSearch
-backend applies the same coverage rule (:mod:`searcher.opensearch_query`).
+backend applies the same coverage rule (:mod:`searcher.backends.opensearch.dsl`).
 """
 
 from __future__ import annotations
@@ -17,8 +17,12 @@ from searcher.query.parse import Clause
 from searcher.query.question import Question
 from searcher.query.rules import (
     PROXIMITY_WEIGHT,
+    QUESTION_MIN_SHARE,
     coverage_factor,
     coverage_floor,
+    open_question,
+    question_kept,
+    question_weights,
     rarity_weights,
 )
 from searcher.results.answers import focus_rerank
@@ -27,24 +31,34 @@ from searcher.results.answers import focus_rerank
 def rank(
     scorer: ClauseScorer, n_docs: int, clauses: list[Clause], limit: int | None,
     skip: set[int], question: Question | None, text_of: Callable[[int], str],
-) -> tuple[list[tuple[float, int]], dict[int, tuple[int, int]]]:
+) -> tuple[list[tuple[float, int]], dict[int, tuple[int, int]], dict[int, int]]:
     """(score, docnum) of the best passages for *clauses*, those in *skip* left out,
-    and for a question the focus sentence of each.
+    for a question the focus sentence of each, and how many clauses each holds.
+
+    An open question (:func:`searcher.query.rules.open_question`) is ranked by the
+    words that match: a word no text holds weighs nothing, names weigh most, and a
+    passage that holds :data:`~searcher.query.rules.QUESTION_MIN_SHARE` of the
+    question's weight is a hit; when none does, the best passage is the one hit.
 
     Clauses are scored rarest first.  Once the clauses not yet scored weigh less
     than the coverage rule, a passage that matched none of the
     scored ones cannot become a hit, so the remaining (common, long) posting
     lists are read only at the candidates, skipping the rest.
 
-    A question (:mod:`searcher.question`) is searched for its content words
-    (:data:`QUESTION_COVERAGE`) and re-ranked by :mod:`searcher.answers`, which
+    A question (:mod:`searcher.query.question`) is searched for its content words
+    (:data:`QUESTION_COVERAGE`) and re-ranked by :mod:`searcher.results.answers`, which
     reads passages' texts through *text_of*.
     """
-    min_coverage = coverage_floor(question)
-    weights = rarity_weights(
-        [None if c.required else scorer.clause_df(c) for c in clauses], n_docs, question
-    )
+    dfs = [None if c.required else scorer.clause_df(c) for c in clauses]
+    absent = 0.0
+    if open_question(question):
+        weights, absent = question_weights(dfs, [c.name for c in clauses], n_docs)
+    else:
+        weights = rarity_weights(dfs, n_docs, question)
     total = sum(weights)
+    min_coverage = coverage_floor(question)
+    if open_question(question):  # the bar as a share of the words the texts hold
+        min_coverage = min(1.0, QUESTION_MIN_SHARE * (total + absent) / total) if total else 1.0
     full = {i for i, c in enumerate(clauses) if c.required}
     if not full:
         rest = total
@@ -80,10 +94,14 @@ def rank(
             if d in summed:
                 summed[d] += x
     kept: dict[int, float] = {}
-    for d, c in covered.items():
-        coverage = c / total if total else 1.0
-        if coverage >= min_coverage:
-            kept[d] = coverage
+    if open_question(question):
+        kept = question_kept(covered, {d: summed[d] * coverage_factor(
+            covered[d] / total, question) for d in covered} if total else {}, total, absent)
+    else:
+        for d, c in covered.items():
+            coverage = c / total if total else 1.0
+            if coverage >= min_coverage:
+                kept[d] = coverage
     bonus = proximity(clauses, where, kept, scorer.terms.positions)
     ranked = sorted(
         (
@@ -97,7 +115,9 @@ def rank(
         ranked, focus = focus_rerank(
             question, clauses, weights, ranked, text_of
         )
-    return (ranked if limit is None else ranked[:limit]), focus
+    ranked = ranked if limit is None else ranked[:limit]
+    held = {d: sum(1 for sc in scores.values() if d in sc) for _, d in ranked}
+    return ranked, focus, held
 
 
 def proximity(

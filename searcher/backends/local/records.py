@@ -77,7 +77,7 @@ class Vocabulary(Mapping):
     decompress and load (most of a terminal search's own work at 1x), a word's shard
     a twentieth of that.  Kept in the form Python loads fastest (a zlib-compressed
     text took twice as long to decompress and split); the manifest records marshal's
-    format version (:func:`searcher.folder.versions`).  Only a typo (:meth:`searcher.
+    format version (:func:`searcher.backends.local.folder.versions`).  Only a typo (:meth:`searcher.
     query.QueryParser.near_words`) reads every shard.  Compressed, as the word lists
     are (the index stays within 12x the seed text: tests/test_postings.py).
     """

@@ -191,7 +191,7 @@ class TermScorer:
     @staticmethod
     def _blocks(postfile, at, offset, norms, num, den, local, out, positions) -> None:
         """Score the posting blocks of a term whose postings start at *at* in *postfile*
-        (:func:`searcher.postings.block_heads`: no Whoosh matcher, whose set-up cost
+        (:func:`searcher.backends.local.postings.block_heads`: no Whoosh matcher, whose set-up cost
         as much as scoring a small posting list).  A block whose last document comes
         before the next one wanted in *local* is not decoded."""
         j = 0
@@ -340,8 +340,8 @@ class ClauseScorer:
         return out
 
     def _slot_scores(self, c: Clause, at: list[int] | None, skip: set[int]) -> dict[int, float]:
-        """Score of a quotation in a tier below exact (:mod:`searcher.phrases`): the sum
-        of its matched words' field scores.
+        """Score of a quotation in a tier below exact
+        (:mod:`searcher.backends.local.phrases`): the sum of its matched words' field scores.
 
         Words are read rarest first, the first ``spare + 1`` of them everywhere (a
         passage lacking all of those lacks too many) and each next one only where

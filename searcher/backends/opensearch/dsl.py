@@ -20,9 +20,10 @@ from searcher.query.rules import (
     TYPO_WEIGHT,
     coverage_factor,
     coverage_floor,
+    question_kept,
     spare_words,
 )
-from searcher.query.typos import FUZZINESS, near_in_texts, typo_limit
+from searcher.query.typos import FUZZINESS, near_in_texts, taken_for_typo, typo_limit
 from searcher.text import tokens, turkish
 
 
@@ -31,12 +32,15 @@ def words_of(word: str) -> list[str]:
     return tokens.TOKEN_RE.findall(tokens.surface(word))
 
 
-def typo_words(words: list[str], unknown: set[int]) -> set[int]:
-    """Of the words the index does not hold, those long enough to carry a typo."""
+def typo_words(words: list[str], unknown: set[int], open_question: bool = False) -> set[int]:
+    """Of the words the index does not hold, those long enough to carry a typo (in an
+    open question, only those that do not read as Turkish words: the local rule,
+    :func:`searcher.query.typos.taken_for_typo`)."""
     out = set()
     for i in unknown:
         found = words_of(words[i])
-        if len(found) == 1 and typo_limit(turkish.fold(found[0])):
+        if (len(found) == 1 and typo_limit(turkish.fold(found[0]))
+                and taken_for_typo(found[0], open_question)):
             out.add(i)
     return out
 
@@ -105,19 +109,33 @@ def request_body(
     }
 
 
-def rank_candidates(hits: list[dict], weights: list[float], tier: str, question) -> list:
+def rank_candidates(hits: list[dict], weights: list[float], tier: str, question,
+                    absent: float | None = None) -> list:
     """The cluster's candidates filtered and scored by the local coverage rule (the
-    rule for questions when *question*): *weights* are the words' rarity weights."""
+    rule for questions when *question*): *weights* are the words' rarity weights.  With
+    *absent* (an open question: the weight of its words no passage holds), the local
+    rule of :func:`~searcher.query.rules.question_kept` instead; each hit then holds
+    ``_searcher_held``, how many of the words it holds."""
     total = sum(weights)
     floor = coverage_floor(question)
-    kept = []
-    for h in hits:
+    covered: dict[int, float] = {}
+    for n, h in enumerate(hits):
         matched = set(h.get("matched_queries", ()))
-        covered = sum(w for i, w in enumerate(weights) if f"w{i}" in matched)
-        coverage = covered / total if total else 1.0
-        if coverage < floor:
+        covered[n] = sum(w for i, w in enumerate(weights) if f"w{i}" in matched)
+        h["_searcher_held"] = sum(1 for i in range(len(weights)) if f"w{i}" in matched)
+    if absent is not None:
+        score = {n: (h["_score"] or 0.0) * coverage_factor(covered[n] / total, question)
+                 for n, h in enumerate(hits)} if total else {}
+        keep = question_kept(covered, score, total, absent)
+    else:
+        keep = {n: covered[n] / total if total else 1.0 for n in covered}
+        keep = {n: c for n, c in keep.items() if c >= floor}
+    kept = []
+    for n, h in enumerate(hits):
+        if n not in keep:
             continue
-        h["_searcher_score"] = (h["_score"] or 0.0) * coverage_factor(coverage, question)
+        matched = set(h.get("matched_queries", ()))
+        h["_searcher_score"] = (h["_score"] or 0.0) * coverage_factor(keep[n], question)
         found = [t for t in TIERS if t in matched]
         kept.append((h, found[0] if found and tier else tier))
     kept.sort(key=lambda x: (TIERS.index(x[1]) if x[1] else 0, -x[0]["_searcher_score"]))

@@ -73,6 +73,7 @@ def update(
     replicas: int = 1,
     rebuild: bool = False,
     progress: Progress | None = None,
+    semantic: bool = False,
 ) -> BuildReport:
     """Bring the index *name* on the cluster at *url* up to date with the texts folder."""
     started = time.perf_counter()

@@ -44,7 +44,7 @@ from searcher.backends.opensearch.settings import passage_from_source
 from searcher.config import DEFAULT_INDEX_NAME, opensearch_url
 from searcher.errors import LocationError, QueryError
 from searcher.query.parse import Clause, content_parts, phrase_clause, split_query
-from searcher.query.rules import TIERS, rarity_weights, tier_steps
+from searcher.query.rules import TIERS, is_name, question_weights, rarity_weights, tier_steps
 from searcher.results.answers import FOCUS_POOL, focus_rerank
 from searcher.results.highlight import Highlighter, make_hit
 from searcher.results.hits import Hit
@@ -64,13 +64,16 @@ class _Plan:
     """A query's words (as typed) and quotations, the words found to be typos, the
     ids of the passages earlier tiers returned, and their texts (for corrections)."""
 
-    __slots__ = ("words", "phrases", "typos", "seen", "texts")
+    __slots__ = ("words", "phrases", "typos", "seen", "texts", "open", "absent")
 
-    def __init__(self, words: list[str], phrases: list[Clause]) -> None:
+    def __init__(self, words: list[str], phrases: list[Clause], open_question: bool = False
+                 ) -> None:
         self.words, self.phrases = words, phrases
         self.typos: set[int] = set()
         self.seen: list[str] = []
         self.texts: list[str] = []
+        self.open = open_question  # ranked by the words that match (query.rules)
+        self.absent: tuple[str, ...] = ()  # an open question's words no passage holds
 
 
 class OpenSearchSearcher(Searcher):
@@ -153,7 +156,7 @@ class OpenSearchSearcher(Searcher):
         phrases = [c for c in (phrase_clause(t) for k, t in parts if k == "phrase") if c.exact]
         if not words and not phrases:
             raise QueryError("query has no words to search for")
-        return _Plan(words, phrases)
+        return _Plan(words, phrases, bool(question and question.open))
 
     def _tiers(self, plan: _Plan, exact: bool):
         lengths = [len([w for w in c.words if w not in turkish.STOP_WORDS]) for c in plan.phrases]
@@ -168,14 +171,24 @@ class OpenSearchSearcher(Searcher):
         tier = TIERS.index(match) if phrases else 0
         size = min(max(want * WINDOW, MIN_WINDOW, FOCUS_POOL if question else 0), MAX_WINDOW)
         out, dfs = self._ask(request_body(words, phrases, tier, plan.typos, size, plan.seen, spare))
-        unknown = typo_words(words, {i for i in range(len(words)) if not dfs[f"w{i}"]})
+        unknown = typo_words(words, {i for i in range(len(words)) if not dfs[f"w{i}"]},
+                             plan.open)
         if unknown - plan.typos:  # words the index does not hold: typos, asked again
             plan.typos |= unknown
             out, dfs = self._ask(request_body(words, phrases, tier, plan.typos, size, plan.seen,
                                               spare))
         n_docs = out["aggregations"]["all"]["doc_count"] or 1
-        weights = rarity_weights([dfs[f"w{i}"] for i in range(len(words))], n_docs, question)
-        ranked = rank_candidates(out["hits"]["hits"], weights, match if phrases else "", question)
+        absent = 0.0
+        if plan.open:  # a typo's df counts its near words: rare, as locally
+            counts = [dfs[f"w{i}"] or (1 if i in plan.typos else 0) for i in range(len(words))]
+            weights, absent = question_weights(counts, [is_name(w) for w in words], n_docs)
+            plan.absent = tuple(words_of(w)[0] for w, n in zip(words, counts, strict=True)
+                                if not n and len(words_of(w)) == 1)
+        else:
+            weights = rarity_weights([dfs[f"w{i}"] for i in range(len(words))], n_docs,
+                                     question)
+        ranked = rank_candidates(out["hits"]["hits"], weights, match if phrases else "", question,
+                                 absent if plan.open else None)
         texts = [h["_source"]["text"] for h, _ in ranked]
         clauses = self._clauses(plan, texts, match)
         focus: dict[int, tuple[int, int]] = {}
@@ -192,7 +205,10 @@ class OpenSearchSearcher(Searcher):
         ranked = ranked[:want]
         plan.seen += [h["_id"] for h, _ in ranked]
         plan.texts += [h["_source"]["text"] for h, _ in ranked]
-        return self._hits(ranked, Highlighter(clauses), context, focus, ranked_before)
+        return self._hits(ranked, Highlighter(clauses), context, focus, ranked_before, plan.open)
+
+    def _not_in_texts(self, plan: _Plan) -> tuple[str, ...]:
+        return plan.absent
 
     def _corrections(self, plan: _Plan) -> dict[str, tuple[str, ...]]:
         out = {}
@@ -212,8 +228,8 @@ class OpenSearchSearcher(Searcher):
                         if w not in turkish.STOP_WORDS]
         return clauses
 
-    def _hits(self, ranked, highlighter, context: int, focus: dict, ranked_before: int
-              ) -> list[Hit]:
+    def _hits(self, ranked, highlighter, context: int, focus: dict, ranked_before: int,
+              open_question: bool = False) -> list[Hit]:
         passages = [passage_from_source(h["_source"]) for h, _ in ranked]
         around = self._around([(p.doc, p.number) for p in passages], context)
         hits = []
@@ -225,6 +241,7 @@ class OpenSearchSearcher(Searcher):
                 tuple(around[(p.doc, k)] for k in range(n - context, n) if (p.doc, k) in around),
                 tuple(around[(p.doc, k)] for k in range(n + 1, n + context + 1)
                       if (p.doc, k) in around),
+                h.get("_searcher_held") if open_question else None,
             ))
         return hits
 
@@ -299,6 +316,17 @@ class OpenSearchSearcher(Searcher):
         ])
         return (p, tuple(q for q in near if q.number < p.number),
                 tuple(q for q in near if q.number > p.number))
+
+    @classmethod
+    def update_index(cls, texts_dir, index_dir, *, opensearch=None, index_name=None,
+                     rebuild=False, progress=None, **options):
+        from searcher.backends.opensearch import load
+        from searcher.backends.opensearch.cluster import redact
+
+        name = index_name or DEFAULT_INDEX_NAME
+        report = load.update(texts_dir, opensearch, name, rebuild=rebuild, progress=progress,
+                             **options)
+        return report, f"{redact(opensearch)} {name}"
 
     def stats(self) -> dict:
         """Counts and facts about the index, for ``searcher stats``."""

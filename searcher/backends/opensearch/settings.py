@@ -24,7 +24,8 @@ def versions() -> dict:
 
 
 def analysis_settings() -> dict:
-    """searcher's three analyzers (see :mod:`searcher.analysis`) in OpenSearch's terms."""
+    """searcher's three fields (:mod:`searcher.text.tokens`; the local index's chains are
+    :mod:`searcher.backends.local.analysis`) as OpenSearch analyzers."""
     from searcher.text import turkish
     from searcher.text.normalize import GLYPH_TABLE
     from searcher.text.tokens import PREFIX_LENGTH, TOKEN_PATTERN
@@ -107,5 +108,5 @@ def passage_source(p: Passage, version: str) -> dict:
 
 
 def passage_from_source(source: dict) -> Passage:
-    """The :class:`~searcher.document.Passage` that :func:`passage_source` made."""
+    """The :class:`~searcher.text.document.Passage` that :func:`passage_source` made."""
     return passage_from_json(source["doc"], source["text"], source["data"])
