@@ -54,16 +54,19 @@ def write(generation: Path, reader, previous: Path | None, progress=None) -> dic
     if previous is not None:
         old = np.load(previous / VECTORS, mmap_mode="r")
         known = {bytes(k): i for i, k in enumerate(np.load(previous / KEYS))}
-    todo = [i for i, k in enumerate(keys) if k not in known]
+    todo: dict[bytes, int] = {}  # each new text once, however often it occurs
+    for i, k in enumerate(keys):
+        if k not in known and k not in todo:
+            todo[k] = i
     fresh = model.embed_passages(
-        [texts[i] for i in todo],
+        [texts[i] for i in todo.values()],
         (lambda done, total: progress(done, total, "vectors")) if progress else None,
     )
-    dim = fresh.shape[1] if len(todo) else (old.shape[1] if old is not None else 384)
+    dim = fresh.shape[1] if todo else (old.shape[1] if old is not None else 384)
     out = np.empty((len(rows), dim), dtype=np.float32)
-    at_fresh = dict(zip(todo, range(len(todo)), strict=True))
+    at_fresh = {k: j for j, k in enumerate(todo)}
     for i, k in enumerate(keys):
-        out[i] = fresh[at_fresh[i]] if i in at_fresh else old[known[k]]
+        out[i] = fresh[at_fresh[k]] if k in at_fresh else old[known[k]]
     np.save(generation / VECTORS, out)
     np.save(generation / UNITS, np.array(rows, dtype=np.int32).reshape(-1, 3))
     np.save(generation / KEYS, np.array(keys, dtype="S12"))
