@@ -101,12 +101,14 @@ class OpenSearchSystem:
 
     name = "searcher-opensearch"
 
-    def __init__(self, texts: Path, url: str) -> None:
+    def __init__(self, texts: Path, url: str, semantic: bool = False) -> None:
         from searcher.backends.opensearch.load import update
 
         self.url = url
         self.index_name = f"quality-{int(time.time())}"
-        update(texts, url, self.index_name)
+        update(texts, url, self.index_name, semantic=semantic)
+        if semantic:
+            self.name = "searcher-opensearch+vectors"
         self.s = Searcher(opensearch=url, index_name=self.index_name, texts_dir=texts)
 
     def search(self, query: str, kind: str = "") -> list[tuple[str, int]]:
@@ -198,7 +200,7 @@ def evaluate(system, queries, folded, verbose=False):
         latencies.append(time.perf_counter() - t0)
         rel = q["relevant"]
         if not rel:
-            per_type[q["type"]].append({"hits": len(results)})
+            per_type[q.get("group", q["type"])].append({"hits": len(results)})
             if verbose:
                 print(f"  {system.name:16} {q['id']} {q['query']!r}: {len(results)} hits")
             continue
@@ -215,7 +217,7 @@ def evaluate(system, queries, folded, verbose=False):
             "recall": sum(1 for g in grades if g) / len(all_grades) if all_grades else 0.0,
             "ndcg": dcg / idcg if idcg else 0.0,
         }
-        per_type[q["type"]].append(m)
+        per_type[q.get("group", q["type"])].append(m)
         if verbose and (m["s1"] < 1 or m["ndcg"] < 0.9):
             print(f"  {system.name:16} {q['id']} {q['query']!r}: s@1={m['s1']:.0f} "
                   f"ndcg={m['ndcg']:.2f} grades={grades} relevant={len(all_grades)}")
@@ -256,6 +258,13 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     queries = [json.loads(x) for f in args.queries
                for x in f.read_text(encoding="utf-8").splitlines() if x.strip()]
+    if len(args.queries) > 1:  # several files: a row per file and type
+        at = 0
+        for f in args.queries:
+            n = sum(1 for x in f.read_text(encoding="utf-8").splitlines() if x.strip())
+            for q in queries[at:at + n]:
+                q["group"] = f"{f.stem}/{q['type']}"
+            at += n
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         ours = SearcherSystem(args.texts, work, args.semantic, args.index)
@@ -265,7 +274,7 @@ def main(argv=None) -> int:
         if args.semantic:
             systems.insert(1, SearcherSystem(args.texts, work, False, args.index))
         if args.opensearch:
-            systems.insert(1, OpenSearchSystem(args.texts, args.opensearch))
+            systems.insert(1, OpenSearchSystem(args.texts, args.opensearch, args.semantic))
         results = {}
         try:
             for system in systems:

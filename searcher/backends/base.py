@@ -182,8 +182,8 @@ class Searcher:
     def _by_meaning(self, semantic: bool | None, question) -> bool:
         """Whether this search uses the vectors: forced, refused, or (None) for a
         question when the index has them and the extra is there."""
-        if semantic is False:
-            return False
+        if semantic is False or (semantic is None and question is None):
+            return False  # a plain word search imports nothing of searcher.semantic
         from searcher.semantic import model
 
         if semantic:
