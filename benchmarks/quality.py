@@ -106,7 +106,8 @@ class OpenSearchSystem:
 
         self.url = url
         self.index_name = f"quality-{int(time.time())}"
-        update(texts, url, self.index_name, semantic=semantic)
+        update(texts, url, self.index_name, replicas=0,  # a one-node test cluster too
+               semantic=semantic)
         if semantic:
             self.name = "searcher-opensearch+vectors"
         self.s = Searcher(opensearch=url, index_name=self.index_name, texts_dir=texts)

@@ -2,6 +2,7 @@
 
     python benchmarks/speed.py [--sizes 1 10 100] [--with-1000] [--runs 20]
                                [--opensearch URL] [--against REV [--rounds 6] [--compare-only]]
+                               [--builds]
 
 For each corpus size (texts/ replicated N times into a temporary folder):
 index build time and peak memory (each build in its own process), index size on
@@ -36,6 +37,12 @@ current / REV; and each version's whole ``searcher search`` and ``searcher --hel
 process, run in turn (--runs each).  ``--compare-only`` skips everything else
 (FTS5, the CLI beside grep, the current code's start-up against a bare interpreter), the
 quick way to check a change for a regression.
+
+``--builds`` gives only the index build figures (benchmarks/builds.py): each size as
+identical copies and as varied ones (benchmarks/varied.py), each version building in
+its own process in turn, wall and CPU seconds, peak memory of the build's process and
+of its largest child, the analysis cache's hit rate, FTS5 beside; and the first
+search on a fresh clone at 1x.
 """
 
 from __future__ import annotations
@@ -87,6 +94,16 @@ def peak():
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return (own + kids) / 1024  # MiB; kids: Whoosh's indexing processes, if any
+
+def usage():
+    # the build's own process and its largest child (Whoosh's workers before issue 31),
+    # MiB, and the CPU seconds of all of them
+    import resource
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {"peak": (own.ru_maxrss + kids.ru_maxrss) / 1024, "peak_self": own.ru_maxrss / 1024,
+            "peak_child": kids.ru_maxrss / 1024,
+            "cpu": own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime}
 """
 
 BUILD_SEARCHER = PEAK + """
@@ -239,7 +256,14 @@ t = time.perf_counter()
 index.update(Path(sys.argv[1]), Path(sys.argv[2]), rebuild=True)
 seconds = time.perf_counter() - t
 check_tree()
-print(json.dumps({"seconds": seconds, "peak": peak()}))
+out = {"seconds": seconds, **usage()}
+try:  # the per-word analysis cache (issue 31): its hit rate over this build
+    from searcher.text.tokens import analysed
+    info = analysed.cache_info()
+    out["hits"], out["misses"] = info.hits, info.misses
+except ImportError:
+    pass
+print(json.dumps(out))
 """
 
 # a whole `searcher ARGS` process of one version's tree, its console script's way in
@@ -492,6 +516,9 @@ def main(argv=None) -> int:
                          "which goes first (default 6)")
     ap.add_argument("--compare-only", action="store_true",
                     help="with --against: only the comparison (no start-up, FTS5, CLI, grep)")
+    ap.add_argument("--builds", action="store_true",
+                    help="only the index build figures (benchmarks/builds.py): identical and "
+                         "varied copies, with --against REV beside REV's builds")
     args = ap.parse_args(argv)
     if args.compare_only and not args.against:
         ap.error("--compare-only needs --against REV")
@@ -505,7 +532,27 @@ def main(argv=None) -> int:
     return run(args, None)
 
 
+def builds(args, against: tuple[Path, str, str] | None) -> int:
+    """``--builds``: build time, CPU, memory and cache hit rate (benchmarks/builds.py)."""
+    from builds import build_rows, report
+
+    trees = {"cur": ROOT} | ({"rev": against[0]} if against else {})
+    labels = {"cur": "current"} | ({"rev": f"`{against[1][:7]}`"} if against else {})
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    load_start = _load()
+    figures = build_rows(args.sizes + ([1000] if args.with_1000 else []), trees, _child_at,
+                         BUILD_AT, _child, BUILD_FTS5, replicate, STARTUP_AT, env)
+    lines = [f"# Index builds ({time.strftime('%Y-%m-%d')})", "", f"Machine: {machine()}"]
+    if against:
+        lines.append(f"\nCurrent code (`{_git('rev-parse', '--short', 'HEAD')}`) against "
+                     f"`{args.against}` ({against[2]}).")
+    lines += report(figures, labels, (load_start, _load()))
+    return save(lines, args.out, "builds-")
+
+
 def run(args, against: tuple[Path, str, str] | None) -> int:
+    if args.builds:
+        return builds(args, against)
     sizes = args.sizes + ([1000] if args.with_1000 else [])
     queries = [json.loads(x)["query"] for x in args.queries.read_text().splitlines() if x]
     quotes = generate(ROOT / "texts", seed=12, per_kind=10)

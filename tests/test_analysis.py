@@ -1,4 +1,5 @@
 import pickle
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -114,3 +115,47 @@ def test_query_term_helpers_agree_with_the_index_analyzers():
         assert tokens(analysis.stem_analyzer(), w) == [text_tokens.stem_term(s)]
         assert tokens(analysis.prefix_analyzer(), w) == [text_tokens.prefix_term(s)]
         assert tokens(analysis.exact_analyzer(), w) == [turkish.fold(s)]
+
+
+# -- the build's per-word analysis (issue 31): one cached call gives every field's term
+
+
+def _chains(word: str) -> tuple:
+    """What the three Whoosh chains make of *word* (a single token)."""
+    exact = tokens(analysis.exact_analyzer(), word)
+    stem = tokens(analysis.stem_analyzer(), word)
+    prefix = tokens(analysis.prefix_analyzer(), word)
+    return exact, stem, prefix
+
+
+def _cached(word: str) -> tuple:
+    a = text_tokens.analysed(word)
+    return [a.exact], [] if a.stem is None else [a.stem], [] if a.prefix is None else [a.prefix]
+
+
+def test_cached_analysis_gives_the_chains_terms_for_every_word_of_the_seed(real_passages):
+    words = {w for p in real_passages for w in text_tokens.TOKEN_RE.findall(p.text)}
+    assert len(words) > 4000
+    differ = [w for w in sorted(words) if _cached(w) != _chains(w)]
+    assert differ == []
+
+
+def test_cached_analysis_gives_the_chains_terms_for_generated_words():
+    import random
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    from varied import made_up_word
+
+    rng = random.Random(31)
+    words = {made_up_word(rng) for _ in range(3000)}
+    words |= {w.upper() for w in list(words)[:500]} | {w.capitalize() + "'ın" for w in
+                                                        list(words)[500:1000]}
+    assert [w for w in sorted(words) if _cached(w) != _chains(w)] == []
+
+
+@given(st.from_regex(r"[A-Za-zÇĞİÖŞÜçğıöşüÂâÎîÛû0-9\u0307]{1,12}('[a-zçğıöşü]{1,4})?",
+                     fullmatch=True))
+def test_cached_analysis_gives_the_chains_terms_for_any_token(text):
+    for word in text_tokens.TOKEN_RE.findall(text):
+        assert _cached(word) == _chains(word)

@@ -359,7 +359,7 @@ def _deny_lock(monkeypatch):
             raise PermissionError(13, "Permission denied", str(path))
         return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr(index.os, "open", fake_open)
+    monkeypatch.setattr(index_folder.os, "open", fake_open)
 
 
 def test_read_only_index_that_is_fresh_searches_without_writing(three, monkeypatch):

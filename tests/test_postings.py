@@ -31,12 +31,12 @@ def test_unframed_pickles_load_like_framed_ones():
     assert len(compact_pickle(small)) < len(pickle.dumps(small, 2))
 
 
-def test_every_segment_is_written_compactly_even_by_parallel_builds(tmp_path, monkeypatch):
+def test_every_segment_is_written_compactly_when_a_build_writes_several(tmp_path, monkeypatch):
     texts = tmp_path / "texts"
     texts.mkdir()
     for i in range(3):
         (texts / f"kopya-{i}.txt").write_bytes(REAL_TEXT.read_bytes())
-    monkeypatch.setattr(index, "PARALLEL_BYTES", 1)  # two writer processes, two segments
+    monkeypatch.setattr(index, "SEGMENT_MB", 0)  # a segment written out after every text
     idx = tmp_path / "index"
     index.update(texts, idx)
     with Searcher(idx, texts, auto_update=False) as s:

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from searcher.config import default_dirs, opensearch_url
 from searcher.errors import LocationError
-from searcher.query.parse import split_query
+from searcher.query.operators import NO_FILTERS, Filters, Operators, read_filters, read_query
 from searcher.query.question import analyse, question_words
 from searcher.results.hits import Hit, Results
 from searcher.text import tokens
@@ -114,7 +114,7 @@ class Searcher:
     # -- search
     def search(
         self, query: str, limit: int | None = 10, *, phrase: bool = False, context: int = 1,
-        exact: bool = False, semantic: bool | None = None,
+        exact: bool = False, doc=None, pages=None, semantic: bool | None = None,
     ) -> Results:
         """Ranked hits for *query*, best first, with *context* neighbouring passages.
 
@@ -122,7 +122,11 @@ class Searcher:
         and re-ranked for the sentence that answers it.  A quotation is answered in
         tiers, best first: word for word, then, while the limit leaves room, in other
         inflections and near (*exact* stops after the first); each hit's ``match``
-        says which.  *phrase* reads the whole query as one quotation.
+        says which.  *phrase* reads the whole query as one quotation.  Operators
+        (``+word``, ``-word``, ``A OR B``, ``"a b"~N``): :mod:`searcher.query.operators`.
+
+        *doc* (a file-name glob, or a list of them) and *pages* (``"A-B"``, ``N`` or
+        ``(a, b)``) keep only the passages of those documents and pages.
 
         When the index has vectors (``searcher index --semantic``), a question is also
         searched by meaning and the two rankings fused
@@ -133,15 +137,16 @@ class Searcher:
         """
         with self._lock:
             self.refresh()
-            parts = split_query(query, phrase=phrase)
-            question = None if phrase else analyse(query, parts)
+            q = read_query(query, phrase=phrase)
+            filters = self._filters(doc, pages)
+            question = None if phrase or not q.parts else analyse(query, q.parts)
             meaning = self._by_meaning(semantic, question)
             depth = limit
             if meaning and limit is not None:
                 from searcher.semantic.fusion import DEPTH
 
                 depth = max(limit, DEPTH)
-            plan = self._plan(parts, question)
+            plan = self._plan(q.parts, question, q.ops, filters)
             hits: list[Hit] = []
             for match, step in self._tiers(plan, exact):
                 room = None if depth is None else max(depth, 0) - len(hits)
@@ -149,10 +154,10 @@ class Searcher:
                     break
                 hits += self._tier_hits(plan, match, step, room, question, context, len(hits))
             if meaning:
-                hits = self._fused(query, plan, hits, limit, context)
+                hits = self._fused(query, plan, hits, limit, context, filters)
             elif question is not None and semantic is None and len(hits) < FEW:
                 self._hint_vectors()
-            typed = question_words(question, parts) if question else ()
+            typed = question_words(question, q.parts) if question else ()
             absent = set(self._not_in_texts(plan))
             return Results(
                 hits, corrections=self._corrections(plan), question=question,
@@ -176,7 +181,7 @@ class Searcher:
             near = self._near_passage(p, limit or 10)
             return Results([
                 self._meaning_hit(None, ref, rank, sim, span, context)
-                for rank, (sim, ref, _key, span) in enumerate(near, start=1)
+                for rank, (sim, ref, _p, span) in enumerate(near, start=1)
             ])
 
     def _by_meaning(self, semantic: bool | None, question) -> bool:
@@ -201,25 +206,29 @@ class Searcher:
                 "--semantic`"
             )
 
-    def _fused(self, query: str, plan, hits: list[Hit], limit: int | None, context: int
-               ) -> list[Hit]:
-        """The lexical *hits* and the passages nearest the query in meaning, in the
-        order of :func:`searcher.semantic.fusion.fuse`."""
+    def _fused(self, query: str, plan, hits: list[Hit], limit: int | None, context: int,
+               filters=None) -> list[Hit]:
+        """The lexical *hits* and the passages nearest the query in meaning (those the
+        *filters* keep), in the order of :func:`searcher.semantic.fusion.fuse`."""
         from dataclasses import replace
 
         from searcher.semantic import fusion, model
 
-        near = self._nearest(model.embed_query(query), fusion.DEPTH)
-        found = {key: (sim, ref, span) for sim, ref, key, span in near}
+        near = [
+            (sim, ref, p, span) for sim, ref, p, span in
+            self._nearest(model.embed_query(query), fusion.DEPTH)
+            if not filters or filters.keeps(p.doc, p.page, p.page_at(max(len(p.text) - 1, 0)))
+        ]
+        found = {(p.doc, p.number): (ref, span) for _, ref, p, span in near}
         by_key = {(h.doc, h.passage): h for h in hits}
         order = fusion.fuse(
-            [(k, h.score) for k, h in by_key.items()], [(key, sim) for sim, _, key, _ in near],
-            limit,
+            [(k, h.score) for k, h in by_key.items()],
+            [((p.doc, p.number), sim) for sim, _, p, _ in near], limit,
         )
         out = []
         for rank, (key, score, alone) in enumerate(order, start=1):
             if alone:
-                sim, ref, span = found[key]
+                ref, span = found[key]
                 out.append(self._meaning_hit(plan, ref, rank, score, span, context))
             else:
                 out.append(replace(by_key[key], rank=rank, score=score))
@@ -241,12 +250,12 @@ class Searcher:
         """Whether the open index has vectors of this searcher's model."""
         return False
 
-    def _nearest(self, vector, k: int) -> list[tuple[float, object, tuple, tuple[int, int]]]:
-        """``(similarity, ref, (doc, passage number), unit span)`` of the *k* passages
-        nearest *vector* in meaning, best first (*ref*: what :meth:`_meaning_hit` takes)."""
+    def _nearest(self, vector, k: int) -> list[tuple[float, object, Passage, tuple[int, int]]]:
+        """``(similarity, ref, passage, unit span)`` of the *k* passages nearest *vector*
+        in meaning, best first (*ref*: what :meth:`_meaning_hit` takes)."""
         raise NotImplementedError
 
-    def _near_passage(self, p: Passage, k: int) -> list[tuple[float, object, tuple, tuple]]:
+    def _near_passage(self, p: Passage, k: int) -> list[tuple[float, object, Passage, tuple]]:
         """As :meth:`_nearest`, for the vector of passage *p*, itself left out."""
         raise NotImplementedError
 
@@ -256,9 +265,17 @@ class Searcher:
         nearest the query; the query's words (*plan*, if any) marked."""
         raise NotImplementedError
 
-    def _plan(self, parts: list[tuple[str, str]], question):
-        """What the backend needs to rank the query's tiers (*parts*: as split, or a
-        question's content words when *question*)."""
+    def _filters(self, doc, pages) -> Filters:
+        """*doc* and *pages* as :func:`~searcher.query.operators.read_filters` reads them
+        against the documents of the open index."""
+        if doc is None and pages is None:
+            return NO_FILTERS
+        return read_filters(doc, pages, (self._manifest or self.manifest)["docs"])
+
+    def _plan(self, parts: list[tuple[str, str]], question, ops: Operators, filters: Filters):
+        """What the backend needs to rank the query's tiers (*parts*: the unmarked words
+        and quotations as split, or a question's content words when *question*), with
+        the query's operators *ops*, only where *filters* let it."""
         raise NotImplementedError
 
     def _tiers(self, plan, exact: bool):
@@ -282,24 +299,33 @@ class Searcher:
     # -- reading tools: every occurrence, as search finds and marks it
     def concordance(
         self, query: str, *, width: int | None = None, sort: str = "position",
-        phrase: bool = False,
+        phrase: bool = False, doc=None, pages=None,
     ) -> list[KwicLine]:
         """Every occurrence of *query* in context, one line each: a concordance (key word
         in context).  See :func:`~searcher.results.concordance.kwic_lines` for *width*
-        (default :data:`searcher.config.KWIC_WIDTH`) and *sort*."""
+        (default :data:`searcher.config.KWIC_WIDTH`) and *sort*; *doc* and *pages* as
+        for :meth:`search`."""
         from searcher.config import KWIC_WIDTH
         from searcher.results.concordance import kwic_lines
 
-        return kwic_lines(self._occurrences(query, phrase),
+        return kwic_lines(self._all_occurrences(query, phrase, doc, pages),
                           KWIC_WIDTH if width is None else width, sort)
 
-    def dispersion(self, query: str, *, phrase: bool = False) -> Dispersion:
-        """How often *query* occurs on each page of each document."""
+    def dispersion(self, query: str, *, phrase: bool = False, doc=None, pages=None
+                   ) -> Dispersion:
+        """How often *query* occurs on each page of each document (of *doc*, on *pages*)."""
         from searcher.results.concordance import page_dispersion
 
-        return page_dispersion(self._occurrences(query, phrase))
+        return page_dispersion(self._all_occurrences(query, phrase, doc, pages))
 
-    def _occurrences(self, query: str, phrase: bool) -> Occurrences:
+    def _all_occurrences(self, query: str, phrase: bool, doc, pages) -> Occurrences:
+        with self._lock:
+            self.refresh()
+            q = read_query(query, phrase=phrase)
+            return self._occurrences(query, q, self._filters(doc, pages))
+
+    def _occurrences(self, text: str, query, filters: Filters) -> Occurrences:
+        """Every occurrence of the query *text*, read as *query*, where *filters* let it."""
         raise NotImplementedError
 
     # -- locations and figures
@@ -389,6 +415,8 @@ def search(
     phrase: bool = False,
     context: int = 1,
     exact: bool = False,
+    doc=None,
+    pages=None,
     index_dir: str | os.PathLike | None = None,
     texts_dir: str | os.PathLike | None = None,
     opensearch: str | None = None,
@@ -405,5 +433,5 @@ def search(
     if s is None:
         where = {"opensearch": url, "index_name": index_name} if url else {"index_dir": key[1]}
         s = _DEFAULT[key] = Searcher(texts_dir=texts_dir if url else key[0], **where)
-    return s.search(query, limit, phrase=phrase, context=context, exact=exact,
-                    semantic=semantic)
+    return s.search(query, limit, phrase=phrase, context=context, exact=exact, doc=doc,
+                    pages=pages, semantic=semantic)

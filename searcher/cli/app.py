@@ -59,6 +59,52 @@ def location_options(f):
     return f
 
 
+def filter_options(f):
+    """``--doc`` and ``--pages``, spelled the same by search, kwic and where."""
+    f = click.option(
+        "--pages", metavar="A-B",
+        help="Only pages A to B (or page N); a passage across a page break is on both.",
+    )(f)
+    f = click.option(
+        "--doc", "docs", multiple=True, metavar="GLOB",
+        help="Only documents whose file name matches GLOB (repeatable; case ignored).",
+    )(f)
+    return f
+
+
+class QueryCommand(click.Command):
+    """A command whose arguments are query words: a dash-word that is none of its
+    options (``-antlaşma``, ``-"Kars Antlaşması"``) is a query word, not an error;
+    ``--`` still ends the options."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        takes: dict[str, bool] = {}
+        for p in self.get_params(ctx):
+            if isinstance(p, click.Option):
+                for name in (*p.opts, *p.secondary_opts):
+                    takes[name] = not p.is_flag and not p.count
+        options: list[str] = []
+        words: list[str] = []
+        i = 0
+        while i < len(args):
+            arg = args[i]
+            i += 1
+            if arg == "--":
+                words += args[i:]
+                break
+            name = arg.split("=", 1)[0] if arg.startswith("--") else arg
+            if name in takes:
+                options.append(arg)
+                if takes[name] and "=" not in arg and i < len(args):
+                    options.append(args[i])
+                    i += 1
+            elif len(arg) > 2 and takes.get(arg[:2]) and arg[2:].isdecimal():
+                options.append(arg)  # -n3
+            else:
+                words.append(arg)
+        return super().parse_args(ctx, [*options, "--", *words])
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="searcher")
 def main() -> None:
@@ -75,7 +121,7 @@ def main() -> None:
     defer_for_command()  # modules only some commands use: see searcher._startup
 
 
-@main.command()
+@main.command(cls=QueryCommand)
 @click.argument("query", nargs=-1, required=True)
 @click.option("-n", "--limit", default=10, show_default=True, type=click.IntRange(1),
               help="Most hits to show.")
@@ -94,10 +140,11 @@ def main() -> None:
 @click.option("--semantic/--no-semantic", default=None,
               help="Also search by meaning, fused with the words (default: for questions, "
               "when the index has vectors), or never.")
+@filter_options
 @location_options
 def search(
-    query, limit, context, as_json, jsonl, color, heading, phrase, exact, semantic, texts_dir,
-    index_dir, opensearch, index_name,
+    query, limit, context, as_json, jsonl, color, heading, phrase, exact, semantic, docs, pages,
+    texts_dir, index_dir, opensearch, index_name,
 ):
     """Search the texts and print the best passages.
 
@@ -107,9 +154,19 @@ def search(
     Exit status: 0 found, 1 nothing found, 2 error.
 
     \b
+    Operators:
+      Kars Ardahan         most words (the rarer count more)
+      "Kızıl Ordu"         the phrase (then other inflections, then near)
+      +Kars                every hit holds it
+      Kars -antlaşma       no hit holds it, in any inflection
+      Frunze OR Aralov     either (OR in capitals; also between phrases)
+      "Lenin Çiçerin"~5    the words within 5 positions, any order
+
+    \b
     Examples:
       searcher search "Sakarya zaferi"
       searcher search Kazim Karabekir Pasa -n 3
+      searcher search Kars -antlaşma --pages 5-20
       searcher search --phrase hasta adam
       searcher search '"dostluk anlaşması imzaladı"' --exact
       searcher search gumruk --jsonl | jq .line
@@ -119,6 +176,7 @@ def search(
         " ".join(query), limit=limit, context=context, as_json=as_json, jsonl=jsonl,
         color=color, heading=heading, phrase=phrase, exact=exact, semantic=semantic,
         texts_dir=texts_dir, index_dir=index_dir, opensearch=opensearch, index_name=index_name,
+        doc=list(docs) or None, pages=pages,
     )
 
 
@@ -239,10 +297,10 @@ def _occurrence_options(f):
     """``--phrase`` and the location options, spelled the same by kwic and where."""
     f = click.option("--phrase", is_flag=True,
                      help="Treat the query (with where: each WORD) as one phrase.")(f)
-    return location_options(f)
+    return location_options(filter_options(f))
 
 
-@main.command()
+@main.command(cls=QueryCommand)
 @click.argument("query", nargs=-1, required=True)
 @click.option("--sort", type=click.Choice(KWIC_SORTS), default=KWIC_SORTS[0],
               show_default=True,
@@ -257,8 +315,8 @@ def _occurrence_options(f):
               show_default=True, help="Mark matches in colour (auto: on a terminal, no NO_COLOR).")
 @_occurrence_options
 @user_errors
-def kwic(query, sort, width, limit, as_json, jsonl, color, phrase, texts_dir, index_dir,
-         opensearch, index_name):
+def kwic(query, sort, width, limit, as_json, jsonl, color, phrase, docs, pages, texts_dir,
+         index_dir, opensearch, index_name):
     """A concordance: every occurrence in context, one line each.
 
     KWIC (key word in context), as in AntConc.  The query is read as by
@@ -277,7 +335,8 @@ def kwic(query, sort, width, limit, as_json, jsonl, color, phrase, texts_dir, in
     """
     text = " ".join(query)
     with open_searcher(texts_dir, index_dir, opensearch, index_name) as s:
-        lines = s.concordance(text, width=width, sort=sort, phrase=phrase)
+        lines = s.concordance(text, width=width, sort=sort, phrase=phrase,
+                              doc=list(docs) or None, pages=pages)
         paths = {doc: display_path(s, doc) for doc in {k.doc for k in lines}}
     if not lines:
         echo(f"searcher: no occurrences of {text!r}", err=True)
@@ -293,14 +352,15 @@ def kwic(query, sort, width, limit, as_json, jsonl, color, phrase, texts_dir, in
     echo(f"searcher: {len(lines)} {noun} of {text!r}{more}", err=True)
 
 
-@main.command()
+@main.command(cls=QueryCommand)
 @click.argument("words", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the counts per page as JSON.")
 @click.option("--plot", "plot_file", metavar="FILE.png", type=click.Path(dir_okay=False),
               help="Also draw a dispersion plot to FILE (needs: pip install 'searcher[plot]').")
 @_occurrence_options
 @user_errors
-def where(words, as_json, plot_file, phrase, texts_dir, index_dir, opensearch, index_name):
+def where(words, as_json, plot_file, phrase, docs, pages, texts_dir, index_dir, opensearch,
+          index_name):
     """Where in each document the words occur: their count on every page.
 
     Each WORD is its own query (read as by `search`; put a phrase in "double
@@ -318,7 +378,8 @@ def where(words, as_json, plot_file, phrase, texts_dir, index_dir, opensearch, i
     if plot_file and plt is None:
         fail("--plot needs matplotlib: pip install 'searcher[plot]' (or pip install matplotlib)")
     with open_searcher(texts_dir, index_dir, opensearch, index_name) as s:
-        found = [s.dispersion(w, phrase=phrase) for w in words]
+        found = [s.dispersion(w, phrase=phrase, doc=list(docs) or None, pages=pages)
+                 for w in words]
         docs = sorted({pc.doc for d in found for pc in d.docs})
         paths = {doc: display_path(s, doc) for doc in docs}
         texts = {doc: s.passages(doc) for doc in docs} if plt else {}

@@ -8,7 +8,9 @@ Query language (what users type, nothing else is special):
   across line and page breaks, punctuation and case ignored; when that leaves room
   in the limit, the same words in other inflections, then near each other
   (:meth:`QueryParser.tiers`, the tiers :mod:`searcher.query.rules` names);
-* ``Meclis-i``, ``V.İ.``: a word written with inner punctuation is a small phrase.
+* ``Meclis-i``, ``V.İ.``: a word written with inner punctuation is a small phrase;
+* operators (``+word``, ``-word``, ``A OR B``, ``"a b"~N``): read by
+  :mod:`searcher.query.operators`, made clauses by :meth:`QueryParser.operator_clauses`.
 
 A word the texts never use, whose stem and first letters are unknown too, is
 taken for a typo and searched as the nearest words of the vocabulary.
@@ -16,24 +18,25 @@ taken for a typo and searched as the nearest words of the vocabulary.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
 from searcher.errors import QueryError
+from searcher.query.operators import (  # noqa: F401 -- split_query: its old home
+    MAX_QUERY_CHARS,
+    Operators,
+    Part,
+    split_query,
+)
 from searcher.query.rules import is_name, spare_words, tier_steps
 from searcher.query.typos import NearWords, taken_for_typo
 from searcher.text import tokens, turkish
-from searcher.text.normalize import normalize
 
-MAX_QUERY_CHARS = 2000
 MAX_QUERY_WORDS = 64
 #: Shortest bare form (word less suffixes) searched for a query word.
 BARE_MIN = 5
 
-_QUOTES = '"“”„«»'
 _FOLDED_STOP_WORDS = frozenset(turkish.fold(w) for w in turkish.STOP_WORDS)
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 Slot = tuple[tuple[str, str], ...]  # (field, term) alternatives for one word of a phrase
@@ -41,9 +44,10 @@ Slot = tuple[tuple[str, str], ...]  # (field, term) alternatives for one word of
 
 @dataclass
 class Clause:
-    """One unit of the query: a word, a compound word or a quoted phrase."""
+    """One unit of the query: a word, a compound word, a quoted phrase (with a slop: a
+    proximity) or words joined by OR (``either``, its *members*)."""
 
-    kind: str  # "word" | "phrase"
+    kind: str  # "word" | "phrase" | "either"
     words: tuple[str, ...]  # surface forms (lower case, no suffix)
     required: bool = False  # True for a quotation (a compound word is a phrase too)
     exact: tuple[str, ...] = ()  # exact-field terms, in order (phrases, compounds)
@@ -55,42 +59,23 @@ class Clause:
     slots: tuple[Slot, ...] = ()  # the phrase's words in any inflection (lower tiers)
     spare: int = 0  # how many of those a "near" phrase may lack
     name: bool = False  # typed with a capital (weighs most in an open question)
+    slop: int | None = None  # a proximity: its words within this many positions, any order
+    members: tuple[Clause, ...] = ()  # an either's alternatives
 
 
-def split_query(query: str, *, phrase: bool = False) -> list[tuple[str, str]]:
-    """Query text -> ``[("word"|"phrase", text), ...]``; raises :class:`QueryError`."""
-    if not query or not query.strip():
-        raise QueryError("empty query")
-    query = _CONTROL.sub(" ", normalize(query, repair_mojibake=False))
-    if len(query) > MAX_QUERY_CHARS:
-        raise QueryError(f"query too long ({len(query)} characters; at most {MAX_QUERY_CHARS})")
-    if phrase:
-        parts = [("phrase", query.translate({ord(q): " " for q in _QUOTES}))]
-    else:
-        pieces = re.split(f"[{_QUOTES}]", query)
-        body = query.strip()
-        if len(pieces) % 2 == 0 and len(body) > 1 and body[0] in _QUOTES and body[-1] in _QUOTES:
-            # a pasted quotation with a quote inside: "... gönderileceği” ve"
-            pieces = ["", re.sub(f"[{_QUOTES}]", " ", body), ""]
-        if len(pieces) % 2 == 0:
-            raise QueryError("unbalanced quote in query: close the phrase with another \"")
-        parts = []
-        for i, piece in enumerate(pieces):
-            if i % 2:
-                parts.append(("phrase", piece))
-            else:
-                parts.extend(("word", w) for w in piece.split())
-    kept = [(k, t) for k, t in parts if tokens.TOKEN_RE.search(turkish.lower(t))]
-    if not kept:
-        raise QueryError("query has no words to search for")
-    return kept
+def clause_parts(c: Clause) -> tuple[Clause, ...]:
+    """A clause, or an either's alternatives: what a highlighter marks."""
+    return c.members if c.kind == "either" else (c,)
 
 
-def content_parts(parts: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """:func:`split_query`'s parts less the stop words, unless nothing else is left."""
+def content_parts(parts: list[tuple[str, str]], others: bool = False) -> list[tuple[str, str]]:
+    """:func:`split_query`'s parts less the stop words, unless nothing else is left
+    (*others*: the query's operators give something to search for)."""
     words = [t for k, t in parts if k == "word"]
     content = [w for w in words if tokens.surface(w) not in turkish.STOP_WORDS]
-    if len(content) < len(words) and (content or any(k == "phrase" for k, _ in parts)):
+    if len(content) < len(words) and (
+        content or others or any(k == "phrase" for k, _ in parts)
+    ):
         drop = {w for w in words if tokens.surface(w) in turkish.STOP_WORDS}
         parts = [(k, t) for k, t in parts if k == "phrase" or t not in drop]
     return parts
@@ -119,19 +104,44 @@ class QueryParser:
         a real word the texts lack is no typo (:func:`~searcher.query.typos.taken_for_typo`)."""
         return self.parse_parts(split_query(query, phrase=phrase), open_question)
 
-    def parse_parts(self, parts: list[tuple[str, str]], open_question: bool = False
-                    ) -> list[Clause]:
-        """:func:`split_query`'s parts -> clauses; raises :class:`QueryError`."""
-        parts = content_parts(parts)
+    def parse_parts(self, parts: list[tuple[str, str]], open_question: bool = False,
+                    must: list[Clause] = ()) -> list[Clause]:
+        """:func:`split_query`'s parts -> clauses, then *must*, the clauses of the
+        operators every hit must match (:meth:`operator_clauses`); raises
+        :class:`QueryError`."""
+        parts = content_parts(parts, bool(must))
         clauses: list[Clause] = []
-        for kind, text in parts[:MAX_QUERY_WORDS]:
+        for kind, text in parts[: max(MAX_QUERY_WORDS - len(must), 0)]:
             c = (phrase_clause(text) if kind == "phrase"
                  else self.word_clause(text, open_question))
             if c is not None and (c.exact or c.exacts):
                 clauses.append(c)
+        clauses += must
         if not clauses:
             raise QueryError("query has no words to search for")
         return clauses
+
+    def operator_clauses(self, ops: Operators) -> tuple[list[Clause], list[Clause]]:
+        """(the clauses every hit must match, those no hit may match) of a query's
+        operators: ``+word``, ``A OR B`` and ``"a b"~N``; ``-word`` and ``-"a b"``."""
+        must = [replace(c, required=True) for c in map(self.part_clause, ops.required) if c]
+        must += [c for c in map(self.part_clause, ops.near) if c]
+        for group in ops.either:
+            members = tuple(c for c in map(self.part_clause, group) if c)
+            if members:
+                must.append(Clause(kind="either", words=tuple(w for m in members for w in m.words),
+                                   required=True, members=members))
+        return must, [c for c in map(self.part_clause, ops.excluded) if c]
+
+    def part_clause(self, part: Part) -> Clause | None:
+        """A word of the operators (a search word's clause), a quotation, a proximity."""
+        if part.kind == "word":
+            c = self.word_clause(part.text)
+        elif part.slop is not None:
+            c = proximity_clause(part.text, part.slop)
+        else:
+            c = phrase_clause(part.text)
+        return c if c is not None and (c.exact or c.exacts) else None
 
     def tiers(self, clauses: list[Clause], *, exact: bool = False):
         """``(match, clauses)`` to rank in turn, best first, as
@@ -248,6 +258,14 @@ def compound_clause(tokens: list[str]) -> Clause:
     c = phrase_clause(" ".join(tokens))
     c.required = False
     return c
+
+
+def proximity_clause(text: str, slop: int) -> Clause:
+    """``"a b"~N``: the words of a quotation within *slop* positions, any order; as
+    parsed (the exact tier) each word as written, below it as :meth:`QueryParser.
+    inflected` makes them."""
+    c = phrase_clause(text)
+    return replace(c, slop=slop, slots=tuple((("exact", f),) for f in c.exact))
 
 
 def phrase_clause(text: str) -> Clause:

@@ -42,17 +42,19 @@ class Occurrences:
     docs: tuple[tuple[str, int], ...]  # (doc, pages)
 
 
-def collect_occurrences(query: str, clauses: list[Clause], candidates, manifest: dict
-                        ) -> Occurrences:
-    """The occurrences of *clauses* in the *candidates* passages (any backend's)."""
+def collect_occurrences(query: str, clauses: list[Clause], candidates, manifest: dict,
+                        on_pages: tuple[int, int] | None = None) -> Occurrences:
+    """The occurrences of *clauses* in the *candidates* passages (any backend's), only
+    those on the pages *on_pages* (first, last) if given."""
     highlighter = Highlighter(clauses)
     found = []
     pages: dict[str, int] = {}
     for p in candidates:
-        spans = highlighter(p.text)
+        spans = tuple((s, e, p.line_at(s), p.page_at(s)) for s, e in highlighter(p.text))
+        if on_pages:
+            spans = tuple(x for x in spans if on_pages[0] <= x[3] <= on_pages[1])
         if spans:
-            found.append((p.doc, p.number, p.text,
-                          tuple((s, e, p.line_at(s), p.page_at(s)) for s, e in spans)))
+            found.append((p.doc, p.number, p.text, spans))
             known = pages.get(p.doc) or manifest["docs"].get(p.doc, {}).get("pages", 0)
             pages[p.doc] = max(known, p.page_at(len(p.text)))
     found.sort(key=lambda f: (f[0], f[1]))

@@ -12,7 +12,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from searcher.query.parse import Clause
+from searcher.query.parse import _FOLDED_STOP_WORDS, Clause, clause_parts
 from searcher.results.hits import Hit, Snippet
 from searcher.text import tokens, turkish
 
@@ -101,11 +101,16 @@ class Highlighter:
         prefixes: set[str] = set()
         stems: set[str] = set()
         self.phrases = []
-        for c in clauses:
+        for c in (part for clause in clauses for part in clause_parts(clause)):
             if c.slots:  # a quotation in a lower tier: its words in any inflection
                 for slot in c.slots:  # (stop words, matched on "exact", are not marked)
                     stems.update(t for f, t in slot if f == "stem")
                     prefixes.update(t for f, t in slot if f == "prefix")
+                    if c.slop is not None:  # a proximity's words, as written
+                        exacts.update(t for f, t in slot
+                                      if f == "exact" and t not in _FOLDED_STOP_WORDS)
+            elif c.slop is not None:
+                exacts.update(t for t in c.exact if t not in _FOLDED_STOP_WORDS)
             elif c.kind == "phrase":
                 self.phrases.append(c.exact)
             else:

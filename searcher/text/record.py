@@ -25,6 +25,11 @@ def passage_record(p) -> tuple:
     return (p.number, p.text, p.line_start, p.line_end, p.page, p.section, footnotes, line_map)
 
 
+def last_page(p) -> int:
+    """The page a passage ends on (it starts on ``p.page``)."""
+    return max((entry[2] for entry in p.line_map), default=p.page)
+
+
 def passage_from_record(doc: str, record: tuple):
     """The :class:`~searcher.text.document.Passage` that :func:`passage_record` stored."""
     number, text, line_start, line_end, page, section, footnotes, packed = record

@@ -21,7 +21,6 @@ while they have it open; the previous generation is removed once no one holds it
 from __future__ import annotations
 
 import json
-import os
 import time
 from pathlib import Path
 
@@ -91,19 +90,11 @@ def diff(texts: dict[str, Path], manifest: dict | None) -> Changes:
 def _index_document(
     writer, generation: Path, name: str, path: Path, warnings: list[str]
 ) -> DocState:
-    from searcher.text.tokens import TOKEN_RE, surface
-
     passages, state = read_text(name, path, warnings)
     words: set[str] = set()
     for p in passages:
-        words.update(surface(w) for w in TOKEN_RE.findall(p.text))
-        writer.add_document(
-            doc=name,
-            exact=p.text,
-            stem=p.text,
-            prefix=p.text,
-            data=passage_record(p),
-        )
+        writer.add_passage(name, p.text, passage_record(p), words)
+    writer.end_text()
     write_packed(words_file(generation, name), "\n".join(sorted(words)))
     return state
 
@@ -158,21 +149,19 @@ def update(
         )
 
 
-#: Above this many bytes of text to index, analysis runs in parallel processes.
-PARALLEL_BYTES = 2_000_000
+#: Megabytes of postings a segment gathers before it is written out (and a new one
+#: started): the build's memory is bounded by this, not by the texts.  100x the seed
+#: text is ~2 segments (benchmarks/speed.py measures time and peak memory).
+SEGMENT_MB = 64
 
 
-def _writer_settings(nbytes: int) -> dict:
-    """Whoosh writer settings, measured by benchmarks/speed.py on the 2-core machine:
-    two processes with one segment each build 100x the seed text 1.7x faster than
-    one process; merging the segments at the end costs more than it saves, so a
-    large build leaves two segments (updates merge when they delete)."""
+def _writer(ix):
+    """The build's writer: one process (benchmarks/speed.py: as fast as Whoosh's two
+    worker processes were, with nothing forked that could outlive it)."""
+    from searcher.backends.local.bulk import BulkWriter
     from searcher.backends.local.postings import CompactCodec
 
-    settings = {"limitmb": 256, "codec": CompactCodec()}
-    if nbytes >= PARALLEL_BYTES and (os.cpu_count() or 1) > 1:
-        settings.update(procs=min(os.cpu_count() or 1, 4), multisegment=True)
-    return settings
+    return BulkWriter(ix, limitmb=SEGMENT_MB, codec=CompactCodec())
 
 
 def _vectors_wanted(semantic: bool, asked: bool, warnings: list[str]) -> bool:
@@ -213,7 +202,7 @@ def _write_generation(texts, key, index_dir, live, manifest, ch: Changes, progre
             ix = windex.open_dir(str(gen))
             docs = dict(manifest["docs"])
             todo = ch.added + ch.changed
-        writer = ix.writer(**_writer_settings(sum(texts[n].stat().st_size for n in todo)))
+        writer = _writer(ix)
         try:
             for name in ch.changed + ch.removed:
                 if not ch.rebuild:

@@ -20,7 +20,7 @@ from searcher.backends.local.ranking import rank
 from searcher.backends.local.records import PassageReader, Vocabulary, reading
 from searcher.backends.local.scoring import ClauseScorer
 from searcher.errors import IndexStateError, LocationError, corrupt
-from searcher.query.parse import Clause, QueryParser
+from searcher.query.parse import Clause, QueryParser, split_query
 from searcher.results.highlight import Highlighter, make_hit
 from searcher.results.hits import Hit
 
@@ -31,13 +31,16 @@ if TYPE_CHECKING:
 
 
 class _Plan:
-    """A query parsed against the open index, and the passages its tiers found."""
+    """A query parsed against the open index, the passages its tiers found or its
+    exclusions leave out (*seen*), and those its filters let it find (None: all)."""
 
-    __slots__ = ("clauses", "seen", "open")
+    __slots__ = ("clauses", "seen", "allowed", "open")
 
-    def __init__(self, clauses: list[Clause], open_question: bool = False) -> None:
+    def __init__(self, clauses: list[Clause], seen: set[int], allowed: set[int] | None,
+                 open_question: bool = False) -> None:
         self.clauses = clauses
-        self.seen: set[int] = set()
+        self.seen = seen
+        self.allowed = allowed
         self.open = open_question
 
 
@@ -184,11 +187,31 @@ class LocalSearcher(Searcher):
             return self.parser.parse(query, phrase=phrase)
 
     # -- the base class's search loop
-    def _plan(self, parts, question) -> _Plan:
-        parser = self.parser
-        if not question:
-            return _Plan(parser.parse_parts(parts))
-        return _Plan(parser.parse(question.content, open_question=question.open), question.open)
+    def _plan(self, parts, question, ops, filters) -> _Plan:
+        open_question = bool(question and question.open)
+        clauses, _, excluded = self._clauses(
+            split_query(question.content) if question else parts, ops, open_question)
+        return _Plan(clauses, excluded, self._allowed(filters), open_question)
+
+    def _clauses(self, parts, ops, open_question: bool = False
+                 ) -> tuple[list[Clause], list[Clause], set[int]]:
+        """The clauses of a query's words and operators, those of them every hit must
+        match, and the passages its exclusions leave out."""
+        must, never = self.parser.operator_clauses(ops) if ops else ([], [])
+        excluded: set[int] = set()
+        for c in never:
+            excluded.update(self._scorer.scores(c, None))
+        return self.parser.parse_parts(parts, open_question, must), must, excluded
+
+    def _allowed(self, filters) -> set[int] | None:
+        """The passages *filters* let a search find (None: every one)."""
+        if not filters:
+            return None
+        names = self._manifest["docs"] if filters.docs is None else filters.docs
+        if filters.pages is None:
+            return {d for name in names for d in self._passages.docnums(name)}
+        return {d for name in names for d, first, last in self._passages.page_spans(name)
+                if filters.keeps(name, first, last)}
 
     def _tiers(self, plan: _Plan, exact: bool):
         return self.parser.tiers(plan.clauses, exact=exact)
@@ -197,7 +220,7 @@ class LocalSearcher(Searcher):
                    ) -> list[Hit]:
         ranked, focus, held = rank(
             self._scorer, max(self._reader.doc_count(), 1), clauses, room, plan.seen,
-            question, lambda d: self._passages.stored(d).text,
+            question, lambda d: self._passages.stored(d).text, plan.allowed,
         )
         if not ranked:  # (a lower tier that finds nothing new builds no highlighter)
             return []
@@ -232,7 +255,7 @@ class LocalSearcher(Searcher):
         out = []
         for sim, docnum, span in self._open_vectors().nearest(vector, k, skip):
             p = self._passages.stored(docnum)
-            out.append((sim, docnum, (p.doc, p.number), span))
+            out.append((sim, docnum, p, span))
         return out
 
     def _near_passage(self, p, k):
@@ -254,20 +277,24 @@ class LocalSearcher(Searcher):
         return tuple(c.words[0] for c in plan.clauses
                      if c.kind == "word" and not c.typo and not self._scorer.clause_df(c))
 
-    def _occurrences(self, query: str, phrase: bool) -> Occurrences:
+    def _occurrences(self, text: str, query, filters) -> Occurrences:
         """Every occurrence of a query: the candidate passages are the union of every
-        clause's postings; only those are read and highlighted."""
+        clause's postings (within those of the required ones, less the excluded and
+        filtered out); only those are read and highlighted."""
         from searcher.results.concordance import collect_occurrences
 
-        with self._lock:
-            clauses = self.parse(query, phrase=phrase)
-            candidates: set[int] = set()
-            for c in clauses:
-                candidates.update(self._scorer.scores(c, None))
-            return collect_occurrences(
-                query, clauses, (self._passages.stored(d) for d in sorted(candidates)),
-                self._manifest,
-            )
+        clauses, must, excluded = self._clauses(query.parts, query.ops)
+        found = [set(self._scorer.scores(c, None)) for c in clauses]
+        candidates = set().union(*found).intersection(
+            *(f for f, c in zip(found, clauses, strict=True) if any(c is m for m in must)))
+        candidates -= excluded
+        allowed = self._allowed(filters)
+        if allowed is not None:
+            candidates &= allowed
+        return collect_occurrences(
+            text, clauses, (self._passages.stored(d) for d in sorted(candidates)),
+            self._manifest, filters.pages,
+        )
 
     # -- hits
     def _neighbours(self, docnum: int, p: Passage, n: int) -> tuple[tuple, tuple]:

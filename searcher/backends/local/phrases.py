@@ -9,6 +9,10 @@ slot occurs in a passage, this module says which slots make a match:
   word within a short window in any order; with one *spare* word, also all but one
   of the words (three words or more), in order, the missing one left out or
   replaced by another word.
+
+A proximity (``"a b"~N``, :mod:`searcher.query.operators`) has its own rule: every
+word within ``N`` positions of the others in any order, in every tier (as written,
+then in any inflection), and below those all but one of them.
 """
 
 from __future__ import annotations
@@ -42,12 +46,22 @@ def patterns(n: int, match: str, spare: int = 0) -> tuple[Pattern, ...]:
 
 
 def fit(
-    positions: list[set[int] | None], match: str, spare: int = 0
+    positions: list[set[int] | None], match: str, spare: int = 0, slop: int | None = None,
 ) -> tuple[tuple[int, ...], float] | None:
     """The slots of the best arrangement found at these positions (one set of word
     positions a slot, None where the passage lacks it) and the share of their score
-    it keeps, or None when none fits."""
+    it keeps, or None when none fits.  A proximity (*slop*) fits where its words stand
+    within *slop* positions in any order; a ``near`` one with a *spare* word, where
+    all but one of them do."""
     n = len(positions)
+    if slop is not None:
+        if _in_window(positions, slop) or (n == 1 and positions[0]):
+            return tuple(range(n)), IN_ORDER
+        if match == "near" and spare and n >= 3:
+            for k in range(n):
+                if _in_window(positions[:k] + positions[k + 1:], slop):
+                    return tuple(i for i in range(n) if i != k), MISSING
+        return None
     best: tuple[int, ...] | None = None
     for pattern in patterns(n, match, spare):
         if best is not None and len(pattern) <= len(best):
@@ -71,8 +85,8 @@ def fit(
     return None if best is None else (best, MISSING)
 
 
-def _in_window(positions: list[set[int] | None]) -> bool:
-    """Whether every slot occurs within ``n + WINDOW_EXTRA`` consecutive words."""
+def _in_window(positions: list[set[int] | None], extra: int = WINDOW_EXTRA) -> bool:
+    """Whether every slot occurs within ``n + extra`` consecutive words."""
     n = len(positions)
     if n < 2 or not all(positions):
         return False
@@ -81,7 +95,7 @@ def _in_window(positions: list[set[int] | None]) -> bool:
     lo = 0
     for p, slot in events:
         count[slot] = count.get(slot, 0) + 1
-        while events[lo][0] < p - (n - 1 + WINDOW_EXTRA):
+        while events[lo][0] < p - (n - 1 + extra):
             first = events[lo][1]
             count[first] -= 1
             if not count[first]:

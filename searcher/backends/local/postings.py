@@ -45,36 +45,46 @@ def compact_pickle(obj) -> bytes:
     return data
 
 
+def write_block(postfile, first: bool, last: bool, compression: int, ids, weights, values,
+                maxweight: float, minlength: int | None, maxlength: int) -> None:
+    """One posting block of a term as Whoosh's W3 writer lays it out, with compact
+    pickles and compression only where it pays: *ids* the block's document numbers,
+    *weights* and *values* as Whoosh minifies them (None for all-1.0 weights or no
+    values).  Both writers use it: :class:`CompactPostingsWriter` (a posting at a time,
+    for merges) and :mod:`searcher.backends.local.bulk` (a term's postings at once)."""
+    if first:
+        postfile.write(WHOOSH3_HEADER_MAGIC)
+    gaps, base = [], 0
+    for n in ids:
+        gaps.append(n - base)
+        base = n
+    data = compact_pickle((tuple(gaps), weights, values))
+    comp = compression
+    if comp:
+        packed = zlib.compress(data, comp)
+        if len(packed) < len(data):
+            data = packed
+        else:
+            comp = 0
+    info = compact_pickle(
+        (len(ids), ids[-1], maxweight, comp, length_to_byte(minlength), length_to_byte(maxlength))
+    )
+    length = len(info) + len(data)
+    postfile.write_int(-length if last else length)
+    postfile.write(info)
+    postfile.write(data)
+
+
 class CompactPostingsWriter(W3PostingsWriter):
     """Whoosh's block writer with compact pickles and compression only where it pays."""
 
     def _write_block(self, last: bool = False) -> None:
-        if not self._blockcount:
-            self._postfile.write(WHOOSH3_HEADER_MAGIC)
         self._terminfo.add_block(self)
-        data = compact_pickle((self._mini_ids(), self._mini_weights(), self._mini_values()))
-        comp = self._compression
-        if comp:
-            packed = zlib.compress(data, comp)
-            if len(packed) < len(data):
-                data = packed
-            else:
-                comp = 0
-        ids = self._ids
-        info = compact_pickle(
-            (
-                len(ids),
-                ids[-1],
-                self._maxweight,
-                comp,
-                length_to_byte(self._minlength),
-                length_to_byte(self._maxlength),
-            )
+        write_block(
+            self._postfile, not self._blockcount, last, self._compression, self._ids,
+            self._mini_weights(), self._mini_values(), self._maxweight, self._minlength,
+            self._maxlength,
         )
-        length = len(info) + len(data)
-        self._postfile.write_int(-length if last else length)
-        self._postfile.write(info)
-        self._postfile.write(data)
         self._blockcount += 1
         self._new_block()
 
@@ -128,17 +138,33 @@ def _varints(data: bytes):
             n = shift = 0
 
 
+#: A one-position value (the usual posting) for each position below 128, made once.
+ONE_POSITION = tuple(bytes((1, pos)) for pos in range(0x80))
+
+
+def encode_positions(poslist) -> bytes:
+    """Word positions as varints: the count, then the gaps between positions."""
+    if len(poslist) == 1 and poslist[0] < 0x80:
+        return ONE_POSITION[poslist[0]]
+    out = bytearray()
+    _put_varint(out, len(poslist))
+    base = 0
+    for pos in poslist:
+        _put_varint(out, pos - base)
+        base = pos
+    return bytes(out)
+
+
+def positions_count(value: bytes) -> int:
+    """How many positions :func:`encode_positions` wrote into *value* (its first varint)."""
+    return value[0] if value[0] < 0x80 else next(_varints(value))
+
+
 class CompactPositions(Positions):
     """Word positions as varints: the count, then the gaps between positions."""
 
     def encode(self, poslist) -> bytes:
-        out = bytearray()
-        _put_varint(out, len(poslist))
-        base = 0
-        for pos in poslist:
-            _put_varint(out, pos - base)
-            base = pos
-        return bytes(out)
+        return encode_positions(poslist)
 
     def decode_positions(self, valuestring):
         if valuestring and max(valuestring) < 0x80:  # every number is one byte: the usual case

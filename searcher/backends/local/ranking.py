@@ -31,9 +31,11 @@ from searcher.results.answers import focus_rerank
 def rank(
     scorer: ClauseScorer, n_docs: int, clauses: list[Clause], limit: int | None,
     skip: set[int], question: Question | None, text_of: Callable[[int], str],
+    allowed: set[int] | None = None,
 ) -> tuple[list[tuple[float, int]], dict[int, tuple[int, int]], dict[int, int]]:
-    """(score, docnum) of the best passages for *clauses*, those in *skip* left out,
-    for a question the focus sentence of each, and how many clauses each holds.
+    """(score, docnum) of the best passages for *clauses*, those in *skip* left out
+    (and, with *allowed*, those not in it), for a question the focus sentence of each,
+    and how many clauses each holds.
 
     An open question (:func:`searcher.query.rules.open_question`) is ranked by the
     words that match: a word no text holds weighs nothing, names weigh most, and a
@@ -76,6 +78,8 @@ def rank(
         cands = set(required[0]).intersection(*required[1:])
     else:
         cands = set().union(*scores.values())
+    if allowed is not None:
+        cands &= allowed
     at = sorted(cands - skip)
     for i in range(len(clauses)):
         if i not in scores:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from searcher.errors import corrupt
 from searcher.text.document import Passage
-from searcher.text.record import passage_from_record
+from searcher.text.record import last_page, passage_from_record
 
 VOCABULARY = "vocabulary.shards"  # dicts as marshal writes them, zlib'd, by first letter
 WORDS = "words"  # one file of surface words per document, merged into VOCABULARY
@@ -160,6 +160,26 @@ class PassageReader:
     def __init__(self, reader, index_dir: Path) -> None:
         self._reader = reader
         self._index_dir = index_dir
+        self._pages: dict[str, list[tuple[int, int, int]]] = {}
+
+    def docnums(self, doc: str) -> list[int]:
+        """The document numbers of *doc*'s passages."""
+        reader = self._reader
+        with reading(self._index_dir):
+            if ("doc", doc) not in reader:
+                return []
+            return list(reader.postings("doc", doc).all_ids())
+
+    def page_spans(self, doc: str) -> list[tuple[int, int, int]]:
+        """(docnum, first page, last page) of each passage of *doc*: every passage read
+        once (a page filter's first use), then remembered for this reader."""
+        spans = self._pages.get(doc)
+        if spans is None:
+            spans = self._pages[doc] = []
+            for d in self.docnums(doc):
+                p = self.stored(d)
+                spans.append((d, p.page, last_page(p)))
+        return spans
 
     def stored(self, docnum: int) -> Passage:
         with reading(self._index_dir):

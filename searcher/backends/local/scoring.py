@@ -305,6 +305,8 @@ class ClauseScorer:
     def clause_df(self, c: Clause) -> int:
         """Cheap estimate of how many passages a clause matches (from term statistics)."""
         df = self.df
+        if c.kind == "either":
+            return sum(self.clause_df(m) for m in c.members)
         if c.kind == "phrase":
             return min((df("exact", t) for t in c.exact), default=0)
         return max((df(f, t) for f, t, _ in clause_terms(c)), default=0)
@@ -320,6 +322,13 @@ class ClauseScorer:
         the same postings, for the proximity bonus (as stored: :meth:`TermScorer.positions`
         decodes them, only for the passages that need them).
         """
+        if c.kind == "either":  # the best of its alternatives
+            out: dict[int, float] = {}
+            for m in c.members:
+                for d, score in self.scores(m, at, None, skip).items():
+                    if score > out.get(d, -1.0):
+                        out[d] = score
+            return out
         if c.kind == "phrase" and c.slots:
             with reading(self._index_dir):
                 return self._slot_scores(c, at, skip)
@@ -385,7 +394,7 @@ class ClauseScorer:
             where = [positions[s].get(d) for s in c.slots]
             hit = phrases.fit(
                 [None if v is None else {p for x in v for p in decode(x)} for v in where],
-                c.match, spare,
+                c.match, spare, c.slop,
             ) if n else None
             if hit:
                 fits[d] = hit

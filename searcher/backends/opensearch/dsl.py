@@ -12,7 +12,8 @@ asked in the same tiers.  :func:`word_clause` turns a typed word back into the
 
 from __future__ import annotations
 
-from searcher.query.parse import Clause, compound_clause, spellings_clause
+from searcher.query.operators import Filters, Operators, Part
+from searcher.query.parse import Clause, compound_clause, phrase_clause, spellings_clause
 from searcher.query.rules import (
     FIELD_WEIGHTS,
     NEAR_SLOP,
@@ -61,9 +62,32 @@ def _word_query(word: str, typo: bool) -> dict:
     return {"bool": {"should": fields, "minimum_should_match": 1}}
 
 
+def _near(field: str, words, slop: int, name: str | None = None) -> dict:
+    """*words* within *slop* positions of each other, any order, on *field*."""
+    q = {"intervals": {field: {"match": {"query": " ".join(words), "max_gaps": slop,
+                                         "ordered": False}}}}
+    return {"bool": {"must": [q], "_name": name}} if name else q
+
+
+def _proximity_query(c: Clause, tier: int, spare: int = 0) -> dict:
+    """``"a b"~N`` at tiers 0..*tier*: its words as written within N positions, then in
+    any inflection, then (with *spare*) all but one of them."""
+    should = [_near("text", c.words, c.slop, "exact")]
+    if tier >= 1:
+        should += [_near(f, c.words, c.slop, "inflected") for f in ("text.stem", "text.prefix")]
+    if tier >= 2:
+        content = [w for w in c.words if w not in turkish.STOP_WORDS]
+        if spare_words(len(content), spare):
+            should += [_near("text.prefix", content[:i] + content[i + 1:], c.slop, "near")
+                       for i in range(len(content))]
+    return {"bool": {"should": should, "minimum_should_match": 1}}
+
+
 def _phrase_query(c: Clause, tier: int, spare: int = 0) -> dict:
     """A quotation at tiers 0..*tier* of :data:`~searcher.query.rules.TIERS` (exact,
     inflected, near); with *spare*, near ones may lack that many words."""
+    if c.slop is not None:
+        return _proximity_query(c, tier, spare)
     text = " ".join(c.words)
     should = [{"match_phrase": {"text": {"query": text, "_name": "exact"}}}]
     if tier >= 1:
@@ -81,8 +105,40 @@ def _phrase_query(c: Clause, tier: int, spare: int = 0) -> dict:
     return {"bool": {"should": should, "minimum_should_match": 1}}
 
 
+def part_query(part: Part) -> dict:
+    """A term of the operators as one query: a word as a search word matches, a
+    quotation word for word, a proximity's words as written."""
+    if part.kind == "word":
+        return _word_query(part.text, False)
+    c = phrase_clause(part.text)
+    if part.slop is not None:
+        return _near("text", c.words, part.slop)
+    return {"match_phrase": {"text": " ".join(c.words)}}
+
+
+def operator_queries(ops: Operators) -> tuple[list[dict], list[dict]]:
+    """(``must``, ``must_not``) of a query's operators: ``+word`` and ``A OR B``
+    (proximities are asked with the quotations, in tiers); ``-word`` and ``-"a b"``."""
+    must = [part_query(p) for p in ops.required if words_of(p.text)]
+    must += [{"bool": {"should": [part_query(p) for p in group], "minimum_should_match": 1}}
+             for group in ops.either]
+    return must, [part_query(p) for p in ops.excluded]
+
+
+def filter_queries(filters: Filters) -> list[dict]:
+    """The documents and pages a search keeps: a passage overlapping the range."""
+    out: list[dict] = []
+    if filters.docs is not None:
+        out.append({"terms": {"doc": sorted(filters.docs)}})
+    if filters.pages is not None:
+        first, last = filters.pages
+        out += [{"range": {"page": {"lte": last}}}, {"range": {"page_end": {"gte": first}}}]
+    return out
+
+
 def request_body(
     words, phrases, tier: int, typos: set[int], size: int, exclude: list[str], spare: int = 0,
+    must: list[dict] = (), must_not: list[dict] = (), filters: list[dict] = (),
 ) -> dict:
     named = []
     for i, w in enumerate(words):
@@ -94,12 +150,15 @@ def request_body(
         if i not in typos and i + 1 not in typos
     ]
     query: dict = {"bool": {"should": named + prox}}
-    if phrases:
-        query["bool"]["must"] = [_phrase_query(c, tier, spare) for c in phrases]
+    if phrases or must:
+        query["bool"]["must"] = [_phrase_query(c, tier, spare) for c in phrases] + list(must)
     else:
         query["bool"]["minimum_should_match"] = 1
-    if exclude:
-        query["bool"]["must_not"] = [{"ids": {"values": exclude}}]
+    if exclude or must_not:
+        query["bool"]["must_not"] = [{"ids": {"values": exclude}}] if exclude else []
+        query["bool"]["must_not"] += must_not
+    if filters:
+        query["bool"]["filter"] = list(filters)
     filters = {f"w{i}": _word_query(w, False) for i, w in enumerate(words)}
     return {
         "size": size,

@@ -20,7 +20,11 @@ never by a second Turkish analyzer here (the query DSL:
   field (``inflected``), then with a few words of slop, then with one word
   missing (``near``);
 * a question (:mod:`searcher.query.question`) is searched for its content words,
-  and re-ranked by :mod:`searcher.results.answers` on the returned passages.
+  and re-ranked by :mod:`searcher.results.answers` on the returned passages;
+* operators (:mod:`searcher.query.operators`): ``+word`` and ``A OR B`` are ``must``,
+  ``-word`` ``must_not``, ``"a b"~N`` an ``intervals`` query in the quotations'
+  tiers; ``--doc`` and ``--pages`` filter on the indexed ``doc``, ``page`` and
+  ``page_end``.
 
 Snippets and highlights are made by searcher's own highlighter on the returned
 passage text.  Searches never write: ``searcher index --opensearch`` loads.
@@ -33,7 +37,10 @@ import time
 from searcher.backends.base import Searcher, manifest_figures, parse_location
 from searcher.backends.opensearch.cluster import Cluster, check_name
 from searcher.backends.opensearch.dsl import (
+    filter_queries,
     near_in_texts,
+    operator_queries,
+    part_query,
     rank_candidates,
     request_body,
     typo_words,
@@ -43,7 +50,14 @@ from searcher.backends.opensearch.dsl import (
 from searcher.backends.opensearch.settings import passage_from_source
 from searcher.config import DEFAULT_INDEX_NAME, opensearch_url
 from searcher.errors import LocationError, QueryError
-from searcher.query.parse import Clause, content_parts, phrase_clause, split_query
+from searcher.query.operators import NO_FILTERS, NO_OPERATORS, Filters, Operators, Part
+from searcher.query.parse import (
+    Clause,
+    content_parts,
+    phrase_clause,
+    proximity_clause,
+    split_query,
+)
 from searcher.query.rules import TIERS, is_name, question_weights, rarity_weights, tier_steps
 from searcher.results.answers import FOCUS_POOL, focus_rerank
 from searcher.results.highlight import Highlighter, make_hit
@@ -61,19 +75,33 @@ ATTEMPTS = 4
 
 
 class _Plan:
-    """A query's words (as typed) and quotations, the words found to be typos, the
-    ids of the passages earlier tiers returned, and their texts (for corrections)."""
+    """A query's words (as typed) and quotations (proximities among them), its other
+    operators and filters as queries (``must``, ``must_not``, ``filters``) and as the
+    highlighter's clauses (*marked*), the words found to be typos, the ids of the
+    passages earlier tiers returned, and their texts (for corrections)."""
 
-    __slots__ = ("words", "phrases", "typos", "seen", "texts", "open", "absent")
+    __slots__ = ("words", "phrases", "must", "must_not", "filters", "marked", "typos", "seen",
+                 "texts", "open", "absent")
 
-    def __init__(self, words: list[str], phrases: list[Clause], open_question: bool = False
-                 ) -> None:
+    def __init__(self, words: list[str], phrases: list[Clause], ops: Operators = NO_OPERATORS,
+                 filters: Filters = NO_FILTERS, open_question: bool = False) -> None:
         self.words, self.phrases = words, phrases
+        self.must, self.must_not = operator_queries(ops)
+        self.filters = filter_queries(filters)
+        marked = [word_clause(p.text, False, []) for p in ops.required if words_of(p.text)]
+        marked += [Clause(kind="either", words=(), members=tuple(
+            word_clause(p.text, False, []) if p.kind == "word" else phrase_clause(p.text)
+            for p in group)) for group in ops.either]
+        self.marked = marked
         self.typos: set[int] = set()
         self.seen: list[str] = []
         self.texts: list[str] = []
         self.open = open_question  # ranked by the words that match (query.rules)
         self.absent: tuple[str, ...] = ()  # an open question's words no passage holds
+
+    def body(self, tier: int, size: int, spare: int = 0, seen: list[str] = ()) -> dict:
+        return request_body(self.words, self.phrases, tier, self.typos, size, list(seen), spare,
+                            self.must, self.must_not, self.filters)
 
 
 class OpenSearchSearcher(Searcher):
@@ -148,15 +176,17 @@ class OpenSearchSearcher(Searcher):
         return out, {k: v["doc_count"] for k, v in buckets.items()}
 
     # -- the base class's search loop
-    def _plan(self, parts, question) -> _Plan:
+    def _plan(self, parts, question, ops=NO_OPERATORS, filters=NO_FILTERS) -> _Plan:
         if question:
             parts = split_query(question.content)
-        parts = content_parts(parts)
+        parts = content_parts(parts, ops.positive)
         words = [t for k, t in parts if k == "word" and words_of(t)]
         phrases = [c for c in (phrase_clause(t) for k, t in parts if k == "phrase") if c.exact]
-        if not words and not phrases:
+        phrases += [c for c in (proximity_clause(p.text, p.slop) for p in ops.near) if c.exact]
+        plan = _Plan(words, phrases, ops, filters, bool(question and question.open))
+        if not words and not phrases and not plan.must:
             raise QueryError("query has no words to search for")
-        return _Plan(words, phrases, bool(question and question.open))
+        return plan
 
     def _tiers(self, plan: _Plan, exact: bool):
         lengths = [len([w for w in c.words if w not in turkish.STOP_WORDS]) for c in plan.phrases]
@@ -170,13 +200,12 @@ class OpenSearchSearcher(Searcher):
         want = MAX_WINDOW if room is None else min(room, MAX_WINDOW)
         tier = TIERS.index(match) if phrases else 0
         size = min(max(want * WINDOW, MIN_WINDOW, FOCUS_POOL if question else 0), MAX_WINDOW)
-        out, dfs = self._ask(request_body(words, phrases, tier, plan.typos, size, plan.seen, spare))
+        out, dfs = self._ask(plan.body(tier, size, spare, plan.seen))
         unknown = typo_words(words, {i for i in range(len(words)) if not dfs[f"w{i}"]},
                              plan.open)
         if unknown - plan.typos:  # words the index does not hold: typos, asked again
             plan.typos |= unknown
-            out, dfs = self._ask(request_body(words, phrases, tier, plan.typos, size, plan.seen,
-                                              spare))
+            out, dfs = self._ask(plan.body(tier, size, spare, plan.seen))
         n_docs = out["aggregations"]["all"]["doc_count"] or 1
         absent = 0.0
         if plan.open:  # a typo's df counts its near words: rare, as locally
@@ -222,7 +251,7 @@ class OpenSearchSearcher(Searcher):
         prefixes; for typos, the near words the passages hold; for quotations found
         below the exact tier, their words one by one."""
         clauses = [word_clause(w, i in plan.typos, texts) for i, w in enumerate(plan.words)]
-        clauses += plan.phrases
+        clauses += plan.phrases + plan.marked
         if match not in ("exact", "words"):
             clauses += [word_clause(w, False, texts) for c in plan.phrases for w in c.words
                         if w not in turkish.STOP_WORDS]
@@ -287,8 +316,7 @@ class OpenSearchSearcher(Searcher):
                 continue
             unit = h["inner_hits"][UNITS]["hits"]["hits"][0]["_source"]
             # the Lucene engine's cosine score is (1 + cos) / 2
-            found.append((2 * h["_score"] - 1, p, (p.doc, p.number),
-                          (unit["start"], unit["end"])))
+            found.append((2 * h["_score"] - 1, p, p, (unit["start"], unit["end"])))
         return found[:k]
 
     def _near_passage(self, p: Passage, k: int):
@@ -310,24 +338,28 @@ class OpenSearchSearcher(Searcher):
         )
 
     # -- reading tools: every occurrence
-    def _occurrences(self, query: str, phrase: bool):
+    def _occurrences(self, text: str, query, filters):
         from opensearchpy.helpers import scan
 
         from searcher.results.concordance import collect_occurrences
 
-        plan = self._plan(split_query(query, phrase=phrase), None)
+        plan = self._plan(query.parts, None, query.ops, filters)
         words, phrases = plan.words, plan.phrases
-        body = request_body(words, phrases, 0, set(), 0, [])
-        body["query"]["bool"].pop("must", None)  # any clause: every passage it occurs in
+        quoted = [c for c in phrases if c.slop is None]
+        body = plan.body(0, 0)
+        # any clause: every passage it occurs in (within the operators' and filters')
+        body["query"]["bool"]["must"] = [*plan.must, *(
+            part_query(Part("phrase", " ".join(c.words), c.slop))
+            for c in phrases if c.slop is not None)]
         should = body["query"]["bool"]["should"]
-        should += [{"match_phrase": {"text": " ".join(c.words)}} for c in phrases]
-        body["query"]["bool"]["minimum_should_match"] = 1
+        should += [{"match_phrase": {"text": " ".join(c.words)}} for c in quoted]
+        body["query"]["bool"]["minimum_should_match"] = 1 if words or quoted else 0
         with self.cluster.answering(self.name):
             found = [passage_from_source(h["_source"]) for h in scan(
                 self.cluster.client, query={"query": body["query"]}, index=self.name)]
         found.sort(key=lambda p: (p.doc, p.number))
-        clauses = [word_clause(w, False, []) for w in words] + phrases
-        return collect_occurrences(query, clauses, found, self.manifest)
+        clauses = [word_clause(w, False, []) for w in words] + phrases + plan.marked
+        return collect_occurrences(text, clauses, found, self.manifest, filters.pages)
 
     # -- locations and stats
     def _passages_where(self, filters: list[dict], size: int = MAX_WINDOW) -> list[Passage]:

@@ -5,16 +5,17 @@ The index settings express the analysis of :mod:`searcher.text.tokens` and
 like the local ``exact`` field, with sub-fields ``text.stem`` and ``text.prefix``;
 the PDF glyph table is a ``mapping`` char filter.  Each passage keeps its stored
 record (:func:`searcher.text.record.json_record`) in a field OpenSearch does not
-index, so a hit computes its line and page like a local one.
+index, so a hit computes its line and page like a local one; its first and last
+pages are indexed too, for ``--pages``.
 """
 
 from __future__ import annotations
 
 from searcher.text.document import Passage
-from searcher.text.record import json_record, passage_from_json
+from searcher.text.record import json_record, last_page, passage_from_json
 
 #: Bump when the settings, the mapping or the stored source change shape.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: page and page_end indexed (--pages)
 
 
 def versions() -> dict:
@@ -102,6 +103,8 @@ def index_body(shards: int, replicas: int, meta: dict, dim: int = 0) -> dict:
                 "number": number,
                 "line_start": number,
                 "line_end": number,
+                "page": number,
+                "page_end": number,
                 "text": {
                     "type": "text", "analyzer": "searcher_exact",
                     "fields": {
@@ -118,7 +121,8 @@ def index_body(shards: int, replicas: int, meta: dict, dim: int = 0) -> dict:
 def passage_source(p: Passage, version: str) -> dict:
     """A passage as an OpenSearch document: searchable fields and its stored record."""
     return {"doc": p.doc, "version": version, "number": p.number, "line_start": p.line_start,
-            "line_end": p.line_end, "text": p.text, "data": json_record(p)}
+            "line_end": p.line_end, "page": p.page, "page_end": last_page(p), "text": p.text,
+            "data": json_record(p)}
 
 
 def passage_from_source(source: dict) -> Passage:
