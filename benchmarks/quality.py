@@ -101,12 +101,13 @@ class OpenSearchSystem:
 
     name = "searcher-opensearch"
 
-    def __init__(self, texts: Path, url: str, semantic: bool = False) -> None:
+    def __init__(self, texts: Path, url: str, replicas: int = 0, semantic: bool = False
+                 ) -> None:
         from searcher.backends.opensearch.load import update
 
         self.url = url
         self.index_name = f"quality-{int(time.time())}"
-        update(texts, url, self.index_name, replicas=0,  # a one-node test cluster too
+        update(texts, url, self.index_name, replicas=replicas,  # 0: a one-node cluster too
                semantic=semantic)
         if semantic:
             self.name = "searcher-opensearch+vectors"
@@ -256,6 +257,8 @@ def main(argv=None) -> int:
                     help="searcher with vectors (searcher index --semantic) beside words only")
     ap.add_argument("--index", type=Path, metavar="DIR",
                     help="keep searcher's index here (reused: its vectors are built once)")
+    ap.add_argument("--replicas", type=int, default=0,
+                    help="replicas of the throwaway index (default 0: a one-node cluster too)")
     args = ap.parse_args(argv)
     queries = [json.loads(x) for f in args.queries
                for x in f.read_text(encoding="utf-8").splitlines() if x.strip()]
@@ -275,7 +278,8 @@ def main(argv=None) -> int:
         if args.semantic:
             systems.insert(1, SearcherSystem(args.texts, work, False, args.index))
         if args.opensearch:
-            systems.insert(1, OpenSearchSystem(args.texts, args.opensearch, args.semantic))
+            systems.insert(1, OpenSearchSystem(args.texts, args.opensearch, args.replicas,
+                                               args.semantic))
         results = {}
         try:
             for system in systems:

@@ -505,6 +505,9 @@ def main(argv=None) -> int:
     ap.add_argument("--with-1000", action="store_true", help="also 1000x (slow, ~1 GB)")
     ap.add_argument("--runs", type=int, default=20, help="runs of each CLI command")
     ap.add_argument("--queries", type=Path, default=ROOT / "benchmarks" / "dev.jsonl")
+    ap.add_argument("--questions", type=Path, metavar="JSONL",
+                    help="also time these questions (in-process p50) beside the word queries "
+                         "of --queries (its non-question ones)")
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results")
     ap.add_argument("--opensearch", metavar="URL",
                     help="also build and search each size on this OpenSearch cluster")
@@ -584,6 +587,14 @@ def run(args, against: tuple[Path, str, str] | None) -> int:
                 s_build = _child(BUILD_SEARCHER, str(texts), str(idx))
                 f_build = _child(BUILD_FTS5, str(texts), str(db))
                 lat = in_process_latency(texts, idx, queries)
+                if args.questions:
+                    asked = [json.loads(x)["query"] for x in
+                             args.questions.read_text().splitlines() if x.strip()]
+                    words = [json.loads(x)["query"] for x in
+                             args.queries.read_text().splitlines()
+                             if x.strip() and json.loads(x)["type"] != "question"]
+                    q_lat, w_lat = (in_process_latency(texts, idx, asked),
+                                    in_process_latency(texts, idx, words))
                 q_exact = in_process_latency(texts, idx, verbatim)
                 q_loose = in_process_latency(texts, idx, misremembered)
                 flat = fts5_latency(db, queries)
@@ -605,6 +616,9 @@ def run(args, against: tuple[Path, str, str] | None) -> int:
                     "cli": cli, "grep": g, "rg": r, "bare": proc["bare"],
                     "q_exact": _pct(q_exact, 0.5), "q_loose": _pct(q_loose, 0.5),
                 }
+                if args.questions:
+                    row.update(asked=_pct(q_lat, 0.5), asked95=_pct(q_lat, 0.95),
+                               words=_pct(w_lat, 0.5), n_asked=len(asked), n_words=len(words))
                 if args.opensearch:
                     row.update(opensearch_figures(texts, args.opensearch, queries))
                 rows.append(row)
@@ -665,6 +679,16 @@ def run(args, against: tuple[Path, str, str] | None) -> int:
     for r in rows:
         lines.append(f"| {r['size']}× | {ms(r['q_exact'])} | {ms(r['q_loose'])} | "
                      f"{r['q_loose'] / r['q_exact']:.1f}× |")
+    if args.questions:
+        lines += [
+            "", f"Questions ({args.questions.name}, {rows[0]['n_asked']} queries) beside the "
+            f"{rows[0]['n_words']} word queries of {args.queries.name}, in-process, top 10:", "",
+            "| corpus | word query p50 ms | question p50 ms | question p95 ms | ratio |",
+            "|---|---|---|---|---|",
+        ]
+        for r in rows:
+            lines.append(f"| {r['size']}× | {ms(r['words'])} | {ms(r['asked'])} | "
+                         f"{ms(r['asked95'])} | {r['asked'] / r['words']:.1f}× |")
     lines += [
         "", f"Start-up without a search, p50 of {args.runs} runs each, in turn with a bare "
         f"`python -c pass` of the same interpreter ({ms(start['bare'])} ms):", "",

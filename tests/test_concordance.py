@@ -119,7 +119,9 @@ def test_kwic_limit_shows_the_first_lines_and_the_total_on_stderr(book):
 
 def test_kwic_json_and_jsonl_give_doc_line_page_and_context(book):
     rows = json.loads(run(book, "kwic", "Türkiye", "--json").stdout)
-    assert [set(r) for r in rows] == [{"doc", "line", "page", "left", "match", "right"}] * 3
+    keys = {"doc", "line", "page", "page_label", "left", "match", "right"}
+    assert [set(r) for r in rows] == [keys] * 3
+    assert [r["page_label"] for r in rows] == [str(r["page"]) for r in rows]  # a .txt: the page
     assert rows[0]["doc"] == "kitap.txt" and rows[0]["match"] == "Türkiye'nin"
     assert rows[0]["left"] == "Moskova Antlaşması imzalandı ve "
     lines = run(book, "kwic", "Türkiye", "--jsonl").stdout.splitlines()
@@ -169,7 +171,7 @@ def test_where_counts_per_page(book):
     assert row == {
         "query": "antlaşma", "total": 5,
         "documents": [{"doc": "kitap.txt", "total": 5, "pages": 3, "counts": [2, 2, 1],
-                       "lines": [1, 7, 11, 11, 19]}],
+                       "lines": [1, 7, 11, 11, 19], "labels": {}}],
     }
 
 

@@ -35,10 +35,13 @@ def test_page_break_inside_a_sentence_keeps_one_passage_and_counts_pages():
 
 
 def test_heading_spanning_lines_becomes_the_section_of_what_follows():
-    text = doubled("İlk bölüm metni burada bitiyor.", " ", "SOVYETLER BĠRLĠĞĠ-TÜRKĠYE",
-                   "DOSTLUK ANTLAġMASI", " ", "Yeni bölümün ilk cümlesi.")
+    # the seed's layout: the empty lines fall inside sentences (a line goes on below)
+    full = FULL.replace("ş", "Ģ")  # and the seed's damage, so the glyph table applies
+    text = doubled(full, "ilk bölüm metni burada bitiyor.", " ", "SOVYETLER BĠRLĠĞĠ-TÜRKĠYE",
+                   "DOSTLUK ANTLAġMASI", " ", full, "yeni bölümün ilk cümlesi.")
     ps = parse_passages(text)
-    assert texts(ps) == ["İlk bölüm metni burada bitiyor.", "Yeni bölümün ilk cümlesi."]
+    assert texts(ps) == [f"{FULL} ilk bölüm metni burada bitiyor.",
+                         f"{FULL} yeni bölümün ilk cümlesi."]
     assert ps[0].section == ""
     assert ps[1].section == "SOVYETLER BİRLİĞİ-TÜRKİYE DOSTLUK ANTLAŞMASI"
 

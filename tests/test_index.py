@@ -477,7 +477,7 @@ def test_huge_single_line_text(tmp_path):
 def test_empty_or_missing_texts_folder_is_a_clear_error(tmp_path):
     (tmp_path / "bos").mkdir()
     (tmp_path / "dosya.txt").write_text("bir dosya")
-    for folder, message in ((tmp_path / "bos", "no .txt files"),
+    for folder, message in ((tmp_path / "bos", "no .txt or .pdf files"),
                             (tmp_path / "yok", "texts folder not found"),
                             (tmp_path / "dosya.txt", "not a directory")):
         with pytest.raises(TextsError, match=message):

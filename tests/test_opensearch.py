@@ -130,14 +130,16 @@ def remote(cluster, seed, real_texts):
 # ------------------------------------------------------------ without a cluster
 
 
-def test_settings_carry_the_glyph_table_and_turkish_chain():
+def test_settings_carry_the_turkish_chain_and_no_glyph_table():
+    # the texts arrive repaired, each only as it needed: the cluster must not rewrite
+    # another text's ġ/Ġ/Ģ (transliteration) into the seed's ş/İ/Ş
     from searcher.backends.opensearch.settings import analysis_settings
-    from searcher.text.normalize import GLYPH_TABLE
 
     a = analysis_settings()
-    assert a["char_filter"]["searcher_glyphs"]["mappings"] == [
-        f"{k} => {v}" for k, v in GLYPH_TABLE.items()
-    ]
+    assert "searcher_glyphs" not in a["char_filter"]
+    assert all(not set("ĢĠġ") & set(str(m)) for m in a["char_filter"].values())
+    assert all(x["char_filter"] == [] or x["char_filter"] == ["searcher_circumflex"]
+               for x in a["analyzer"].values())
     stem = a["analyzer"]["searcher_stem"]["filter"]
     assert stem.index("searcher_snowball") < stem.index("asciifolding")
     assert a["filter"]["searcher_prefix"] == {"type": "truncate", "length": 5}
@@ -420,6 +422,33 @@ def test_node_killed_during_100_searches_every_answer_is_the_same(cluster, seed)
     assert lines == [expected] * 100
 
 
+@pytest.mark.opensearch
+def test_pdfs_loaded_with_printed_pages_and_updated_by_stat(cluster, tmp_path, index_name):
+    from searcher import Searcher
+    from searcher.backends.opensearch.load import update
+    from tests.pdfs import BOOK, make_pdf, require_pdf_tools
+
+    require_pdf_tools()
+    texts = write_texts(tmp_path / "texts", notlar=doubled("Kars notları burada durur."))
+    make_pdf(texts / "kitap.pdf", BOOK, first_label=101, header="ŞARKİYAT DERGİSİ",
+             footer=True)
+    (texts / "yarim.pdf").write_bytes((texts / "kitap.pdf").read_bytes()[:900])
+    first = update(texts, cluster.url, index_name, shards=2)
+    assert (first.documents, first.indexed) == (3, 3)
+    assert [w.split(": ")[0].endswith("yarim.pdf") for w in first.warnings] == [True]
+    with Searcher(opensearch=cluster.url, index_name=index_name) as s:
+        (hit,) = s.search('"uzun bir yolculuğun sonunda"')
+        assert (hit.doc, hit.page, hit.page_label) == ("kitap.pdf", 1, "101")
+        assert "kuraklık sürüyordu; Sovyet-Türk" in hit.text
+        assert s.search("ŞARKİYAT") == []
+        assert [(k.page, k.page_label) for k in s.concordance("Çiçerin")] == [(3, "103")]
+    assert update(texts, cluster.url, index_name, shards=2).indexed == 0
+    make_pdf(texts / "kitap.pdf", [["Kitabın yeni baskısı Erzurum'da basıldı."]])
+    assert update(texts, cluster.url, index_name, shards=2).indexed == 1
+    with Searcher(opensearch=cluster.url, index_name=index_name) as s:
+        assert [(h.doc, h.page_label) for h in s.search("Erzurum")] == [("kitap.pdf", "1")]
+        assert s.search("Çiçerin") == []
+
 # --------------------------------------------- questions in one's own words (issue 32)
 
 
@@ -486,3 +515,26 @@ def test_negative_question_stays_empty_on_the_cluster(own_words):
     assert not hits and not hits.corrections
     assert hits.not_in_texts == ("futbol", "maçını", "takım", "kazandı")
     assert len(remote.search("uzay istasyonunda astronotlar hangi deneyleri konuştu")) <= 1
+
+
+@pytest.mark.opensearch
+def test_own_texts_on_the_cluster_as_written_beside_the_repaired_seed(cluster, tmp_path,
+                                                                      index_name):
+    # the seed is repaired where it is read; the cluster applies no glyph table of its
+    # own, so a transliteration's ġ/Ġ stays what it is, and one-line paragraphs stay apart
+    from searcher import Searcher
+    from tests.test_own_texts import ONE_LINE_PARAGRAPHS, TRANSLITERATION
+
+    texts = write_texts(tmp_path / "texts", tarih=TRANSLITERATION, urunler=ONE_LINE_PARAGRAPHS,
+                        seed=doubled("BarıĢ içinde birlikte yaĢama ve iĢbirliği ilkesi",
+                                     "benimsendi."))
+    r = cli("index", "--texts", str(texts), "--opensearch", cluster.url, "--index-name",
+            index_name)
+    assert r.exit_code == 0, r.output
+    with Searcher(opensearch=cluster.url, index_name=index_name, texts_dir=texts) as s:
+        assert "Merāġa rasathanesini" in s.search("Merāġa")[0].text
+        assert "Ġāzān" in s.search("Ġāzān")[0].text
+        assert "Barış içinde birlikte yaşama" in s.search("barış")[0].text
+        (hit,) = s.search("Pamuk")
+        assert hit.text == "Pamuk Çukurova'da yetişir."
+        assert s.stats()["reading"]["tarih.txt"]["repairs"] == []

@@ -128,6 +128,14 @@ def test_or_matches_either(searcher):
         searcher.search("Aralov", None))
 
 
+def test_an_operators_word_is_taken_as_typed(searcher):
+    """No typo correction for -word: a misspelt exclusion excludes nothing rather than
+    its near words (and a misspelt +word finds nothing)."""
+    assert texts_of(searcher.search("kalesi -Ardhaan", None)) == texts_of(
+        searcher.search("kalesi", None))
+    assert not searcher.search("+Ardhaan kalesi", None)
+
+
 def test_required_word(searcher):
     found = texts_of(searcher.search("+Ardahan sınırı", None))
     assert found == ["Ardahan ve Kars sınırı çizildi."]
@@ -195,6 +203,13 @@ def test_highlights_never_mark_an_excluded_word(searcher):
     marked = [h.snippet.text[s:e] for h in hits for s, e in h.snippet.highlights]
     assert hits and marked and {tokens.surface(m) for m in marked} <= {"kars", "kalesi"}
     assert not any(holds(h.text, "Ardahan") or holds(h.text, "antlaşma") for h in hits)
+
+
+def test_quotation_tiers_keep_working_around_operators(searcher):
+    hits = searcher.search('"Kars antlaşmaları" -kitaplarda', None)
+    assert hits[0].text == "Kars Antlaşması 13 Ekim 1921'de imzalandı."
+    assert [h.match for h in hits] == ["inflected"] + ["near"] * (len(hits) - 1)
+    assert not any("kitaplarda" in t for t in texts_of(hits))  # inflected, but left out
 
 
 def test_question_rules_keep_working_around_operators(searcher):

@@ -94,6 +94,12 @@ def test_typo_in_short_query_still_corrected(searcher, book):
 
 
 @needs_lexicon
+def test_quotation_in_a_question_answers_though_its_other_words_are_missing(searcher):
+    hits = searcher.search('"serbest bırakmayı" kimler nasıl onayladı')
+    assert hits and "serbest bırakmayı" in hits[0].text and hits.not_in_texts == ("onayladı",)
+
+
+@needs_lexicon
 def test_negative_question_stays_empty(searcher, book):
     out = cli(book, "futbol maçını hangi takım kazandı")
     assert out.exit_code == 1 and out.stdout == ""

@@ -386,6 +386,9 @@ def manifest_figures(manifest: dict) -> dict:
         "passages": sum(d["passages"] for d in docs.values()),
         "pages": sum(d["pages"] for d in docs.values()),
         "footnotes": sum(d["footnotes"] for d in docs.values()),
+        # per document: what was repaired in reading it and which layout it was read by
+        "reading": {name: {"repairs": list(d.get("repairs", ())), "layout": d.get("layout", "")}
+                    for name, d in docs.items()},
         "built": manifest["built"],
         "schema_version": manifest["schema"],
         "analyzer_version": manifest["analyzer"],

@@ -63,7 +63,8 @@ def filter_options(f):
     """``--doc`` and ``--pages``, spelled the same by search, kwic and where."""
     f = click.option(
         "--pages", metavar="A-B",
-        help="Only pages A to B (or page N); a passage across a page break is on both.",
+        help="Only pages A to B (or page N), physical pages counted from 1 (a PDF's "
+             "printed p.101 may be its page 5); a passage across a page break is on both.",
     )(f)
     f = click.option(
         "--doc", "docs", multiple=True, metavar="GLOB",

@@ -64,7 +64,7 @@ def hit_line(h, path: str, on: bool, context: int) -> str:
 def hit_block(h, path: str, on: bool, context: int) -> str:
     """A readable block: location, page, section, paragraph and score; the snippet;
     context passages dimmed; the passage's footnote markers; a blank line."""
-    where = f"{path}:{h.line}  p.{h.page}"
+    where = f"{path}:{h.line}  p.{h.page_label}"
     if h.section:
         where += f"  §{h.section}"
     where += f"  ¶{h.passage}  score {h.score:.1f}"
@@ -86,7 +86,8 @@ def passage_dict(p, before, after) -> dict:
     """A passage (``searcher show --json``) with its neighbours' texts."""
     return {
         "doc": p.doc, "passage": p.number, "line_start": p.line_start,
-        "line_end": p.line_end, "page": p.page, "section": p.section, "text": p.text,
+        "line_end": p.line_end, "page": p.page, "page_label": p.label_at(0),
+        "section": p.section, "text": p.text,
         "footnotes": [f.to_dict() for f in p.footnotes],
         "before": [q.text for q in before], "after": [q.text for q in after],
     }
@@ -96,7 +97,7 @@ def passages_text(passages, path: str) -> str:
     """``searcher show``: each passage under its lines, page, section and number."""
     out = []
     for q in passages:
-        head = f"{path}:{q.line_start}-{q.line_end}  p.{q.page}"
+        head = f"{path}:{q.line_start}-{q.line_end}  p.{q.label_at(0)}"
         if q.section:
             head += f"  §{q.section}"
         out += [f"{head}  ¶{q.number}", indent(q.text)]
@@ -125,7 +126,13 @@ def stats_text(st: dict) -> str:
         ("index age", _age(time.time() - st["built"])),
         ("schema/analyzer", f"{st['schema_version']}/{st['analyzer_version']}"),
     ]
-    return "".join(f"{k + ':':<18}{v}\n" for k, v in rows if v != "")
+    out = "".join(f"{k + ':':<18}{v}\n" for k, v in rows if v != "")
+    reading = st.get("reading", {})
+    return out + ("read as:\n" if reading else "") + "".join(
+        f"  {name}: {r['layout'] or '?'}; "
+        + (f"repaired: {', '.join(r['repairs'])}" if r["repairs"] else "nothing repaired") + "\n"
+        for name, r in reading.items()
+    )
 
 
 def _vectors_text(v: dict | None) -> str:
@@ -147,7 +154,7 @@ def kwic_text(lines, paths: dict[str, str], on: bool) -> str:
 
     Left contexts are right-aligned to the widest, so every match starts in one column."""
     heads = [f"{paths[k.doc]}:{k.line}" for k in lines]
-    pages = [f"p.{k.page}" for k in lines]
+    pages = [f"p.{k.page_label}" for k in lines]
     hw = max(map(len, heads), default=0)
     pw = max(map(len, pages), default=0)
     width = max((len(k.left) for k in lines), default=0)
@@ -196,7 +203,7 @@ def where_text(dispersions, paths: dict[str, str]) -> str:
         for d in dispersions:
             pc = rows.get(d.query)
             counts = pc.counts if pc else (0,) * pages
-            most = ", ".join(f"p.{p} ({c})" for p, c in pc.busiest()) if pc else ""
+            most = ", ".join(f"p.{pc.label(p)} ({c})" for p, c in pc.busiest()) if pc else ""
             total = pc.total if pc else 0
             out.append(
                 f"  {d.query:<{label}}  │{strip(cells(counts, per))}│ {total:>5}"

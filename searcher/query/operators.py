@@ -19,9 +19,12 @@ turns the result into clauses):
                     words or more) with one missing, as a quotation's tiers
 ==================  ==========================================================
 
-A hyphen inside a word (``Sovyet-Türk``) is no operator; a lone ``OR`` with
-nothing to join on one side (``Kars OR``) is dropped, and the other words are
-searched.  A query of exclusions only, or a ``~`` without a number, is a
+A hyphen inside a word (``Sovyet-Türk``) is no operator.  ``OR`` joins the
+unmarked terms on either side; one with nothing to join (``Kars OR``, ``+a OR b``)
+is dropped, and the other words are searched as typed.  An operator's word is taken
+as typed (never corrected as a typo: ``-Ardhaan`` excludes nothing).  With
+``phrase=True`` (``--phrase``) the whole query is one quotation: no operators.  A
+query of exclusions only, or a ``~`` without a number, is a
 :class:`~searcher.errors.QueryError`.
 
 Filters (:class:`Filters`): documents by file-name glob and a page range.  A

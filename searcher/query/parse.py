@@ -134,9 +134,12 @@ class QueryParser:
         return must, [c for c in map(self.part_clause, ops.excluded) if c]
 
     def part_clause(self, part: Part) -> Clause | None:
-        """A word of the operators (a search word's clause), a quotation, a proximity."""
+        """A word of the operators (a search word's clause, but taken as typed: never
+        corrected as a typo), a quotation, a proximity."""
         if part.kind == "word":
             c = self.word_clause(part.text)
+            if c is not None and c.typo:
+                c = spellings_clause(c.words[0], {c.words[0]}, False)
         elif part.slop is not None:
             c = proximity_clause(part.text, part.slop)
         else:

@@ -31,7 +31,8 @@ WHEN, COUNT, WHO, WHERE, WHY, HOW, WHICH, YESNO = (
 # -di/-dir (past, copula), -in/-e/-i/-den (case).
 _WORD_FORMS: tuple[tuple[str, str], ...] = (
     (r"kim(ler)?(di|dir|dirler|in|e|i|den|le|lerdi|lerdir)?", WHO),
-    (r"nere(si|de|ye|den|leri|lerde|lerdi|lerdir|dedir|deydi|ydi|lere|lerden)?|nerde", WHERE),
+    (r"nere(si|sini|sine|sinde|sinden|siydi|sidir|de|ye|den|leri|lerini|lerde|lerdi|lerdir|"
+     r"dedir|deydi|ydi|lere|lerden)?|nerde", WHERE),
     (r"kac(i|ta|tir|ti|inci|ar)?", COUNT),
     (r"neden|nicin|niye|nedendir|nedenle", WHY),
     (r"nasil(di|dir)?", HOW),

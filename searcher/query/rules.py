@@ -96,6 +96,9 @@ QUESTION_MIN_SHARE = 0.3
 #: texts do not hold: then the best passage is the one hit (never none while a word
 #: of it occurs, never a list of passages that share a common word with it).
 QUESTION_ANSWERED_SHARE = 0.6
+#: When none does, the answer-sentence re-rank picks the one passage shown among
+#: this many best-scored ones.
+QUESTION_FALLBACK_POOL = 5
 
 
 def open_question(question) -> bool:
@@ -138,17 +141,29 @@ def question_bar(covered: float, total: float, absent: float, share: float | Non
     return covered >= (QUESTION_MIN_SHARE if share is None else share) * whole if whole else True
 
 
+def question_answered(covered, total: float, absent: float) -> bool:
+    """Whether some passage (*covered*: the weight each holds) holds
+    :data:`QUESTION_ANSWERED_SHARE` of an open question's weight; if none does, the
+    question is about something the texts hardly discuss and one passage is shown.
+    True when no word weighs (quotations and missing words alone decide)."""
+    if not total:
+        return True
+    return any(question_bar(c, total, absent, QUESTION_ANSWERED_SHARE) for c in covered)
+
+
 def question_kept(covered: dict, score: dict, total: float, absent: float) -> dict:
     """Of an open question's candidates (*covered*: the weight each holds, *score*:
     its score), the hits and the share of the words the texts hold each covers: those
-    that clear :func:`question_bar` if one clears :data:`QUESTION_ANSWERED_SHARE`,
-    else the best-scored one alone (none only when no word of the question occurs)."""
-    if not total or not covered:
-        return {}
-    if any(question_bar(c, total, absent, QUESTION_ANSWERED_SHARE) for c in covered.values()):
+    that clear :func:`question_bar` when :func:`question_answered`, else the
+    :data:`QUESTION_FALLBACK_POOL` best-scored, of which the answer-sentence re-rank
+    (:mod:`searcher.results.answers`) shows the first alone; none only when no word
+    of the question occurs."""
+    if not total or not covered:  # nothing but quotations (required), or nothing
+        return dict.fromkeys(covered, 1.0)
+    if question_answered(covered.values(), total, absent):
         return {d: c / total for d, c in covered.items() if question_bar(c, total, absent)}
-    best = max(covered, key=lambda d: (score[d], -d))
-    return {best: covered[best] / total}
+    best = sorted(covered, key=lambda d: (-score[d], d))[:QUESTION_FALLBACK_POOL]
+    return {d: covered[d] / total for d in best}
 
 
 def coverage_factor(coverage: float, question) -> float:

@@ -24,8 +24,9 @@ from searcher.text import tokens, turkish
 _SPACE = re.compile(r"\s")
 
 
-#: Where an occurrence is: its span in the passage's text, and its source line and page.
-Span = tuple[int, int, int, int]  # start, end, line, page
+#: Where an occurrence is: its span in the passage's text, its source line and page,
+#: and the number printed on that page.
+Span = tuple[int, int, int, int, str]  # start, end, line, page, page label
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,8 @@ def collect_occurrences(query: str, clauses: list[Clause], candidates, manifest:
     found = []
     pages: dict[str, int] = {}
     for p in candidates:
-        spans = tuple((s, e, p.line_at(s), p.page_at(s)) for s, e in highlighter(p.text))
+        spans = tuple((s, e, p.line_at(s), p.page_at(s), p.label_at(s))
+                      for s, e in highlighter(p.text))
         if on_pages:
             spans = tuple(x for x in spans if on_pages[0] <= x[3] <= on_pages[1])
         if spans:
@@ -77,10 +79,16 @@ class KwicLine:
     right: str
     passage: int
     offset: int  # where the match starts in the passage's text
+    page_label: str = ""  # the number printed on the page (see Hit.page_label)
+
+    def __post_init__(self) -> None:
+        if not self.page_label:
+            object.__setattr__(self, "page_label", str(self.page))
 
     def to_dict(self) -> dict:
         return {
             "doc": self.doc, "line": self.line, "page": self.page,
+            "page_label": self.page_label,
             "left": self.left, "match": self.match, "right": self.right,
         }
 
@@ -100,10 +108,10 @@ def kwic_lines(
     for doc, number, text, spans in occurrences.found:
         if not text.isprintable():  # a tab or line break: one space each, offsets kept
             text = _SPACE.sub(" ", text)
-        for s, e, line, page in spans:
+        for s, e, line, page, label in spans:
             lines.append(KwicLine(
                 doc, line, page, text[max(0, s - width) : s], text[s:e], text[e : e + width],
-                number, s,
+                number, s, label,
             ))
     if sort == "left":
         lines.sort(key=lambda k: _words_key(k.left)[::-1])
@@ -126,6 +134,11 @@ class PageCounts:
     doc: str
     counts: tuple[int, ...]  # counts[i]: occurrences on page i + 1
     lines: tuple[int, ...]
+    labels: tuple[tuple[int, str], ...] = ()  # (page, printed label) where it differs
+
+    def label(self, page: int) -> str:
+        """The number printed on physical *page* (see :attr:`Hit.page_label`)."""
+        return dict(self.labels).get(page, str(page))
 
     @property
     def total(self) -> int:
@@ -141,6 +154,7 @@ class PageCounts:
         return {
             "doc": self.doc, "total": self.total, "pages": len(self.counts),
             "counts": list(self.counts), "lines": list(self.lines),
+            "labels": {str(p): label for p, label in self.labels},
         }
 
 
@@ -163,15 +177,19 @@ class Dispersion:
 def page_dispersion(occurrences: Occurrences) -> Dispersion:
     """Count every occurrence on its page (the page its first character is on)."""
     where: dict[str, list[tuple[int, int]]] = {}
+    labels: dict[str, dict[int, str]] = {}
     for doc, _, _, spans in occurrences.found:
-        where.setdefault(doc, []).extend((page, line) for _, _, line, page in spans)
+        where.setdefault(doc, []).extend((page, line) for _, _, line, page, _ in spans)
+        labels.setdefault(doc, {}).update(
+            (page, label) for _, _, _, page, label in spans if label != str(page)
+        )
     docs = []
     for doc, pages in occurrences.docs:
         counts = [0] * pages
         for page, _ in where[doc]:
             counts[page - 1] += 1
         lines = tuple(line for _, line in where[doc])
-        docs.append(PageCounts(doc, tuple(counts), lines))
+        docs.append(PageCounts(doc, tuple(counts), lines, tuple(sorted(labels[doc].items()))))
     return Dispersion(occurrences.query, tuple(docs))
 
 

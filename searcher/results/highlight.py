@@ -277,6 +277,7 @@ def make_hit(
         line_start=p.line_start,
         line_end=p.line_end,
         page=p.page_at(first),
+        page_label=p.label_at(first),
         section=p.section,
         text=p.text,
         snippet=make_snippet(p.text, spans, focus=focus, anchored=match == "semantic"),

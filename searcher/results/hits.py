@@ -37,7 +37,9 @@ class Snippet:
 
 @dataclass(frozen=True)
 class Hit:
-    """One ranked passage.  ``line``/``page`` are where the first match is.
+    """One ranked passage.  ``line``/``page`` are where the first match is: ``page``
+    the physical page (1..N), ``page_label`` the number printed on it (a PDF's page
+    label: ``"101"``, ``"xii"``; else the physical number as text), the one to cite.
 
     ``match`` says how it matched the query's quotation: ``"exact"`` (word for
     word), ``"inflected"`` (the same words in other inflections), ``"near"`` (a word
@@ -66,6 +68,11 @@ class Hit:
     after: tuple[str, ...] = ()
     match: str = "words"
     words_held: int | None = None
+    page_label: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.page_label:
+            object.__setattr__(self, "page_label", str(self.page))
 
     def to_dict(self) -> dict:
         return {
@@ -77,6 +84,7 @@ class Hit:
             "line_start": self.line_start,
             "line_end": self.line_end,
             "page": self.page,
+            "page_label": self.page_label,
             "section": self.section,
             "text": self.text,
             "snippet": self.snippet.to_dict(),

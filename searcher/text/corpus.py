@@ -19,6 +19,8 @@ from pathlib import Path
 from searcher.errors import TextsError
 
 TEXT_SUFFIX = ".txt"
+#: What the texts folder may hold: text files and (with the ``pdf`` extra) PDFs.
+SUFFIXES = (TEXT_SUFFIX, ".pdf")
 
 #: A build's progress callback: ``(done, total, document name)``.
 Progress = Callable[[int, int, str], None]
@@ -45,6 +47,9 @@ class DocState:
     passages: int = 0
     pages: int = 0
     footnotes: int = 0
+    needs: str = ""  # an extra that was missing when it was read (its passages are not in)
+    repairs: tuple[str, ...] | list[str] = ()  # what was repaired in reading it
+    layout: str = ""  # how its paragraphs were told apart (searcher.text.layout)
 
 
 @dataclass
@@ -62,13 +67,14 @@ class Changes:
 
 
 def list_texts(texts_dir: Path) -> dict[str, Path]:
-    """The ``.txt`` files of a texts folder by name; a clear error if there are none."""
+    """The ``.txt`` and ``.pdf`` files of a texts folder by name; a clear error if
+    there are none."""
     try:
         with os.scandir(texts_dir) as entries:
             files = {
                 e.name: Path(e.path)
                 for e in sorted(entries, key=lambda e: e.name)
-                if e.name.lower().endswith(TEXT_SUFFIX) and e.is_file()
+                if e.name.lower().endswith(SUFFIXES) and e.is_file()
             }
     except FileNotFoundError:
         raise TextsError(f"texts folder not found: {texts_dir}") from None
@@ -77,7 +83,7 @@ def list_texts(texts_dir: Path) -> dict[str, Path]:
     except PermissionError as exc:
         raise TextsError(f"cannot read texts folder {texts_dir}: permission denied") from exc
     if not files:
-        raise TextsError(f"no .txt files in texts folder {texts_dir}")
+        raise TextsError(f"no .txt or .pdf files in texts folder {texts_dir}")
     return files
 
 
@@ -106,6 +112,8 @@ def diff(texts: dict[str, Path], manifest: dict | None, versions: dict) -> Chang
         old = known.get(name)
         if old is None:
             ch.added.append(name)
+        elif old.get("needs") and _extra_installed(old["needs"]):
+            ch.changed.append(name)  # read at last, now that its extra is installed
         elif old["size"] != st.st_size or old["mtime_ns"] != st.st_mtime_ns:
             if old["size"] == st.st_size and old["sha256"] == _sha256(path):
                 ch.touched[name] = DocState(**{**old, "mtime_ns": st.st_mtime_ns})
@@ -113,6 +121,12 @@ def diff(texts: dict[str, Path], manifest: dict | None, versions: dict) -> Chang
                 ch.changed.append(name)
     ch.removed = [name for name in known if name not in texts]
     return ch
+
+
+def _extra_installed(extra: str) -> bool:
+    from searcher.text import pdf
+
+    return extra == "pdf" and pdf.available()
 
 
 def built_with(manifest: dict, versions: dict) -> bool:
@@ -135,26 +149,33 @@ def stderr_progress() -> Progress | None:
 
 
 def read_text(name: str, path: Path, warnings: list[str]) -> tuple[list, DocState]:
-    """A text file -> its passages and what the index keeps to tell whether it changed
-    (undecodable bytes and binary files reported in *warnings*).  Every backend reads
-    texts through here, so they index the same passages."""
+    """A text file or PDF -> its passages and what the index keeps to tell whether it
+    changed.  What cannot be read is one line in *warnings* (undecodable bytes, a
+    binary file, a damaged PDF, a PDF without the ``pdf`` extra) and no passages;
+    nothing raises but an unreadable file.  Every backend reads texts through here,
+    so they index the same passages."""
     import hashlib
 
-    from searcher.text.document import decode, parse_passages
+    from searcher.text.document import decode, read_document
 
     try:
         data = path.read_bytes()
         st = path.stat()
     except OSError as exc:
         raise TextsError(f"cannot read {path}: {exc.strerror}") from exc
-    if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    labels: tuple[str, ...] = ()
+    needs = ""
+    if name.lower().endswith(".pdf"):
+        text, labels, needs = _read_pdf(path, data, warnings)
+    elif b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         warnings.append(f"{path}: binary file (NUL bytes), skipped")
-        text, errors = "", []
+        text = ""
     else:
         text, errors = decode(data, str(path))
-    for err in errors:
-        warnings.append(f"{err}; indexed with replacement characters")
-    passages = parse_passages(text, name)
+        for err in errors:
+            warnings.append(f"{err}; indexed with replacement characters")
+    reading = read_document(text, name, page_labels=labels)
+    passages = reading.passages
     return passages, DocState(
         size=len(data),
         mtime_ns=st.st_mtime_ns,
@@ -162,4 +183,22 @@ def read_text(name: str, path: Path, warnings: list[str]) -> tuple[list, DocStat
         passages=len(passages),
         pages=max((p.page_at(len(p.text)) for p in passages), default=0),  # last page, not first
         footnotes=sum(len(p.footnotes) for p in passages),
+        needs=needs,
+        repairs=list(reading.repairs),
+        layout=reading.layout,
     )
+
+
+def _read_pdf(path: Path, data: bytes, warnings: list[str]) -> tuple[str, tuple[str, ...], str]:
+    """A PDF's text, page labels and the extra it needs ("pdf" when pypdf is missing)."""
+    from searcher.text import pdf
+
+    if not pdf.available():
+        warnings.append(f"{path}: skipped: reading PDFs needs the pdf extra: {pdf.INSTALL_HINT}")
+        return "", (), "pdf"
+    try:
+        got = pdf.extract(data)
+    except pdf.PdfError as exc:
+        warnings.append(f"{path}: skipped: {exc}")
+        return "", (), ""
+    return got.text, got.labels, ""

@@ -1,18 +1,26 @@
 """Stage 2: lines of a text file -> passages (paragraphs) that know where they stand.
 
-A passage is what the engine indexes and returns.  The layout rules come from
-PDF extractions like the seed text (see texts/README in the project docs):
+A passage is what the engine indexes and returns.  Which rules cut a text into
+passages depends on its layout, measured on the document (:mod:`searcher.text.layout`):
 
-* "doubled" layout: every text line is followed by one empty line.  A run of
-  three or more *empty* lines is a page break; a whitespace-only line (``" "``)
-  is a visible gap, i.e. a paragraph or heading boundary.
-* ordinary layout: a blank line ends a paragraph; form feed (``\\f``) is a page break.
-* A line that ends a sentence and is clearly shorter than the full line width
-  ends a paragraph; a full-width line does not.  Page breaks are not paragraph ends.
-* Lines without lower-case letters are headings; consecutive heading lines make
-  one heading, which becomes the ``section`` of the passages that follow it.
-* A line-final hyphen joins the next line without a space and keeps the hyphen.
+* the seed's PDF layout (every text line followed by one empty line, inside
+  sentences too): a run of three or more *empty* lines is a page break; a
+  whitespace-only line (``" "``) is a visible gap, i.e. a paragraph or heading
+  boundary; a line that ends a sentence and is clearly shorter than the full line
+  width ends a paragraph, a full-width line does not.  Page breaks are not
+  paragraph ends.  Lines without small letters followed by body text are a heading,
+  which becomes the ``section`` of the passages that follow it.
+* ordinary text: a blank line ends a paragraph, and so does every line end in a
+  text written a paragraph a line (or a short line not continued, in a text broken
+  into lines); form feed (``\\f``) is a page break.  A heading (a ``#`` line, or a
+  capital line alone and followed by body text, never a list item) is a passage of
+  its own, whose ``section`` is itself, and the section of the passages after it.
+* A line-final hyphen joins the next line without a space; it stays when it is a
+  compound's and goes when it breaks a word (:mod:`searcher.text.hyphens`).
 * Footnote markers ``(*)`` .. ``(*****)`` are collected with their source line.
+
+Nothing is dropped: every word of the text is in a passage or (in the PDF layout)
+the section heading of one.
 """
 
 from __future__ import annotations
@@ -23,16 +31,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from searcher.text.normalize import normalize
+from searcher.text.hyphens import LineEndHyphens
+from searcher.text.normalize import normalize, repair, shows_glyph_damage
 
 #: The one footnote-marker pattern of the project.
 FOOTNOTE = re.compile(r"\((\*{1,5})\)")
 
 _SENTENCE_END = frozenset(""".:!?”")]»'…""")
 _ONLY_MARKERS = re.compile(r"^(?:\s*\(\*{1,5}\)\s*[.,;:]?)+\s*$")
-_LETTER = re.compile(r"[^\W\d_]")
 #: Longest passage before it is cut at a sentence end (a missed paragraph end).
 MAX_PASSAGE_CHARS = 2500
+#: Bump when the rules that read a text into passages change: indexes rebuild.
+READING_VERSION = 2
 
 
 class TextDecodeError(ValueError):
@@ -63,6 +73,9 @@ class Passage:
     ``line_map`` holds one ``(offset, line, page)`` triple for every source line
     that contributed to ``text``: the character at ``offset`` and the ones after
     it (up to the next triple) come from that line of the file, on that page.
+    ``page`` is a physical page (1..N); ``page_labels`` the printed numbers of the
+    pages from ``page`` on that the passage spans, when its document has them (a
+    PDF's page labels), else empty: see :meth:`label_at`.
     """
 
     doc: str
@@ -74,6 +87,7 @@ class Passage:
     section: str
     footnotes: tuple[Footnote, ...] = ()
     line_map: tuple[tuple[int, int, int], ...] = field(default=(), repr=False, compare=False)
+    page_labels: tuple[str, ...] = ()
 
     def _entry(self, offset: int) -> tuple[int, int, int]:
         if not self.line_map:
@@ -87,6 +101,17 @@ class Passage:
     def page_at(self, offset: int) -> int:
         """The PDF page of the character at *offset* in ``text``."""
         return self._entry(offset)[2]
+
+    def label_at(self, offset: int) -> str:
+        """The printed page number (``"101"``, ``"xii"``) of the character at *offset*:
+        the page's label, or its physical number as text when there is none."""
+        return label_of(self.page_at(offset), self.page, self.page_labels)
+
+
+def label_of(page: int, first: int, labels: tuple[str, ...]) -> str:
+    """The label of physical *page* among *labels*, the labels of pages *first*, ..."""
+    i = page - first
+    return labels[i] if 0 <= i < len(labels) else str(page)
 
 
 @dataclass
@@ -116,19 +141,8 @@ def _split_lines(text: str) -> list[str]:
     return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
-def _is_doubled(lines: list[str]) -> bool:
-    """True when (nearly) every text line is followed by an empty line."""
-    text_lines = followed = 0
-    for i, line in enumerate(lines[:-1]):
-        if line.strip():
-            text_lines += 1
-            followed += lines[i + 1] == ""
-    return text_lines >= 2 and followed >= 0.9 * text_lines
-
-
-def _scan(lines: list[str]) -> Iterator[_Line]:
+def _scan(lines: list[str], doubled: bool) -> Iterator[_Line]:
     """Yield the text lines with their page and whether a gap precedes them."""
-    doubled = _is_doubled(lines)
     page, gap, empties = 1, False, 0
     for number, raw in enumerate(lines, start=1):
         pages = raw.count("\f")
@@ -150,26 +164,23 @@ def _scan(lines: list[str]) -> Iterator[_Line]:
         gap = False
 
 
-def _is_heading(text: str) -> bool:
-    if len(text) > 120:
-        return False
-    letters = _LETTER.findall(text)
-    return len(letters) >= 3 and not any(c.islower() for c in letters)
-
-
 class _Builder:
     """Accumulates lines into one passage and remembers where each came from."""
 
-    def __init__(self) -> None:
+    def __init__(self, hyphens: LineEndHyphens | None = None) -> None:
         self.parts: list[str] = []
         self.map: list[tuple[int, int, int]] = []
         self.length = 0
         self.hyphen = False
+        self.hyphens = hyphens
 
     def add(self, line: _Line) -> None:
         if self.parts and not self.hyphen:
             self.parts.append(" ")
             self.length += 1
+        elif self.hyphen and self.hyphens and self.hyphens.joins(self.parts[-1], line.text):
+            self.parts[-1] = self.parts[-1][:-1]  # a word broken at the line end: rejoined
+            self.length -= 1
         self.map.append((self.length, line.number, line.page))
         self.parts.append(line.text)
         self.length += len(line.text)
@@ -185,41 +196,108 @@ def _width(lines: list[_Line]) -> float:
     return lengths[(len(lengths) * 3) // 4] if lengths else 0
 
 
-def parse_passages(text: str, doc: str = "<string>") -> list[Passage]:
-    """Cut a raw text (str) into normalised passages with provenance."""
-    clean = normalize(text)
+@dataclass(frozen=True)
+class Reading:
+    """A text read into passages, with what was done to read it: the repairs that
+    changed it (:mod:`searcher.text.normalize`'s names) and its layout
+    (:mod:`searcher.text.layout`'s)."""
+
+    passages: list[Passage]
+    repairs: tuple[str, ...]
+    layout: str
+    #: headings that are only the ``section`` of passages, not passages (the PDF layout)
+    headings: tuple[str, ...] = ()
+
+
+def read_document(
+    text: str, doc: str = "<string>", *, page_labels: tuple[str, ...] = ()
+) -> Reading:
+    """Cut a raw text (str) into normalised passages with provenance, repairing only
+    what this document shows to be damaged; *page_labels* are the printed numbers of
+    its physical pages 1..N, if it has any (a PDF's)."""
+    from searcher.text import layout  # reading only: a search never needs it
+
+    text = text.removeprefix("\ufeff")
+    glyphs = shows_glyph_damage(text)
+    clean, repairs = repair(text, glyphs=glyphs)
     lines = _split_lines(clean)
     if len(lines) != len(_split_lines(text)):  # a repair touched line ends: do it per line
-        lines = [normalize(x) for x in _split_lines(text)]
-    scanned = list(_scan(lines))
+        lines = [normalize(x, glyphs=glyphs) for x in _split_lines(text)]
+    kind = layout.measure(lines)
+    if kind == layout.DOUBLE_SPACED:
+        scanned = list(_scan(lines, doubled=True))
+        passages, headings = _double_spaced(scanned, doc, clean, page_labels)
+        return Reading(passages, repairs, kind, tuple(headings))
+    scanned = list(_scan(lines, doubled=False))
+    return Reading(_ordinary(scanned, doc, kind, clean, page_labels), repairs, kind)
+
+
+def parse_passages(
+    text: str, doc: str = "<string>", *, page_labels: tuple[str, ...] = ()
+) -> list[Passage]:
+    """Cut a raw text (str) into normalised passages with provenance (see
+    :func:`read_document`)."""
+    return read_document(text, doc, page_labels=page_labels).passages
+
+
+def _headings(scanned: list[_Line]) -> set[int]:
+    """Indexes of the PDF layout's heading lines: runs of capital lines (short, at
+    most eight) after a visible gap and followed by body text."""
+    from searcher.text import layout  # reading only: a search never needs it
+
+    found: set[int] = set()
+    run: list[int] = []
+    for i, line in enumerate(scanned):
+        if _ONLY_MARKERS.match(line.text):
+            continue
+        if layout.is_capital_line(line.text) and (run or i == 0 or line.gap_before):
+            run.append(i)  # alone: after a visible gap (or the start), not after text
+            continue
+        if run and len(run) <= 8 and layout.is_body(line.text):
+            found.update(run)
+        run = []
+    if run and len(run) <= 8 and len(run) == len(scanned):  # a text that is a heading only
+        found.update(run)
+    return found
+
+
+def _double_spaced(
+    scanned: list[_Line], doc: str, clean: str, page_labels: tuple[str, ...]
+) -> tuple[list[Passage], list[str]]:
     width = _width(scanned)
     unwrapped = width > 200  # one line per paragraph: every line is a paragraph
     short = 0.82 * width
+    heading_lines = _headings(scanned)
 
     passages: list[Passage] = []
     section = ""
     heading: list[str] = []
-    current = _Builder()
+    headings: list[str] = []
+    hyphens = LineEndHyphens(clean)
+    current = _Builder(hyphens)
 
     def flush() -> None:
         nonlocal current
         if current:
             for chunk in _cut_long(current):
-                passages.append(_make_passage(doc, len(passages) + 1, section, chunk))
-        current = _Builder()
+                passages.append(
+                    _make_passage(doc, len(passages) + 1, section, chunk, page_labels)
+                )
+        current = _Builder(hyphens)
 
     ended = False  # the current paragraph has ended; a lone footnote line may still join it
-    for line in scanned:
+    for i, line in enumerate(scanned):
         markers_only = bool(_ONLY_MARKERS.match(line.text))
         if ended and not markers_only:
             flush()
         ended = False
-        if _is_heading(line.text) and not markers_only:
+        if i in heading_lines:
             flush()
             heading.append(line.text)
             continue
         if heading:
             section = " ".join(" ".join(heading).split())
+            headings.append(section)
             heading = []
         if line.gap_before and current and not markers_only:
             flush()
@@ -227,9 +305,63 @@ def parse_passages(text: str, doc: str = "<string>") -> list[Passage]:
         if unwrapped or (len(line.text) < short and line.text[-1:] in _SENTENCE_END):
             ended = True
     flush()
-    if heading and not passages:  # a text that is nothing but a heading
-        section = " ".join(" ".join(heading).split())
+    if heading:  # a text that is nothing but a heading
+        headings.append(" ".join(" ".join(heading).split()))
+    return passages, headings
+
+
+def _ordinary(
+    scanned: list[_Line], doc: str, kind: str, clean: str, page_labels: tuple[str, ...]
+) -> list[Passage]:
+    """Ordinary text: paragraphs end at blank lines and (by *kind*) at line ends; a
+    heading is a passage of its own and the section of the ones after it."""
+    from searcher.text import layout
+
+    short = 0.82 * _width(scanned)
+    hyphens = LineEndHyphens(clean)
+    units: list[list[_Line]] = []
+    for line in scanned:
+        if units and not line.gap_before and not _ends(units[-1][-1].text, line.text, kind, short):
+            units[-1].append(line)
+        else:
+            units.append([line])
+    texts = [" ".join(x.text for x in unit) for unit in units]
+
+    def capital(i: int) -> bool:
+        return len(units[i]) <= 3 and all(layout.is_capital_line(x.text) for x in units[i])
+
+    passages: list[Passage] = []
+    section = ""
+    for i, unit in enumerate(units):
+        title = layout.markdown_heading(texts[i]) if len(unit) == 1 else None
+        if title is None and capital(i) and (i == 0 or not capital(i - 1)):
+            if i + 1 < len(units) and layout.is_body(units[i + 1][0].text):
+                title = " ".join(texts[i].split())
+        if title is not None:
+            section = title
+        b = _Builder(hyphens)
+        for line in unit:
+            b.add(line)
+        for chunk in _cut_long(b):
+            passages.append(
+                _make_passage(doc, len(passages) + 1, section, chunk, page_labels)
+            )
     return passages
+
+
+def _ends(line: str, after: str, kind: str, short: float) -> bool:
+    """Whether an ordinary text's paragraph ends between two adjacent lines."""
+    from searcher.text import layout
+
+    if _ONLY_MARKERS.match(after):
+        return False  # a footnote marker alone on a line stays with its sentence
+    if layout.markdown_heading(line) is not None or layout.markdown_heading(after) is not None:
+        return True
+    if line.endswith("-") and len(line) > 1 and line[-2].isalpha() and after[:1].islower():
+        return False  # a word or compound broken at the line end
+    if kind == layout.LINES:
+        return True
+    return len(line) < short and (line[-1:] in _SENTENCE_END or not layout.continues(line, after))
 
 
 def _cut_long(b: _Builder) -> list[_Builder]:
@@ -242,7 +374,9 @@ def _cut_long(b: _Builder) -> list[_Builder]:
     while len(text) - start > MAX_PASSAGE_CHARS:
         window = text[start : start + MAX_PASSAGE_CHARS]
         cut = max(window.rfind(". "), window.rfind("! "), window.rfind("? "))
-        cut = start + (cut + 2 if cut > MAX_PASSAGE_CHARS // 3 else MAX_PASSAGE_CHARS)
+        if cut <= MAX_PASSAGE_CHARS // 3:  # no sentence end: between words, not inside one
+            cut = window.rfind(" ") - 1 if window.rfind(" ") > 0 else MAX_PASSAGE_CHARS - 2
+        cut = start + cut + 2
         pieces.append(_slice(b, text, start, cut))
         start = cut
     pieces.append(_slice(b, text, start, len(text)))
@@ -261,7 +395,9 @@ def _slice(b: _Builder, text: str, start: int, end: int) -> _Builder:
     return piece
 
 
-def _make_passage(doc: str, number: int, section: str, b: _Builder) -> Passage:
+def _make_passage(
+    doc: str, number: int, section: str, b: _Builder, page_labels: tuple[str, ...] = ()
+) -> Passage:
     text = "".join(b.parts)
     lead = len(text) - len(text.lstrip())
     text = text.strip()
@@ -280,6 +416,7 @@ def _make_passage(doc: str, number: int, section: str, b: _Builder) -> Passage:
         section=section,
         footnotes=notes,
         line_map=line_map,
+        page_labels=tuple(page_labels[line_map[0][2] - 1 : line_map[-1][2]]),
     )
 
 

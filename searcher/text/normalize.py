@@ -2,8 +2,11 @@
 
 The seed document is a PDF extraction whose font mapped three Turkish letters to
 Latin Extended-A glyphs; ftfy does not know that, so the table below is the one
-place in the project that does.  Queries go through the same function, without
-the ftfy pass (importing ftfy costs ~50 ms and queries never carry mojibake).
+place in the project that does.  The same three letters are real letters elsewhere
+(``Merāġa``, ``Ġāzān``: transliteration; Maltese; Latvian ``Ģ``), so the table is
+applied only to a text that shows the seed's damage (:func:`shows_glyph_damage`,
+decided per document, or per query).  Queries go through the same function,
+without the ftfy pass (importing ftfy costs ~50 ms and queries never carry mojibake).
 """
 
 from __future__ import annotations
@@ -13,6 +16,18 @@ import unicodedata
 
 #: PDF font glyphs that stand for Turkish letters (measured on the seed text).
 GLYPH_TABLE = {"Ģ": "ş", "Ġ": "İ", "ġ": "Ş"}
+#: What each repair is called in the index manifest and ``searcher stats``.
+PDF_GLYPHS = "pdf glyphs (Ģ→ş Ġ→İ ġ→Ş)"
+MOJIBAKE = "mojibake (ftfy)"
+
+# Where the glyphs stand for the seed's letters and no real spelling puts them: a
+# capital Ģ after a small letter (``BarıĢ``: ş), a small ġ after a capital
+# (``BAġLADI``: Ş), a capital Ġ after a capital (``BĠRLĠĞĠ``: İ).
+# (Patterns, not compiled: only a text with one of the glyphs needs them.)
+_DAMAGE = r"(?<=[^\W\d_])(?:(?<=[a-zçğıöüâîû])Ģ|(?<=[A-ZÇĞÖÜÂÎÛ])[ġĠ])"
+# Signs of their real use: the letters they would stand for, written as such; a small
+# ġ after a small letter (``Merāġa``); small ģ (Latvian); transliteration's letters.
+_REAL_USE = r"[şŞİģḳṭḥṣẓḍāīūĀĪŪ]|(?<=[^\W\d_])(?<![A-ZÇĞÖÜÂÎÛ])ġ"
 
 _SPACING_ACCENTS = {"´": "\u0301", "`": "\u0300", "¨": "\u0308", "^": "\u0302"}
 # A spacing accent typed *before* the letter it belongs to: L'Humanit´e.
@@ -22,6 +37,10 @@ _DOUBLE_APOSTROPHE = re.compile(r"''|``")
 # A closing quote mark written between two letters stands for an apostrophe:
 # ``Ermenistan''ın``, ``Ermenistan”ın`` (a name and its case suffix).
 _QUOTE_IN_WORD = re.compile(r"(?<=[^\W\d_])(?:''|[”\"])(?=[^\W\d_])")
+# Tabs, no-break and other wide spaces read as one space; line and paragraph
+# separators inside a line too (line numbers count only \n, \r\n and \r, as editors do).
+_SPACES = {c: " " for c in "\t\v\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+           "\u2007\u2008\u2009\u200a\u202f\u205f\u3000\u2028\u2029\x85"}
 _APOSTROPHES = {"’": "'", "‘": "'", "ʼ": "'", "′": "'"}
 
 
@@ -44,26 +63,56 @@ def _fix_quotes(text: str) -> str:
     return _DOUBLE_APOSTROPHE.sub("”", text)
 
 
-def normalize(text: str, *, repair_mojibake: bool = True) -> str:
-    """Return *text* repaired: mojibake (ftfy), PDF glyphs, stray accents, quotes, NFC.
+def shows_glyph_damage(text: str) -> bool:
+    """Whether *text* shows the seed's PDF glyph damage: the three glyphs where only
+    the damage puts them (see ``_DAMAGE``), at least three times as often as any sign
+    of their real use.  The seed: 1,600 damaged places, no sign of real use; a
+    transliterated history text: no damaged place, ``ġ`` after small letters."""
+    if "Ģ" not in text and "Ġ" not in text and "ġ" not in text:
+        return False
+    damage = len(re.findall(_DAMAGE, text))
+    return damage > 0 and damage >= 3 * len(re.findall(_REAL_USE, text))
 
-    Idempotent: ``normalize(normalize(t)) == normalize(t)``.  Line breaks are kept
-    exactly where they are, so line numbers computed on the result match the source.
-    """
-    text = _replace_all(text, GLYPH_TABLE)
+
+def repair(
+    text: str, *, glyphs: bool | None = None, repair_mojibake: bool = True
+) -> tuple[str, tuple[str, ...]]:
+    """*text* repaired as :func:`normalize` does, and the names of the repairs that
+    changed it (:data:`PDF_GLYPHS`, :data:`MOJIBAKE`).  *glyphs*: apply the glyph
+    table (None: when :func:`shows_glyph_damage` says so)."""
+    done: list[str] = []
+    if glyphs is None:
+        glyphs = shows_glyph_damage(text)
+    if glyphs:
+        text = _replace_all(text, GLYPH_TABLE)
+        done.append(PDF_GLYPHS)
+    text = _replace_all(text, _SPACES)
     if repair_mojibake and not text.isascii():
         import ftfy
         from ftfy.badness import is_bad
 
         if is_bad(text):  # a cheap regex; fix_text itself costs ~1 s per 1 MB
-            text = ftfy.fix_text(
+            fixed = ftfy.fix_text(
                 text,
                 uncurl_quotes=False,
                 fix_line_breaks=False,
                 fix_character_width=False,
                 normalization="NFC",
             )
+            if fixed != unicodedata.normalize("NFC", text):
+                done.append(MOJIBAKE)
+            text = fixed
     text = _STRAY_ACCENT.sub(_fix_stray_accent, text)
     text = _replace_all(text, _APOSTROPHES)
     text = _fix_quotes(text)
-    return unicodedata.normalize("NFC", text)
+    return unicodedata.normalize("NFC", text), tuple(done)
+
+
+def normalize(text: str, *, repair_mojibake: bool = True, glyphs: bool | None = None) -> str:
+    """Return *text* repaired: PDF glyphs (when *glyphs*, by default when the text
+    shows their damage), mojibake (ftfy), spaces, stray accents, quotes, NFC.
+
+    Idempotent: ``normalize(normalize(t)) == normalize(t)``.  Line breaks are kept
+    exactly where they are, so line numbers computed on the result match the source.
+    """
+    return repair(text, glyphs=glyphs, repair_mojibake=repair_mojibake)[0]

@@ -18,11 +18,13 @@ def passage_record(p) -> tuple:
 
     A flat tuple with the line map packed into bytes: Whoosh pickles and compresses
     the stored record of every hit, and this shape is the cheapest to read back and
-    the smallest on disk (the map is one ``(offset, line, page)`` triple per line).
+    the smallest on disk (the map is one ``(offset, line, page)`` triple per line);
+    last the printed page labels, () for a document without them.
     """
     line_map = array("I", [x for entry in p.line_map for x in entry]).tobytes()
     footnotes = tuple((f.marker, f.stars, f.line) for f in p.footnotes)
-    return (p.number, p.text, p.line_start, p.line_end, p.page, p.section, footnotes, line_map)
+    return (p.number, p.text, p.line_start, p.line_end, p.page, p.section, footnotes, line_map,
+            p.page_labels)
 
 
 def last_page(p) -> int:
@@ -32,7 +34,7 @@ def last_page(p) -> int:
 
 def passage_from_record(doc: str, record: tuple):
     """The :class:`~searcher.text.document.Passage` that :func:`passage_record` stored."""
-    number, text, line_start, line_end, page, section, footnotes, packed = record
+    number, text, line_start, line_end, page, section, footnotes, packed, labels = record
     flat = array("I")
     flat.frombytes(packed)
     it = iter(flat)
@@ -46,6 +48,7 @@ def passage_from_record(doc: str, record: tuple):
         section=section,
         footnotes=tuple(Footnote(m, s, ln) for m, s, ln in footnotes),
         line_map=tuple(zip(it, it, it, strict=True)),
+        page_labels=tuple(labels),
     )
 
 
@@ -56,7 +59,8 @@ def json_record(p) -> list:
 
     record = list(passage_record(p))
     record[1] = None
-    record[-1] = base64.b64encode(record[-1]).decode("ascii")
+    record[7] = base64.b64encode(record[7]).decode("ascii")
+    record[8] = list(record[8])
     return record
 
 
@@ -66,5 +70,5 @@ def passage_from_json(doc: str, text: str, record: list):
 
     record = list(record)
     record[1] = text
-    record[-1] = base64.b64decode(record[-1])
+    record[7] = base64.b64decode(record[7])
     return passage_from_record(doc, record)

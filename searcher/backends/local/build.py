@@ -220,8 +220,11 @@ def _write_generation(texts, key, index_dir, live, manifest, ch: Changes, progre
             raise
         writer.commit(optimize=bool(ch.removed or ch.changed))
         write_vocabulary(gen, docs)
+        # a text read without its extra (a PDF without pypdf) is looked at again by
+        # every new process, so that installing the extra is noticed: no stat key
+        waiting = any(d.get("needs") for d in docs.values())
         new_manifest = {**versions(), "built": time.time(), "docs": docs,
-                        "texts_key": key_record(key)}
+                        "texts_key": key_record(None if waiting else key)}
         for name in (vectors.VECTORS, vectors.UNITS, vectors.KEYS):
             (gen / name).unlink(missing_ok=True)  # copied from the live one: rewritten
         if with_vectors:

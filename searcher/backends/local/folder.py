@@ -94,8 +94,9 @@ def claim(index_dir: Path) -> None:
 #: (7: positions on the stem and prefix fields, quote marks inside words as apostrophes;
 #: 8: the vocabulary stored with marshal; 9: in shards by first letter; 10: the
 #: manifest records the texts' stat key; 11: the analyzer and codec classes Whoosh
-#: pickles moved into searcher.backends.local).
-SCHEMA_VERSION = 11
+#: pickles moved into searcher.backends.local; 12: passages keep their printed page
+#: labels, and PDFs are texts).
+SCHEMA_VERSION = 12
 MANIFEST = "manifest.json"  # in each generation: versions, texts, their stat key
 
 
@@ -105,10 +106,12 @@ def versions() -> dict:
     other versions means a rebuild."""
     import marshal
 
+    from searcher.text.document import READING_VERSION
     from searcher.text.tokens import ANALYZER_VERSION
 
     # marshal's format (the vocabulary's) may change with Python: rebuild then
-    return {"schema": SCHEMA_VERSION, "analyzer": ANALYZER_VERSION, "marshal": marshal.version}
+    return {"schema": SCHEMA_VERSION, "analyzer": ANALYZER_VERSION, "reading": READING_VERSION,
+            "marshal": marshal.version}
 
 
 def read_manifest(generation: Path) -> dict:

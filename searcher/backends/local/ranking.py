@@ -21,6 +21,7 @@ from searcher.query.rules import (
     coverage_factor,
     coverage_floor,
     open_question,
+    question_answered,
     question_kept,
     question_weights,
     rarity_weights,
@@ -119,6 +120,8 @@ def rank(
         ranked, focus = focus_rerank(
             question, clauses, weights, ranked, text_of
         )
+    if open_question(question) and not question_answered(covered.values(), total, absent):
+        ranked = ranked[:1]  # about something the texts hardly discuss: the best passage
     ranked = ranked if limit is None else ranked[:limit]
     held = {d: sum(1 for sc in scores.values() if d in sc) for _, d in ranked}
     return ranked, focus, held

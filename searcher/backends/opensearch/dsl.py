@@ -180,7 +180,8 @@ def rank_candidates(hits: list[dict], weights: list[float], tier: str, question,
     covered: dict[int, float] = {}
     for n, h in enumerate(hits):
         matched = set(h.get("matched_queries", ()))
-        covered[n] = sum(w for i, w in enumerate(weights) if f"w{i}" in matched)
+        covered[n] = h["_searcher_covered"] = sum(
+            w for i, w in enumerate(weights) if f"w{i}" in matched)
         h["_searcher_held"] = sum(1 for i in range(len(weights)) if f"w{i}" in matched)
     if absent is not None:
         score = {n: (h["_score"] or 0.0) * coverage_factor(covered[n] / total, question)

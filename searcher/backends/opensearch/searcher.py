@@ -58,7 +58,14 @@ from searcher.query.parse import (
     proximity_clause,
     split_query,
 )
-from searcher.query.rules import TIERS, is_name, question_weights, rarity_weights, tier_steps
+from searcher.query.rules import (
+    TIERS,
+    is_name,
+    question_answered,
+    question_weights,
+    rarity_weights,
+    tier_steps,
+)
 from searcher.results.answers import FOCUS_POOL, focus_rerank
 from searcher.results.highlight import Highlighter, make_hit
 from searcher.results.hits import Hit
@@ -70,6 +77,8 @@ MAX_WINDOW = 10_000
 #: Candidates asked of the cluster for each hit wanted (re-ranked by coverage here).
 WINDOW = 4
 MIN_WINDOW = 40
+#: The first index schema with the passages' pages indexed (``--pages``).
+PAGES_SCHEMA = 2
 #: Transient failures (a node dying, an index swapped) are retried this many times.
 ATTEMPTS = 4
 
@@ -183,6 +192,10 @@ class OpenSearchSearcher(Searcher):
         words = [t for k, t in parts if k == "word" and words_of(t)]
         phrases = [c for c in (phrase_clause(t) for k, t in parts if k == "phrase") if c.exact]
         phrases += [c for c in (proximity_clause(p.text, p.slop) for p in ops.near) if c.exact]
+        if filters.pages is not None and self.manifest.get("schema", 0) < PAGES_SCHEMA:
+            raise self.cluster.error(
+                f"index {self.name!r} at {self.cluster.where} was loaded by an earlier searcher "
+                "without page fields; run `searcher index --opensearch URL` to reload it")
         plan = _Plan(words, phrases, ops, filters, bool(question and question.open))
         if not words and not phrases and not plan.must:
             raise QueryError("query has no words to search for")
@@ -231,6 +244,9 @@ class OpenSearchSearcher(Searcher):
                 ranked[i][0]["_searcher_score"] = score
             focus = {rank: focus[i] for rank, (_, i) in enumerate(order) if i in focus}
             ranked = [ranked[i] for _, i in order]
+        if plan.open and not question_answered(
+                [h["_searcher_covered"] for h in out["hits"]["hits"]], sum(weights), absent):
+            ranked = ranked[:1]  # about something the texts hardly discuss: the best passage
         ranked = ranked[:want]
         plan.seen += [h["_id"] for h, _ in ranked]
         plan.texts += [h["_source"]["text"] for h, _ in ranked]

@@ -2,10 +2,12 @@
 
 The index settings express the analysis of :mod:`searcher.text.tokens` and
 :mod:`searcher.text.normalize` in OpenSearch's terms: one ``text`` field analysed
-like the local ``exact`` field, with sub-fields ``text.stem`` and ``text.prefix``;
-the PDF glyph table is a ``mapping`` char filter.  Each passage keeps its stored
-record (:func:`searcher.text.record.json_record`) in a field OpenSearch does not
-index, so a hit computes its line and page like a local one; its first and last
+like the local ``exact`` field, with sub-fields ``text.stem`` and ``text.prefix``.
+No glyph table here: a text is repaired where it is read (per document, only when it
+shows the seed's damage: :func:`searcher.text.corpus.read_text`) and what is sent is
+the repaired text; a query is repaired by the parser the same way.  Each passage keeps
+its stored record (:func:`searcher.text.record.json_record`) in a field OpenSearch does
+not index, so a hit computes its line and page like a local one; its first and last
 pages are indexed too, for ``--pages``.
 """
 
@@ -14,21 +16,25 @@ from __future__ import annotations
 from searcher.text.document import Passage
 from searcher.text.record import json_record, last_page, passage_from_json
 
-#: Bump when the settings, the mapping or the stored source change shape.
-SCHEMA_VERSION = 2  # 2: page and page_end indexed (--pages)
+#: Bump when the settings, the mapping or the stored source change shape
+#: (2: page and page_end indexed, for --pages; 3: the stored record ends with the
+#: printed page labels, PDFs are texts; 4: no glyph char filter, the texts arrive
+#: repaired, each as it needed).
+SCHEMA_VERSION = 4
 
 
 def versions() -> dict:
+    from searcher.text.document import READING_VERSION
     from searcher.text.tokens import ANALYZER_VERSION
 
-    return {"backend": "opensearch", "schema": SCHEMA_VERSION, "analyzer": ANALYZER_VERSION}
+    return {"backend": "opensearch", "schema": SCHEMA_VERSION, "analyzer": ANALYZER_VERSION,
+            "reading": READING_VERSION}
 
 
 def analysis_settings() -> dict:
     """searcher's three fields (:mod:`searcher.text.tokens`; the local index's chains are
     :mod:`searcher.backends.local.analysis`) as OpenSearch analyzers."""
     from searcher.text import turkish
-    from searcher.text.normalize import GLYPH_TABLE
     from searcher.text.tokens import PREFIX_LENGTH, TOKEN_PATTERN
 
     def mapping(table: dict[str, str]) -> dict:
@@ -40,7 +46,6 @@ def analysis_settings() -> dict:
 
     return {
         "char_filter": {
-            "searcher_glyphs": mapping(GLYPH_TABLE),
             "searcher_circumflex": mapping(turkish.CIRCUMFLEX),
         },
         "tokenizer": {
@@ -55,15 +60,15 @@ def analysis_settings() -> dict:
         },
         "analyzer": {
             "searcher_exact": analyzer(
-                ["searcher_glyphs"], ["searcher_lower", "apostrophe", "asciifolding"]
+                [], ["searcher_lower", "apostrophe", "asciifolding"]
             ),
             "searcher_stem": analyzer(
-                ["searcher_glyphs", "searcher_circumflex"],
+                ["searcher_circumflex"],
                 ["searcher_lower", "apostrophe", "searcher_stop", "searcher_snowball",
                  "asciifolding"],
             ),
             "searcher_prefix": analyzer(
-                ["searcher_glyphs", "searcher_circumflex"],
+                ["searcher_circumflex"],
                 ["searcher_lower", "apostrophe", "searcher_stop", "asciifolding",
                  "searcher_prefix"],
             ),
