@@ -10,8 +10,8 @@ page number at the foot of every page, and page labels starting at
 (:func:`searcher.text.corpus.read_text`), and its passages are compared one by one
 with those of the ``.txt``: text (spacing aside), first and last physical page,
 section, footnote markers and the page each marker is on.  A visible gap of the
-``.txt`` (a whitespace-only line, before or after a heading) has no PDF form: the
-PDF's page is one line shorter there.
+``.txt`` (a whitespace-only line, before or after a heading) is a line's space left
+empty on the PDF page.
 
 Then the line-end hyphen rule (:mod:`searcher.text.hyphens`) on the seed's own
 words as if a typesetter had broken them at a line end (see :func:`hyphen_rule`).
@@ -56,8 +56,7 @@ def seed_pages(text: str) -> list[list[str]]:
                 pages.append([])
             continue
         empties = 0
-        if line.strip():
-            pages[-1].append(line.strip())
+        pages[-1].append(line.strip())  # "" for a visible gap: a line's space left empty
     return [p for p in pages if p]
 
 
@@ -74,8 +73,9 @@ def write_pdf(pages: list[list[str]], path: Path, first_label: int) -> None:
         pdf.set_xy(12, 8)
         pdf.cell(text=HEADER)
         for i, line in enumerate(lines):
-            pdf.set_xy(12, 16 + 4.1 * i)
-            pdf.cell(text=line)
+            if line:
+                pdf.set_xy(12, 16 + 4.1 * i)
+                pdf.cell(text=line)
         pdf.set_xy(100, 288)
         pdf.cell(text=str(first_label + number))
     pdf.output(str(path))

@@ -51,8 +51,9 @@ def make_pdf(path: Path, pages: list[list[str]], *, first_label: int | None = No
             pdf.set_xy(15, 10)
             pdf.cell(text=header)
         for i, line in enumerate(lines):
-            pdf.set_xy(15, 22 + 6 * i)
-            pdf.cell(text=line)
+            if line:  # "": a line's space left empty
+                pdf.set_xy(15, 22 + 6 * i)
+                pdf.cell(text=line)
         if footer:
             pdf.set_xy(70, 195)
             pdf.cell(text=str(start + number))

@@ -200,3 +200,20 @@ def test_changed_added_and_removed_pdfs_are_picked_up(book):
         assert s.search("Çiçerin") == []
     (texts / "ek.pdf").unlink()
     assert build.update(texts, index).documents == 2
+
+
+def test_space_around_a_pdf_heading_is_a_visible_gap(tmp_path):
+    from searcher.text.document import parse_passages
+    from searcher.text.pdf import extract
+
+    page = ["Birinci bölüm burada uzun bir cümleyle başlıyor ve satır satır",
+            "sürüp gidiyor, çünkü kitabın sayfası genişçe bir sütundur ve",
+            "bölüm burada kısa bir cümleyle bitiyor.", "",
+            "İKİNCİ BÖLÜM", "",
+            "Yeni bölümün ilk paragrafı burada başlıyor ve yine satır satır",
+            "sürüp gidiyor, ta ki sayfanın sonuna gelene dek."]
+    got = extract(make_pdf(tmp_path / "b.pdf", [page]).read_bytes())
+    assert got.text.split("\n") == [x or " " for x in page] + [""]
+    passages = parse_passages(got.text)
+    assert passages[0].section == "" and passages[-1].section == "İKİNCİ BÖLÜM"
+    assert passages[-1].text.startswith("Yeni bölümün")

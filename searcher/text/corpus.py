@@ -174,7 +174,10 @@ def read_text(name: str, path: Path, warnings: list[str]) -> tuple[list, DocStat
         text, errors = decode(data, str(path))
         for err in errors:
             warnings.append(f"{err}; indexed with replacement characters")
-    reading = read_document(text, name, page_labels=labels)
+    from searcher.text import layout
+
+    pdf_kind = layout.DOUBLE_SPACED if name.lower().endswith(".pdf") and text else None
+    reading = read_document(text, name, page_labels=labels, kind=pdf_kind)
     passages = reading.passages
     return passages, DocState(
         size=len(data),

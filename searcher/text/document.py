@@ -210,7 +210,8 @@ class Reading:
 
 
 def read_document(
-    text: str, doc: str = "<string>", *, page_labels: tuple[str, ...] = ()
+    text: str, doc: str = "<string>", *, page_labels: tuple[str, ...] = (),
+    kind: str | None = None,
 ) -> Reading:
     """Cut a raw text (str) into normalised passages with provenance, repairing only
     what this document shows to be damaged; *page_labels* are the printed numbers of
@@ -223,7 +224,7 @@ def read_document(
     lines = _split_lines(clean)
     if len(lines) != len(_split_lines(text)):  # a repair touched line ends: do it per line
         lines = [normalize(x, glyphs=glyphs) for x in _split_lines(text)]
-    kind = layout.measure(lines)
+    kind = kind or layout.measure(lines)  # a PDF's text layer: lines cut at a width
     if kind == layout.DOUBLE_SPACED:
         scanned = list(_scan(lines, doubled=True))
         passages, headings = _double_spaced(scanned, doc, clean, page_labels)

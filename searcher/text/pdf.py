@@ -10,6 +10,8 @@ the same file.  What a PDF has and a text file has not:
 
 * **Printed page numbers.**  The PDF's page labels (``"101"``, ``"xii"``), one a
   physical page; passages keep them beside the physical page (``hit.page_label``).
+* **Gaps.**  Extra space above a line (around a heading, between paragraphs) is a
+  visible gap, a line of one space, as in the seed's own text (:func:`join_pages`).
 * **Running headers and footers** are no part of the text: a line among the first
   or last two of a page whose wording (digits aside) recurs there on at least three
   pages, or on more than half of them; and a bare page number (``12``, ``- 12 -``,
@@ -117,9 +119,33 @@ def _why(exc: BaseException) -> str:
     return text[:80]
 
 
-def _page_lines(page) -> list[str]:
-    text = page.extract_text() or ""
-    return [" ".join(x.split()) for x in text.splitlines() if x.strip()]
+def _page_lines(page) -> list[tuple[str, float]]:
+    """A page's lines (spacing collapsed) with the height each stands at: pypdf hands
+    the visitor the very pieces it joins into the page's text, with their matrices."""
+    lines: list[tuple[str, float]] = []
+    parts: list[str] = []
+    height: list[float] = []
+
+    def visit(text, cm, tm, font, size) -> None:
+        pieces = text.split("\n")
+        for i, piece in enumerate(pieces):
+            if i:
+                _end_line(lines, parts, height)
+            if piece.strip() and not height:
+                height.append(tm[5] * cm[3] + cm[5])
+            parts.append(piece)
+
+    page.extract_text(visitor_text=visit)
+    _end_line(lines, parts, height)
+    return lines
+
+
+def _end_line(lines: list, parts: list[str], height: list[float]) -> None:
+    text = " ".join("".join(parts).split())
+    if text:
+        lines.append((text, height[0] if height else 0.0))
+    parts.clear()
+    height.clear()
 
 
 def _labels(reader) -> tuple[str, ...]:
@@ -141,14 +167,18 @@ def _key(line: str) -> str:
     return _SPACES.sub(" ", _DIGITS.sub("#", line)).strip().casefold()
 
 
-def strip_running_lines(pages: list[list[str]]) -> tuple[list[list[str]], int]:
-    """*pages* (lists of lines) without running headers, footers and bare page
-    numbers (see the module docstring); also how many lines were left out."""
+#: A page's lines: each with the height it stands at on the page.
+Lines = list[tuple[str, float]]
+
+
+def strip_running_lines(pages: list[Lines]) -> tuple[list[Lines], int]:
+    """*pages* without running headers, footers and bare page numbers (see the
+    module docstring); also how many lines were left out."""
     top: Counter[str] = Counter()
     bottom: Counter[str] = Counter()
     for lines in pages:
-        top.update({_key(x) for x in lines[:_ZONE]})
-        bottom.update({_key(x) for x in lines[-_ZONE:]})
+        top.update({_key(x) for x, _ in lines[:_ZONE]})
+        bottom.update({_key(x) for x, _ in lines[-_ZONE:]})
     with_text = sum(1 for lines in pages if lines)
 
     def running(count: int) -> bool:
@@ -158,7 +188,7 @@ def strip_running_lines(pages: list[list[str]]) -> tuple[list[list[str]], int]:
     for lines in pages:
         n = len(lines)
         out = []
-        for i, line in enumerate(lines):
+        for i, (line, y) in enumerate(lines):
             at_top, at_bottom = i < _ZONE, i >= n - _ZONE
             edge = i == 0 or i == n - 1
             if (
@@ -168,21 +198,32 @@ def strip_running_lines(pages: list[list[str]]) -> tuple[list[list[str]], int]:
             ):
                 dropped += 1
                 continue
-            out.append(line)
+            out.append((line, y))
         kept.append(out)
     return kept, dropped
 
 
-def join_pages(pages: list[list[str]]) -> str:
+def join_pages(pages: list[Lines]) -> str:
     """Pages of lines -> one text: each page's first line carries a form feed for
     every page break before it (an empty page's too), so a page break is never a
-    line of its own, which would read as a paragraph gap."""
+    line of its own, which would read as a paragraph gap.  A line that stands
+    clearly lower below the one before it than the page's lines usually do (more
+    than 1.6 times the document's usual step: space around a heading, between
+    paragraphs) gets a visible gap before it, a line of one space, as the seed's
+    text has one there; never the first line of a page."""
+    steps = sorted(
+        a[1] - b[1] for lines in pages for a, b in zip(lines, lines[1:], strict=False)
+        if a[1] > b[1]
+    )
+    usual = steps[len(steps) // 2] if steps else 0.0
     out: list[str] = []
     breaks = 0
     for number, lines in enumerate(pages):
         if number:
             breaks += 1
-        for line in lines:
+        for i, (line, y) in enumerate(lines):
+            if i and usual and lines[i - 1][1] - y > 1.6 * usual:
+                out.append(" ")
             out.append("\f" * breaks + line)
             breaks = 0
     return "\n".join(out) + "\n"
