@@ -423,6 +423,30 @@ def test_node_killed_during_100_searches_every_answer_is_the_same(cluster, seed)
 
 
 @pytest.mark.opensearch
+def test_inflections_and_no_false_friends_on_the_cluster(cluster, tmp_path, index_name):
+    """The rule of tests/test_inflections.py, on the cluster: the same grammar writes
+    out the forms the cluster matches, the same words are marked (issue 30)."""
+    from searcher import Searcher
+    from tests.test_inflections import PEER, WORDS
+
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    (texts / "words.txt").write_text("".join(f"Burada {w} var.\n\n" for w in WORDS),
+                                     encoding="utf-8")
+    r = cli("index", "--texts", str(texts), "--opensearch", cluster.url,
+            "--index-name", index_name, "--replicas", "0")
+    assert r.exit_code == 0, r.output
+    wrong = []
+    with Searcher(opensearch=cluster.url, index_name=index_name, texts_dir=texts) as s:
+        for query, word, must in PEER:
+            marked = {h.text[a:b] for h in s.search(query, limit=None) for a, b in h.highlights}
+            if (word in marked) is not must:
+                wrong.append((query, word, must))
+    assert not wrong
+
+
+
+@pytest.mark.opensearch
 def test_pdfs_loaded_with_printed_pages_and_updated_by_stat(cluster, tmp_path, index_name):
     from searcher import Searcher
     from searcher.backends.opensearch.load import update

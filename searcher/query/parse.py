@@ -22,6 +22,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
 from searcher.errors import QueryError
+from searcher.query import inflect
 from searcher.query.operators import (  # noqa: F401 -- split_query: its old home
     MAX_QUERY_CHARS,
     Operators,
@@ -170,7 +171,8 @@ class QueryParser:
         """A quotation whose words match in any inflection: each word by its stems and
         5-letter prefixes, as a word of the query would (typed in ASCII or in another
         form), and by the form typed, which scores higher where it stands; a stop word
-        (``için`` or ``icin``), which those fields leave out, by its exact form.  The word
+        (``için`` or ``icin``), which those fields leave out, by its exact form; the
+        inflections the grammar accepts beyond those fields by theirs too.  The word
         itself is a stem too: Snowball reads ``paşa`` as a dative (``pas``) but stems
         ``paşanın`` to ``paşa``."""
         slots = []
@@ -181,7 +183,7 @@ class QueryParser:
             else:
                 slots.append(
                     tuple(("stem", t) for t in sorted(w.stems | {folded}))
-                    + (("exact", folded),)
+                    + tuple(("exact", t) for t in sorted(w.exacts | {folded}))
                     + tuple(("prefix", t) for t in sorted(w.prefixes))
                 )
         return replace(c, match="inflected", slots=tuple(slots))
@@ -204,17 +206,87 @@ class QueryParser:
             known = self._has("stem", tokens.stem_term(surface)) or (
                 len(folded) > tokens.PREFIX_LENGTH
                 and self._has("prefix", tokens.prefix_term(surface))
-            )
+            ) or self._inflected_in_texts(folded)
             if not known and taken_for_typo(surface, open_question):
                 near = self.near_words(folded)
                 if near:
                     typo = True
                     spellings = {s for w in near for s in vocab[w]}
         spellings.add(surface)
+        # the words of the texts it starts with (``ültimatomlar``: ``ültimatom``)
         spellings |= self._bare_forms(folded, len(turkish.stem(surface)))
-        c = spellings_clause(surface, spellings, typo)
+        if typo:
+            c = spellings_clause(surface, spellings, typo)
+        else:
+            roots = inflect.roots_of(folded, vocab.__contains__)
+            if not any(r.known for r in roots):
+                roots = ()  # a word neither the list nor the texts know: as the rules allow
+            c = self._inflections_clause(surface, folded, spellings, roots)
         c.name = is_name(word)
         return c
+
+    def _inflected_in_texts(self, folded: str) -> bool:
+        """Whether the texts hold an inflection of a root the root list knows
+        (``kısım``, only ``kısmıyla`` in the texts): not a typo."""
+        roots = inflect.roots_of(folded, self.vocabulary.__contains__)
+        return any(r.flags is not None for r in roots) and any(
+            inflect.accepts(roots, w) for r in roots for start in r.starts()
+            for w in inflect.starting(self.vocabulary, start)
+        )
+
+    def _inflections_clause(self, surface: str, folded: str, spellings: set[str], roots
+                            ) -> Clause:
+        """A word clause matching the words of the texts that are the query word's root
+        plus Turkish suffixes (:mod:`searcher.query.inflect`), on the three fields.
+
+        Snowball's stems and the 5-letter prefixes still match what they join well;
+        where they join another word (``aile`` and ``Ai`` share the stem ``ai``,
+        ``bal`` and ``balta`` the stem ``bal``, ``hükümet`` and ``hükümdar`` the
+        prefix ``hukum``) that term is left out, and a stem shorter than the root
+        (``ge`` of ``gemi``) too: the inflections they missed or would have joined
+        are matched by their exact forms, which the grammar accepts one by one."""
+        vocab = self.vocabulary
+        folds = {turkish.fold(s) for s in spellings}
+        stems = {tokens.stem_term(s) for s in spellings}
+        known = bool(roots)  # else a typo after its first letters may match on them
+        if not known:
+            roots = (inflect.Root(folded, None),)
+        elif all(r.flags is not None for r in roots):  # roots of the root list
+            shortest = min(len(form) for r in roots for form in r.starts())
+            stems = {t for t in stems if len(t) >= shortest}
+        prefixes = {f[: tokens.PREFIX_LENGTH] for f in folds if len(f) >= tokens.PREFIX_LENGTH}
+        ranges = {start for r in roots for start in r.starts()}
+        for t in stems if known else ():  # where a stem or prefix may join another word
+            ranges.add(t)
+            if t[-1:] in inflect.SOFT:
+                ranges.add(t[:-1] + inflect.SOFT[t[-1]])
+        ranges |= prefixes if known else set()
+        candidates = {w for start in ranges for w in inflect.starting(vocab, start)}
+        accepted = {w for w in candidates if inflect.accepts(roots, w, vocab[w])} | folds
+        word_stems = {w: {tokens.stem_term(s) for s in vocab[w]} for w in candidates}
+        for w in candidates - accepted if known else ():
+            if len(w) >= BARE_MIN and folded.startswith(w):
+                continue  # the query word less a suffix: kabul of kabullendi
+            shared = word_stems[w] & stems
+            prefix = w[: tokens.PREFIX_LENGTH] if len(w) >= tokens.PREFIX_LENGTH else ""
+            if (shared or prefix in prefixes) and self._another_word(w, folded):
+                stems -= shared
+                prefixes.discard(prefix)
+        exacts = folds | {
+            w for w in accepted - folds
+            if not (word_stems[w] & stems or w[: tokens.PREFIX_LENGTH] in prefixes)
+        }
+        return Clause(kind="word", words=(surface,), stems=frozenset(stems),
+                      exacts=frozenset(exacts), prefixes=frozenset(prefixes))
+
+    def _another_word(self, word: str, query: str) -> bool:
+        """Whether a word of the texts that shares a stem or a prefix with the query
+        word, and that the grammar does not read as its inflection, is another word:
+        no root of one is a root of the other, read widely (``dönüşleri`` and
+        ``dönüşü`` are both ``dön-üş-``, a noun the root list does not hold)."""
+        has = self.vocabulary.__contains__
+        own = {r.word for r in inflect.roots_of(query, has, wide=True)}
+        return not any(r.word in own for r in inflect.roots_of(word, has, wide=True))
 
     def corrections(self, clauses: list[Clause]) -> dict[str, tuple[str, ...]]:
         """Each query word matched only through near words (a typo) -> the spellings
@@ -237,6 +309,30 @@ class QueryParser:
         for n in range(len(folded) - 1, max(BARE_MIN, stem_length - 1) - 1, -1):
             out.update(vocab.get(folded[:n], ()))
         return out
+
+
+#: A root the list knows this long or longer keeps Snowball's stem on an index
+#: whose words cannot be listed (shorter ones are where Snowball conflates:
+#: ``bal``/``balta``, ``gemi``/``ge``).
+LISTLESS_STEM_FROM = 5
+
+
+def listless_terms(surface: str) -> tuple[frozenset[str], bool, bool]:
+    """The same rule as :meth:`QueryParser.word_clause` for an index whose vocabulary
+    cannot be read (the OpenSearch backend): (the folded forms the grammar writes
+    out for the word's roots, whether to match its Snowball stem, whether its
+    5-letter prefix).  A word of the root list is matched by its forms, and by its
+    stem only when the root is long and Snowball does not cut into it; another
+    word also by its stem and prefix, as before."""
+    folded = turkish.fold(surface)
+    roots = inflect.roots_of(folded)
+    known = [r for r in roots if r.flags is not None]
+    if not known:
+        return inflect.forms(roots, typed=surface), True, True
+    shortest = min(len(form) for r in known for form in r.starts())
+    stem = (min(len(r.word) for r in known) >= LISTLESS_STEM_FROM
+            and len(tokens.stem_term(surface)) >= shortest)
+    return inflect.forms(roots, typed=surface), stem, False
 
 
 def spellings_clause(surface: str, spellings: set[str], typo: bool) -> Clause:

@@ -103,12 +103,14 @@ class Highlighter:
         self.phrases = []
         for c in (part for clause in clauses for part in clause_parts(clause)):
             if c.slots:  # a quotation in a lower tier: its words in any inflection
-                for slot in c.slots:  # (stop words, matched on "exact", are not marked)
+                for slot in c.slots:  # (stop words, only an "exact" term, are not marked)
                     stems.update(t for f, t in slot if f == "stem")
                     prefixes.update(t for f, t in slot if f == "prefix")
                     if c.slop is not None:  # a proximity's words, as written
                         exacts.update(t for f, t in slot
                                       if f == "exact" and t not in _FOLDED_STOP_WORDS)
+                    elif len(slot) > 1:  # an inflection the grammar accepted
+                        exacts.update(t for f, t in slot if f == "exact")
             elif c.slop is not None:
                 exacts.update(t for t in c.exact if t not in _FOLDED_STOP_WORDS)
             elif c.kind == "phrase":

@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from searcher.errors import corrupt
+from searcher.query.inflect import words_starting
 from searcher.text.document import Passage
 from searcher.text.record import last_page, passage_from_record
 
@@ -85,6 +86,7 @@ class Vocabulary(Mapping):
     def __init__(self, generation: Path) -> None:
         self._where = generation
         self._shards: dict[str, dict[str, tuple[str, ...]]] = {}
+        self._sorted: dict[str, list[str]] = {}
         try:
             self._data = (generation / VOCABULARY).read_bytes()
             start = _HEAD_LENGTH.size + _HEAD_LENGTH.unpack_from(self._data)[0]
@@ -119,6 +121,14 @@ class Vocabulary(Mapping):
 
     def __contains__(self, word) -> bool:
         return isinstance(word, str) and word in self._shard(word[:1])
+
+    def starting(self, prefix: str) -> list[str]:
+        """The words that start with *prefix* (not empty), from its letter's shard
+        sorted once: a query word's inflections are looked for among them."""
+        keys = self._sorted.get(prefix[:1])
+        if keys is None:
+            keys = self._sorted[prefix[:1]] = sorted(self._shard(prefix[:1]))
+        return words_starting(keys, prefix)
 
     def __iter__(self):
         for first in self._table:

@@ -247,15 +247,15 @@ class TermScorer:
 
 
 def _placing(slot: Slot) -> Slot:
-    """The terms of a quotation word that tell where it stands: its prefixes, and its
+    """The terms of a quotation word that tell where it stands: its prefixes, its
     stems but those longer than a prefix that starts with one of them (the word
     starts with its stem, so a prefix stands wherever such a stem does), and its
-    exact form only for a stop word (no other terms); the exact form stands where
-    its own stem and prefix do."""
+    exact forms but those a prefix covers (a stop word's, an inflection the
+    grammar accepted beyond the stems: ``dağa`` is not stemmed ``dag``)."""
     prefixes = {t for f, t in slot if f == "prefix"}
     keep = tuple(
         (f, t) for f, t in slot
-        if f == "prefix" or (f == "stem" and not (len(t) > PREFIX and t[:PREFIX] in prefixes))
+        if f == "prefix" or not (len(t) >= PREFIX and t[:PREFIX] in prefixes)
     )
     return keep or slot
 

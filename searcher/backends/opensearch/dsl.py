@@ -12,8 +12,16 @@ asked in the same tiers.  :func:`word_clause` turns a typed word back into the
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from searcher.query.operators import Filters, Operators, Part
-from searcher.query.parse import Clause, compound_clause, phrase_clause, spellings_clause
+from searcher.query.parse import (
+    Clause,
+    compound_clause,
+    listless_terms,
+    phrase_clause,
+    spellings_clause,
+)
 from searcher.query.rules import (
     FIELD_WEIGHTS,
     NEAR_SLOP,
@@ -47,18 +55,29 @@ def typo_words(words: list[str], unknown: set[int], open_question: bool = False)
 
 
 def _word_query(word: str, typo: bool) -> dict:
-    """One word on the three fields, the local engine's weights; a compound as a phrase."""
+    """One word on the three fields, the local engine's weights; a compound as a phrase.
+    A word that is not a typo also matches its inflections as searcher's grammar
+    writes them out (:func:`~searcher.query.parse.listless_terms`: the cluster's
+    words cannot be listed), and its stem and prefix only where that rule keeps them."""
     if len(words_of(word)) > 1:  # Meclis-i, V.İ.: a small phrase, as locally
         return {"match_phrase": {"text": {"query": word, "boost": FIELD_WEIGHTS["exact"]}}}
-    w = TYPO_WEIGHT if typo else 1.0
-    exact: dict = {"query": word, "boost": FIELD_WEIGHTS["exact"] * w}
-    if typo:
-        exact.update(fuzziness=FUZZINESS, prefix_length=1)
-    fields = [{"match": {"text.stem": {"query": word, "boost": FIELD_WEIGHTS["stem"] * w}}},
-              {"match": {"text": exact}},
-              {"match": {"text.prefix": {"query": word, "boost": FIELD_WEIGHTS["prefix"] * w}}}]
-    if typo:
-        fields[0]["match"]["text.stem"].update(fuzziness=FUZZINESS, prefix_length=1)
+    if not typo:
+        forms, stem, prefix = listless_terms(words_of(word)[0])
+        fields = [{"match": {"text": {"query": word, "boost": FIELD_WEIGHTS["exact"]}}},
+                  {"terms": {"text": sorted(forms), "boost": FIELD_WEIGHTS["exact"]}}]
+        if stem:
+            fields.append({"match": {"text.stem": {"query": word,
+                                                   "boost": FIELD_WEIGHTS["stem"]}}})
+        if prefix:
+            fields.append({"match": {"text.prefix": {"query": word,
+                                                     "boost": FIELD_WEIGHTS["prefix"]}}})
+        return {"bool": {"should": fields, "minimum_should_match": 1}}
+    w, fuzzy = TYPO_WEIGHT, {"fuzziness": FUZZINESS, "prefix_length": 1}
+    fields = [
+        {"match": {"text.stem": {"query": word, "boost": FIELD_WEIGHTS["stem"] * w, **fuzzy}}},
+        {"match": {"text": {"query": word, "boost": FIELD_WEIGHTS["exact"] * w, **fuzzy}}},
+        {"match": {"text.prefix": {"query": word, "boost": FIELD_WEIGHTS["prefix"] * w}}},
+    ]
     return {"bool": {"should": fields, "minimum_should_match": 1}}
 
 
@@ -208,6 +227,9 @@ def word_clause(word: str, typo: bool, texts: list[str]) -> Clause:
     if len(words) > 1:
         return compound_clause(words)
     surface = words[0]
-    return spellings_clause(
-        surface, {surface} | (near_in_texts(surface, texts) if typo else set()), typo
-    )
+    if typo:
+        return spellings_clause(surface, {surface} | near_in_texts(surface, texts), typo)
+    forms, stem, prefix = listless_terms(surface)
+    c = spellings_clause(surface, {surface}, False)
+    return replace(c, exacts=c.exacts | forms, stems=c.stems if stem else frozenset(),
+                   prefixes=c.prefixes if prefix else frozenset())

@@ -1,0 +1,426 @@
+"""Stage 5 (query): Turkish inflection -- which words of the texts are a query word plus suffixes.
+
+A word of the query matches the words of the texts that are its root followed by a
+chain of inflectional suffixes (:func:`inflects`): plural, possessive, case, ``ki``,
+the copula and, for a verb, tense, mood and person.  The root as typed, or as Turkish
+changes it before a vowel: a final p/ç/t/k softened (``kitap``/``kitabı``,
+``renk``/``rengi``), the last vowel dropped (``burun``/``burnu``), the final
+consonant doubled (``hak``/``hakkı``), front suffixes after a back vowel
+(``saat``/``saate``).  The suffixes follow vowel harmony and take their buffer
+letters (``kutuyu``, ``penceresi``, ``odasına``).  A word that merely starts like
+the query is another word (``dağıtım`` is not ``dağ`` plus suffixes, ``balta``
+is not ``bal``: its locative is ``balda``).
+
+Which roots change is knowledge, not a rule: the root list of
+:mod:`searcher.query.roots`, derived from Zemberek's lexicon (Apache-2.0); a word
+it does not know (a name, a damaged word) changes as the rules allow (a final
+p/t/k softens after more than one syllable).
+
+Everything here is folded (:func:`searcher.text.turkish.fold`): the vocabulary's
+keys are, and ASCII typing must work.  Folding keeps what harmony needs most:
+``a``/``e`` tell back from front, ``i``/``u`` unrounded from rounded; ``i``, ``o``
+and ``u`` after folding may be either, so a suffix ``A`` after them may be ``a``
+or ``e``.  No Whoosh, no index: the decision is made against a vocabulary, at
+query time, by both backends.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from searcher.query.roots import entry as _entry
+from searcher.query.roots import root_flags, root_spellings
+
+VOWELS = frozenset("aeiou")
+_VOICELESS = frozenset("ptkfhs")  # folded; c may be ç (voiceless) or c
+SOFT = {"p": "b", "t": "d", "k": "g"}  # folded: ç -> c and g -> ğ fold to themselves
+
+#: Roots this long or shorter are where a word of the list and root + one letter meet.
+SHORT_ROOT = 3
+#: Shortest root read off a query word the table does not know (a name in the texts).
+MIN_VOCABULARY_ROOT = 3
+
+# ------------------------------------------------------------------ the suffix grammar
+
+# Templates: A = a|e and I = i|u by harmony, D = d|t by the sound before it; a
+# letter in parentheses is a buffer, present only after a vowel -- (I) and (A) the
+# other way round, present only after a consonant.  Lower-case letters are as
+# written (``ki``, ``ken`` and ``yor`` do not harmonise).
+_CASES = (("(y)I", "case"), ("(y)A", "case"), ("DA", "loc"), ("DAn", "case"),
+          ("(n)In", "loc"), ("(y)lA", "case"), ("CA", "case"))
+_CASES_N = (("nI", "case"), ("nA", "case"), ("nDA", "loc"), ("nDAn", "case"),
+            ("nIn", "loc"), ("(y)lA", "case"), ("ncA", "case"))
+_POSS = (("(I)m", "poss"), ("(I)n", "poss"), ("(I)mIz", "poss"), ("(I)nIz", "poss"))
+_COPULA = (("(y)DI", "cop"), ("(y)mIs", "cop"), ("(y)sA", "cop"), ("DIr", "cop"),
+           ("(y)ken", "end"))
+_PERSON_PAST = (("m", "cop"), ("n", "cop"), ("k", "cop"), ("nIz", "cop"), ("lAr", "end"))
+_PERSON = (("(y)Im", "cop"), ("sIn", "cop"), ("(y)Iz", "cop"), ("sInIz", "cop"),
+           ("lAr", "cop"))
+_TENSE = (("DI", "past"), ("mIs", "tense"), ("(I)yor", "tense"), ("(y)AcAk", "fut"),
+          ("(y)AcAg", "futv"), ("(A)r", "tense"), ("(I)r", "tense"), ("sA", "past"),
+          ("mAlI", "tense"), ("(y)A", "opt"))
+_CONVERBS = (("(y)Ip", "end"), ("(y)ArAk", "end"), ("(y)IncA", "end"), ("(y)ken", "end"),
+             ("(y)An", "root"), ("DIk", "cop"), ("DIg", "part"), ("mAk", "inf"),
+             ("mA", "root"), ("(y)Is", "root"))
+
+# passive, causative (gönder-il-di, imzala-t-tı): a verb again
+_VOICE = (("(I)l", "verb"), ("(I)n", "verb"), ("DIr", "verb"), ("t", "verb"), ("Ir", "verb"))
+
+GRAMMAR: dict[str, tuple[tuple[str, str], ...]] = {
+    # nouns, adjectives, names
+    "root": (("lAr", "plural"), *_POSS, ("(s)I", "poss3"), ("lArI", "poss3"), *_CASES,
+             *_COPULA),
+    "plural": (*_POSS, ("I", "poss3"), *_CASES, *_COPULA),
+    "poss": (*_CASES, *_COPULA),
+    "poss3": (*_CASES_N, *_COPULA),
+    "case": (),
+    "loc": (("ki", "ki"), *_COPULA),
+    "ki": (("lAr", "kiplural"), *_CASES_N),
+    "kiplural": (("I", "poss3"), *_CASES),
+    "cop": (("lAr", "end"),),
+    "end": (),
+    # verbs
+    "verb": (("mA", "neg"), *_TENSE, *_CONVERBS, *_VOICE),
+    "neg": (("z", "tense"), *_TENSE, *_CONVERBS),
+    "past": _PERSON_PAST,
+    "tense": (*_PERSON, ("(y)DI", "past"), ("DIr", "cop"), ("(y)sA", "past")),
+    "fut": (*_PERSON, ("(y)DI", "past"), ("DIr", "cop"), *_CASES, ("lAr", "plural")),
+    "futv": (("(I)m", "cop"), ("(I)z", "cop"), ("I", "poss3"), ("(I)n", "poss"),
+             ("(I)mIz", "poss"), ("(I)nIz", "poss")),
+    "opt": (("(y)Im", "cop"), ("lIm", "cop"), ("sIn", "cop"), ("lAr", "cop")),
+    "part": (("(I)m", "poss"), ("(I)n", "poss"), ("I", "poss3"), ("(I)mIz", "poss"),
+             ("(I)nIz", "poss"), ("lArI", "poss3")),
+    "inf": (("DA", "loc"), ("DAn", "case"), ("lA", "case"), ("sIz", "end")),
+}
+
+Context = tuple[str, str, int]  # last sound, backness (b, f, x: either), rounded (0, 1, 2)
+
+
+def context(stem: str, inverse: bool = False) -> Context:
+    """What the suffix after *stem* (folded) harmonises with: its last letter's sound, and
+    the backness and rounding of its last vowel.  ``H`` (front suffixes after a back
+    vowel, ``saat``/``saate``) allows either: the table merges homonyms (``hak``
+    has both, ``haklar`` and ``hakkı``)."""
+    for ch in reversed(stem):
+        if ch in VOWELS:
+            back = "x" if inverse else {"a": "b", "e": "f"}.get(ch, "x")
+            return _sound(stem[-1]), back, 1 if ch in "ou" else 0
+    return _sound(stem[-1:] or "a"), "x", 2
+
+
+def _sound(letter: str) -> str:
+    """What a suffix needs of the letter before it: a vowel (``a``), a voiceless
+    consonant (``t``), ``c`` (folded: c or ç, either) or another consonant (``d``) --
+    four classes, so the grammar's tables are shared by every word."""
+    return "a" if letter in VOWELS else "t" if letter in _VOICELESS else (
+        "c" if letter == "c" else "d")
+
+
+@lru_cache(maxsize=4096)
+def realize(template: str, ctx: Context) -> tuple[tuple[str, Context], ...]:
+    """The folded forms of a suffix template after a word in context *ctx*, each with
+    the context it leaves for the next suffix."""
+    last = ctx[0]
+    if template.startswith("("):
+        j = template.index(")")
+        buffer, template = template[1:j], template[j + 1 :]
+        after_vowel = last in VOWELS
+        if after_vowel != (buffer in ("I", "A")):
+            template = buffer + template
+    forms = [("", ctx)]
+    for ch in template:
+        grown = []
+        for form, (prev, back, rnd) in forms:
+            if ch == "A":
+                opts = "a" if back == "b" else "e" if back == "f" else "ae"
+                grown += [(form + o, ("a", "b" if o == "a" else "f", 0)) for o in opts]
+            elif ch == "I":
+                opts = "u" if rnd == 1 else "i" if rnd == 0 else "iu"
+                grown += [(form + o, ("a", back, int(o == "u"))) for o in opts]
+            elif ch == "D":
+                opts = "t" if prev in _VOICELESS else "dt" if prev == "c" else "d"
+                grown += [(form + o, (_sound(o), back, rnd)) for o in opts]
+            elif ch == "C":
+                grown.append((form + "c", ("c", back, rnd)))
+            elif ch in "ei":
+                grown.append((form + ch, ("a", "f", 0)))
+            elif ch == "o":
+                grown.append((form + ch, ("a", "b", 1)))
+            else:
+                grown.append((form + ch, (_sound(ch), back, rnd)))
+        forms = grown
+    return tuple(forms)
+
+
+@lru_cache(maxsize=65536)
+def chain(rest: str, state: str, ctx: Context) -> bool:
+    """Whether *rest* (folded) is a chain of suffixes the grammar allows from *state*."""
+    if not rest:
+        return True
+    for form, following, after in _moves(state, ctx).get(rest[0], ()):
+        if rest.startswith(form) and chain(rest[len(form) :], following, after):
+            return True
+    return False
+
+
+@lru_cache(maxsize=4096)
+def _moves(state: str, ctx: Context) -> dict[str, tuple[tuple[str, str, Context], ...]]:
+    """The suffixes *state* allows after a word in context *ctx*, by first letter."""
+    out: dict[str, list[tuple[str, str, Context]]] = {}
+    for template, following in GRAMMAR[state]:
+        for form, after in realize(template, ctx):
+            out.setdefault(form[0], []).append((form, following, after))
+    return {k: tuple(v) for k, v in out.items()}
+
+
+# ------------------------------------------------------------------ roots and their forms
+
+
+class Root:
+    """A root a query word stands for, with the forms a suffix may follow."""
+
+    __slots__ = ("word", "flags", "states", "forms", "known")
+
+    def __init__(self, word: str, flags: str | None, verb: bool = False, known: bool = True
+                 ) -> None:
+        self.word = word
+        self.flags = flags
+        self.known = known or flags is not None  # by the table or the texts
+        known = flags is not None
+        self.states = ("verb",) if verb else ("root",)
+        # (form, needs a vowel after it, context): the root as typed first
+        h = known and "H" in flags
+        forms = [(word, False, context(word, h))]
+        last = word[-1:]
+        soft = SOFT.get(last)
+        if verb:
+            softens = known and "U" in flags
+        elif known:
+            softens = "V" in flags
+        else:  # the rule: a final p/t/k softens after more than one syllable
+            softens = sum(c in VOWELS for c in word) > 1
+        if soft and softens:
+            forms.append((word[:-1] + soft, True, context(word, h)))
+        if known and "D" in flags and len(word) > 2 and word[-2] in VOWELS:
+            forms.append((word[:-2] + last, True, context(word, h)))
+        if known and "W" in flags:  # hakkı; reddi, and müstaitti beside müstaiddi
+            for double in {last * 2, (soft if soft and softens else last) * 2}:
+                forms.append((word[:-1] + double, True, context(word, h)))
+        if verb and last in "ae" and len(word) > 2:  # bekle -> bekliyor
+            forms.append((word[:-1], None, context(word[:-1] or word, h)))
+        self.forms = tuple(forms)
+
+    def inflects(self, word: str) -> bool:
+        """Whether *word* (folded) is this root plus a chain of suffixes."""
+        for form, vowel_next, ctx in self.forms:
+            if not word.startswith(form):
+                continue
+            rest = word[len(form) :]
+            if vowel_next is None:  # a verb's a/e raised before -yor
+                if rest[:1] in ("i", "u") and rest[1:4] == "yor":
+                    if chain(rest[4:], "tense", ("d", "b", 1)):
+                        return True
+                continue
+            if vowel_next and rest[:1] not in VOWELS:
+                continue
+            if any(chain(rest, state, ctx) for state in self.states):
+                return True
+        return False
+
+    def starts(self) -> tuple[str, ...]:
+        """The beginnings every inflected form has: one vocabulary range each."""
+        return tuple(dict.fromkeys(form for form, _, _ in self.forms))
+
+    def __repr__(self) -> str:
+        return f"Root({self.word!r}, {self.flags!r}, {self.states[0]})"
+
+
+def inflects(root: str, word: str) -> bool:
+    """Whether the folded *word* is *root* (folded, a query word) plus suffixes:
+    ``inflects("dag", "daga")``, not ``inflects("dag", "dagitim")``."""
+    return any(r.inflects(word) for r in roots_of(root))
+
+
+def roots_of(folded: str, vocabulary_has=None, wide: bool = False) -> tuple[Root, ...]:
+    """The roots a folded query word stands for.
+
+    A word the table knows is its own root (``odun`` is not ``od`` plus ``-un``; a
+    verb typed as one, ``gitmek``, is the verb ``git``), and also the root it
+    inflects where it shows a root's change or the plural (``kitabi``: ``kitab-``
+    softened from ``kitap``, though ``kitabî`` is a word too).  Another word
+    stands for every root it inflects (``zaferi`` -> ``zafer``, ``sovyetlerin`` ->
+    ``sovyet`` when *vocabulary_has* it), else for itself, changing as the rules
+    allow.  A verb stem the texts use as a word is a noun too (``dönüş``); a verb is
+    only a verb typed as one (``git``, ``gitmek``: ``giden`` is not ``gitti``).  *wide*
+    reads a root that is a noun and a verb as both (``don``: ``dönüşü`` is ``dön-üş-ü``),
+    to tell whether two words share a root; a query word's are read as nouns."""
+    known = _readings(folded, vocabulary_has, typed=True, wide=wide)
+    if known and known[0].states == ("verb",) and folded != known[0].word:
+        return known  # typed with -mak/-mek
+    found = {(r.word, r.states): r for r in known}
+    table = any(r.flags is not None for r in known)
+    longest = ""
+    for k in range(len(folded) - 1, 1, -1):
+        head = folded[:k]
+        if longest.startswith(head) and not wide:
+            continue  # adami is adam-i (a word of the list), not ada-m-i
+        rest, ctx = folded[k:], (_sound(head[-1]), "x", 2)  # any harmony: no lookup
+        if not (chain(rest, "root", ctx) or wide and chain(rest, "verb", ctx)):
+            continue  # for nothing that cannot follow a root
+        for root in _roots_behind(head, None if table else vocabulary_has, wide):
+            if root.states == ("verb",) and not wide:
+                continue  # giden is not every form of gitmek: a verb is typed as one
+            if table and not (head != root.word or folded[k:].startswith(("lar", "ler"))):
+                continue
+            if (root.word, root.states) not in found and root.inflects(folded):
+                found[root.word, root.states] = root
+                if root.flags is not None:
+                    longest = longest or head
+    return tuple(found.values()) or (Root(folded, None, known=False),)
+
+
+def accepts(roots: tuple[Root, ...], word: str, spellings: tuple[str, ...] = ()) -> bool:
+    """Whether the folded *word* of the texts (written *spellings* there) is an
+    inflection of one of *roots* -- but not a word of the root list, written as it
+    writes it, that is a short root (up to :data:`SHORT_ROOT` letters) and one
+    letter: ``kara`` is not ``kar-a``, ``kuma`` not ``kum-a``, ``salı`` not
+    ``sal-ı``, ``adam`` not ``ada-m`` (Snowball's classic conflations); ``atı`` is
+    ``at-ı`` (the list's ``ati`` is written so), ``hale`` is ``hal-e`` (a root that
+    takes front suffixes: folding cannot tell ``hali`` from ``halı``)."""
+    for r in roots:
+        if r.inflects(word):
+            if (len(r.word) <= SHORT_ROOT and len(word) == len(r.word) + 1
+                    and word.startswith(r.word) and "H" not in (r.flags or "")):
+                entry = _entry(word)
+                if entry and "n" in entry[0] and set(spellings or (word,)) & set(entry[1]):
+                    continue
+            return True
+    return False
+
+
+def _readings(word: str, vocabulary_has, typed: bool = False, wide: bool = False
+              ) -> tuple[Root, ...]:
+    """*word* as a root of the table (noun, verb or both; a verb also typed with
+    -mak/-mek when *typed*), or as a word of the texts (at least
+    :data:`MIN_VOCABULARY_ROOT` letters)."""
+    if typed and word.endswith(("mak", "mek")) and len(word) > 4:
+        flags = root_flags(word[:-3])
+        if flags and "v" in flags:
+            return (Root(word[:-3], flags, verb=True),)
+    flags = root_flags(word)
+    in_texts = (vocabulary_has is not None and len(word) >= MIN_VOCABULARY_ROOT
+                and vocabulary_has(word))
+    if flags is None:
+        return (Root(word, None),) if in_texts else ()
+    if "n" in flags:
+        return (Root(word, flags),) + ((Root(word, flags, verb=True),) if wide and "v" in flags
+                                        else ())
+    return (Root(word, flags, verb=True),) + ((Root(word, flags),) if in_texts else ())
+
+
+def _roots_behind(head: str, vocabulary_has, wide: bool = False) -> list[Root]:
+    """Roots whose form before a suffix may be *head*: itself, or softened, shortened
+    or doubled from it."""
+    out = list(_readings(head, vocabulary_has, wide=wide))
+    last = head[-1]
+    hard = _HARD.get(last)
+    if hard:
+        flags = root_flags(head[:-1] + hard)
+        if flags and ("V" in flags or "U" in flags):
+            out.append(Root(head[:-1] + hard, flags, verb="n" not in flags))
+    if len(head) > 2 and head[-2] == last:
+        flags = root_flags(head[:-1])
+        if flags and "W" in flags:
+            out.append(Root(head[:-1], flags))
+    if len(head) > 1 and head[-2] not in VOWELS and last not in VOWELS:
+        for v in "aeiou":
+            flags = root_flags(head[:-1] + v + last)
+            if flags and "D" in flags:
+                out.append(Root(head[:-1] + v + last, flags))
+    return out
+
+
+_HARD = {v: k for k, v in SOFT.items()}
+
+
+# ------------------------------------------------------------------ over a vocabulary
+
+
+def words_starting(keys: list[str], prefix: str) -> list[str]:
+    """The words of the sorted *keys* that start with *prefix*."""
+    from bisect import bisect_left
+
+    i = bisect_left(keys, prefix)
+    j = i
+    while j < len(keys) and keys[j].startswith(prefix):
+        j += 1
+    return keys[i:j]
+
+
+def starting(vocabulary, prefix: str) -> list[str]:
+    """The words of *vocabulary* (folded word -> spellings) that start with *prefix*:
+    its own ``starting`` where it has one (the local index's shards), else a scan."""
+    own = getattr(vocabulary, "starting", None)
+    if own is not None:
+        return own(prefix)
+    return sorted(w for w in vocabulary if w.startswith(prefix))
+
+
+#: The longest suffix chain :func:`forms` writes out (a cluster has no vocabulary
+#: to read: the forms are sent as terms).
+FORMS_DEPTH = 3
+
+
+def forms(roots: tuple[Root, ...], depth: int = FORMS_DEPTH, typed: str = ""
+          ) -> frozenset[str]:
+    """Every folded form of *roots* with up to *depth* suffixes, as the grammar
+    writes them out: what :meth:`Root.inflects` reads, for an index whose words
+    cannot be listed (the OpenSearch backend sends them as terms).  A root and one
+    letter that is a word of the list is left out as :func:`accepts` leaves it
+    out, the spelling compared being the root's (as *typed*, or as the list writes
+    it) with the letter in harmony: ``salı`` is left out for ``sal``, ``atı`` kept
+    for ``at`` (the list's ``ati`` is another word)."""
+    out: set[str] = set()
+    for r in roots:
+        written: set[str] = set()
+        for form, vowel_next, ctx in r.forms:
+            if vowel_next is None:
+                continue
+            for state in r.states:  # a verb's chains are longer and branch more
+                _write(form, state, ctx, depth - (state == "verb"), bool(vowel_next), written)
+        spelled = {*root_spellings(r.word), *([typed] if fold_ascii(typed) == r.word else [])}
+        out |= {w for w in written if len(w) != len(r.word) + 1
+                or accepts((r,), w, tuple(_one_letter(x, w[-1]) for x in spelled))}
+    return frozenset(out)
+
+
+def _one_letter(stem: str, letter: str) -> str:
+    """*stem* (as written) and one folded letter, as Turkish would write it."""
+    vowel = next((c for c in reversed(stem) if c in "aeıioöuü"), "a")
+    back = vowel in "aıou"
+    if letter == "i":
+        letter = "ı" if back else "i"
+    elif letter == "u":
+        letter = "u" if back else "ü"
+    return stem + letter
+
+
+def fold_ascii(word: str) -> str:
+    """:func:`searcher.text.turkish.fold` of a lower-case Turkish word, without its import."""
+    return word.translate(_FOLD)
+
+
+_FOLD = str.maketrans("çğıöşüâîû", "cgiosuaiu")
+
+
+def _write(word: str, state: str, ctx: Context, depth: int, vowel_next: bool,
+           out: set[str]) -> None:
+    if not vowel_next:
+        out.add(word)
+    if depth == 0:
+        return
+    for moves in _moves(state, ctx).values():
+        for form, following, after in moves:
+            if vowel_next and form[:1] not in VOWELS:
+                continue
+            _write(word + form, following, after, depth - 1, False, out)
