@@ -315,8 +315,8 @@ def hold_writer_lock(idx: Path) -> subprocess.Popen:
     holder = subprocess.Popen(
         [sys.executable, "-c",
          "import sys, time; from pathlib import Path\n"
-         "from searcher.backends.local import folder as index_folder\n"
-         "with index_folder.writer_lock(Path(sys.argv[1])):\n"
+         "from searcher.backends.local.lock import writer_lock\n"
+         "with writer_lock(Path(sys.argv[1])):\n"
          "    print('locked', flush=True); time.sleep(30)\n", str(idx)],
         stdout=subprocess.PIPE, cwd=ROOT,
     )
@@ -329,7 +329,7 @@ def test_second_writer_waits_a_bounded_time_then_fails_clearly(three):
     build(texts, idx)
     holder = hold_writer_lock(idx)
     t = time.monotonic()
-    with pytest.raises(IndexStateError, match="being built by another process"):
+    with pytest.raises(IndexStateError, match=rf"being built by process {holder.pid} since"):
         build(texts, idx, rebuild=True, lock_timeout=0.5)
     assert 0.4 < time.monotonic() - t < 3
     holder.kill()

@@ -28,6 +28,7 @@ from searcher.cli.commands import (
     run_and_exit,
     use_color,
     user_errors,
+    waiting_line,
 )
 from searcher.config import DEFAULT_INDEX_NAME, KWIC_SORTS, KWIC_WIDTH
 
@@ -183,6 +184,9 @@ def search(
 
 @main.command("index")
 @click.option("--rebuild", is_flag=True, help="Rebuild from scratch instead of updating.")
+@click.option("--wait", "wait", default=60.0, show_default=True, metavar="SECONDS",
+              type=click.FloatRange(0), help="Wait this long for another build of the index "
+              "to finish (0: fail at once).")
 @click.option("--shards", default=3, show_default=True, type=click.IntRange(1, 1024),
               help="With --opensearch: primary shards of the index.")
 @click.option("--replicas", default=1, show_default=True, type=click.IntRange(0, 16),
@@ -192,7 +196,7 @@ def search(
               "(needs the semantic extra; kept by later updates).")
 @location_options
 @user_errors
-def index_cmd(rebuild, shards, replicas, semantic, texts_dir, index_dir, opensearch,
+def index_cmd(rebuild, wait, shards, replicas, semantic, texts_dir, index_dir, opensearch,
               index_name):
     """Build or update the index (progress and summary on stderr).
 
@@ -210,10 +214,11 @@ def index_cmd(rebuild, shards, replicas, semantic, texts_dir, index_dir, opensea
     from searcher.config import opensearch_url
 
     on_cluster = opensearch_url(opensearch, index_dir)
-    cluster = {"shards": shards, "replicas": replicas} if on_cluster else {}
+    options = ({"shards": shards, "replicas": replicas} if on_cluster
+               else {"lock_timeout": wait, "waiting": waiting_line()})
     report, idx = update_index(
         texts_dir, index_dir, opensearch=opensearch, index_name=index_name, rebuild=rebuild,
-        progress=progress(), semantic=semantic, **cluster,
+        progress=progress(), semantic=semantic, **options,
     )
     for w in report.warnings:
         echo(f"searcher: warning: {w}", err=True)

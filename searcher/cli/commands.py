@@ -113,6 +113,29 @@ def progress():
     return _Progress() if sys.stderr.isatty() else None
 
 
+def waiting_line():
+    """What ``searcher index`` says while another build holds the index: at once, who
+    holds it and since when; then how long it has waited (in place on a terminal,
+    every 10 s elsewhere)."""
+    tty = sys.stderr.isatty()
+    shown = [None]
+
+    def waiting(holder, waited: float, timeout: float) -> None:
+        who = holder.describe() if holder is not None else "another process"
+        if shown[0] is None:
+            sys.stderr.write(f"searcher: the index is being built by {who}; waiting up to "
+                             f"{timeout:g} s (--wait SECONDS)\n")
+            shown[0] = 0.0
+        elif tty:
+            sys.stderr.write(f"\rsearcher: waited {waited:.0f} s of {timeout:g} for {who}")
+        elif waited - shown[0] >= 10:
+            sys.stderr.write(f"searcher: waited {waited:.0f} s of {timeout:g} for {who}\n")
+            shown[0] = waited
+        sys.stderr.flush()
+
+    return waiting
+
+
 def open_searcher(texts_dir, index_dir, opensearch=None, index_name=None):
     """The searcher a command's location options name (the backend is
     :class:`~searcher.backends.base.Searcher`'s choice)."""

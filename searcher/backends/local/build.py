@@ -10,7 +10,7 @@ of a generation)::
     index/CURRENT          name of the live generation (replaced atomically)
     index/gen-<id>/        one complete Whoosh index + manifest.json + vocabulary.shards
                            + words/ (each document's spellings, merged into the vocabulary)
-    index/.lock            writers take an exclusive flock on it
+    index/.lock            writers take an exclusive flock on it, and say who they are
 
 A build or update writes a *new* generation (an update starts from a copy of the
 live one and re-indexes only the documents that changed), then swaps CURRENT with
@@ -37,8 +37,8 @@ from searcher.backends.local.folder import (
     texts_stat_key,
     versions,
     write_atomic,
-    writer_lock,
 )
+from searcher.backends.local.lock import Waiting, writer_lock
 from searcher.backends.local.records import (
     WORDS,
     words_file,
@@ -106,16 +106,19 @@ def update(
     rebuild: bool = False,
     progress: Progress | None = None,
     lock_timeout: float = 60.0,
+    waiting: Waiting | None = None,
     semantic: bool = False,
 ) -> BuildReport:
     """Bring the index up to date with the texts folder (or rebuild it from scratch).
 
-    With *semantic*, or when the index already has vectors, every passage lacking
-    its vectors gets them (:mod:`~searcher.backends.local.vectors`)."""
+    Another build holding the index is waited for up to *lock_timeout* seconds
+    (*waiting* is told who it is and how long this one has waited).  With *semantic*,
+    or when the index already has vectors, every passage lacking its vectors gets
+    them (:mod:`~searcher.backends.local.vectors`)."""
     started = time.perf_counter()
     texts = list_texts(texts_dir)
     key = texts_stat_key(texts_dir, texts)  # before reading them: a later change shows
-    with writer_lock(index_dir, lock_timeout):
+    with writer_lock(index_dir, lock_timeout, waiting):
         try:
             live = current_generation(index_dir)
         except IndexStateError:
@@ -238,7 +241,10 @@ def _write_generation(texts, key, index_dir, live, manifest, ch: Changes, progre
         write_atomic(index_dir / CURRENT, gen.name)
     except OSError as exc:
         shutil.rmtree(gen, ignore_errors=True)
-        raise IndexStateError(f"cannot write index {index_dir}: {exc.strerror or exc}") from exc
+        kept = "; the previous index is kept" if live is not None else ""
+        raise IndexStateError(
+            f"cannot write index {index_dir}: {exc.strerror or exc}{kept}"
+        ) from exc
     except BaseException:
         shutil.rmtree(gen, ignore_errors=True)
         raise

@@ -132,7 +132,7 @@ class LocalSearcher(Searcher):
             # with an index to answer from, do not queue behind another writer
             report = build.update(
                 self.texts_dir, self.index_dir, progress=progress,
-                lock_timeout=0 if live is not None else 60,
+                lock_timeout=0 if live is not None else 60, waiting=self._waiting,
             )
         except IndexStateError as exc:
             if live is None or changes.rebuild:
@@ -142,6 +142,12 @@ class LocalSearcher(Searcher):
         for w in report.warnings:
             self._warn(w)
         return folder.current_generation(self.index_dir)
+
+    def _waiting(self, holder, waited: float, timeout: float) -> None:
+        """No index yet and another process building one: say so once, then wait."""
+        if waited < 1:  # the first call; later ones come a second apart
+            who = holder.describe() if holder is not None else "another process"
+            self._warn(f"the index is being built by {who}; waiting up to {timeout:g} s")
 
     def _open(self, generation: Path) -> None:
         from searcher.backends.local.mapped import MappedStorage

@@ -5,7 +5,7 @@
   entries (an index from a version without the marker).  Any other folder is
   refused before anything, not even the lock file, is written into it.
 * **The live generation.**  ``CURRENT`` names it and is replaced atomically.
-* **Writers** take an exclusive ``flock`` on ``.lock``: one build at a time.
+* **Writers** take the lock of :mod:`searcher.backends.local.lock`: one build at a time.
 * **Readers** take a shared ``flock`` on the generation folder they have open
   (once per open, not per query).  An old generation is removed as soon as no
   reader holds it: by the writer after its swap, by the last reader to let go,
@@ -20,8 +20,6 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
@@ -29,7 +27,7 @@ from searcher.errors import IndexFolderError, IndexStateError, corrupt
 from searcher.text.corpus import built_with
 
 CURRENT = "CURRENT"
-LOCK = ".lock"
+LOCK = ".lock"  # the writers' lock: searcher.backends.local.lock
 #: Written into every index folder searcher creates or adopts.
 MARKER = ".searcher-index"
 GENERATION_PREFIX = "gen-"
@@ -208,39 +206,6 @@ def fsync_dir(path: Path) -> None:
 
 
 # -------------------------------------------------------------------- writers
-
-
-@contextmanager
-def writer_lock(index_dir: Path, timeout: float = 60.0) -> Iterator[None]:
-    """Exclusive lock for writers; a second writer waits up to *timeout* seconds.
-
-    The folder is claimed (:func:`claim`) before the lock file is created in it.
-    """
-    claim(index_dir)
-    try:
-        fd = os.open(index_dir / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
-    except PermissionError as exc:
-        raise IndexStateError(f"cannot write index {index_dir}: permission denied") from exc
-    except OSError as exc:
-        raise IndexStateError(f"cannot write index {index_dir}: {exc.strerror}") from exc
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except OSError as exc:
-                if exc.errno not in _BUSY:
-                    raise
-                if time.monotonic() >= deadline:
-                    raise IndexStateError(
-                        f"index {index_dir} is being built by another process; "
-                        "try again when it finishes"
-                    ) from None
-                time.sleep(0.05)
-        yield
-    finally:
-        os.close(fd)
 
 
 def new_generation(index_dir: Path) -> Path:
