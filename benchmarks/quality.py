@@ -79,12 +79,21 @@ def fts5_query(query: str, question: bool = False) -> str:
 class SearcherSystem:
     name = "searcher"
 
-    def __init__(self, texts: Path, workdir: Path) -> None:
-        self.s = Searcher(index_dir=workdir / "searcher-index", texts_dir=texts)
+    def __init__(self, texts: Path, workdir: Path, semantic: bool | None = None,
+                 index: Path | None = None) -> None:
+        index = index or workdir / "searcher-index"
+        if semantic:
+            from searcher.backends.local.build import update
+
+            update(texts, index, semantic=True)
+            self.name = "searcher+vectors"
+        self.semantic = semantic
+        self.s = Searcher(index_dir=index, texts_dir=texts)
         self.passages = {(p.doc, p.number): p.text for p in self.s.passages()}
 
     def search(self, query: str, kind: str = "") -> list[tuple[str, int]]:
-        return [(h.doc, h.passage) for h in self.s.search(query, K, context=0)]
+        hits = self.s.search(query, K, context=0, semantic=None if self.semantic else False)
+        return [(h.doc, h.passage) for h in hits]
 
 
 class OpenSearchSystem:
@@ -92,12 +101,16 @@ class OpenSearchSystem:
 
     name = "searcher-opensearch"
 
-    def __init__(self, texts: Path, url: str, replicas: int = 0) -> None:
+    def __init__(self, texts: Path, url: str, replicas: int = 0, semantic: bool = False
+                 ) -> None:
         from searcher.backends.opensearch.load import update
 
         self.url = url
         self.index_name = f"quality-{int(time.time())}"
-        update(texts, url, self.index_name, replicas=replicas)  # 0: a one-node cluster too
+        update(texts, url, self.index_name, replicas=replicas,  # 0: a one-node cluster too
+               semantic=semantic)
+        if semantic:
+            self.name = "searcher-opensearch+vectors"
         self.s = Searcher(opensearch=url, index_name=self.index_name, texts_dir=texts)
 
     def search(self, query: str, kind: str = "") -> list[tuple[str, int]]:
@@ -189,7 +202,7 @@ def evaluate(system, queries, folded, verbose=False):
         latencies.append(time.perf_counter() - t0)
         rel = q["relevant"]
         if not rel:
-            per_type[q["type"]].append({"hits": len(results)})
+            per_type[q.get("group", q["type"])].append({"hits": len(results)})
             if verbose:
                 print(f"  {system.name:16} {q['id']} {q['query']!r}: {len(results)} hits")
             continue
@@ -206,7 +219,7 @@ def evaluate(system, queries, folded, verbose=False):
             "recall": sum(1 for g in grades if g) / len(all_grades) if all_grades else 0.0,
             "ndcg": dcg / idcg if idcg else 0.0,
         }
-        per_type[q["type"]].append(m)
+        per_type[q.get("group", q["type"])].append(m)
         if verbose and (m["s1"] < 1 or m["ndcg"] < 0.9):
             print(f"  {system.name:16} {q['id']} {q['query']!r}: s@1={m['s1']:.0f} "
                   f"ndcg={m['ndcg']:.2f} grades={grades} relevant={len(all_grades)}")
@@ -224,6 +237,8 @@ def summarise(per_type):
                                        for k in ("s1", "mrr", "recall", "ndcg")},
                        "empty": int(sum(m["empty"] for m in ms))}
             everything += ms
+    if not everything:  # negatives only
+        return rows
     rows["ALL"] = {"n": len(everything), **{k: sum(m[k] for m in everything) / len(everything)
                                            for k in ("s1", "mrr", "recall", "ndcg")},
                    "empty": int(sum(m["empty"] for m in everything))}
@@ -238,32 +253,48 @@ def main(argv=None) -> int:
     ap.add_argument("-v", "--verbose", action="store_true", help="show weak queries")
     ap.add_argument("--opensearch", metavar="URL",
                     help="also run the queries through searcher on this OpenSearch cluster")
+    ap.add_argument("--semantic", action="store_true",
+                    help="searcher with vectors (searcher index --semantic) beside words only")
+    ap.add_argument("--index", type=Path, metavar="DIR",
+                    help="keep searcher's index here (reused: its vectors are built once)")
     ap.add_argument("--replicas", type=int, default=0,
                     help="replicas of the throwaway index (default 0: a one-node cluster too)")
     args = ap.parse_args(argv)
     queries = [json.loads(x) for f in args.queries
                for x in f.read_text(encoding="utf-8").splitlines() if x.strip()]
+    if len(args.queries) > 1:  # several files: a row per file and type
+        at = 0
+        for f in args.queries:
+            n = sum(1 for x in f.read_text(encoding="utf-8").splitlines() if x.strip())
+            for q in queries[at:at + n]:
+                q["group"] = f"{f.stem}/{q['type']}"
+            at += n
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        ours = SearcherSystem(args.texts, work)
+        ours = SearcherSystem(args.texts, work, args.semantic, args.index)
         passages = ours.passages
         folded = {k: fold(t) for k, t in passages.items()}
         systems = [ours, FTS5System(passages), WhooshSystem(passages, work)]
+        if args.semantic:
+            systems.insert(1, SearcherSystem(args.texts, work, False, args.index))
         if args.opensearch:
-            systems.insert(1, OpenSearchSystem(args.texts, args.opensearch, args.replicas))
+            systems.insert(1, OpenSearchSystem(args.texts, args.opensearch, args.replicas,
+                                               args.semantic))
         results = {}
         try:
             for system in systems:
                 per_type, lat = evaluate(system, queries, folded, args.verbose)
                 results[system.name] = (summarise(per_type), sorted(lat))
         finally:
-            ours.s.close()
+            for system in systems:
+                if isinstance(system, SearcherSystem):
+                    system.s.close()
             if args.opensearch:
                 systems[1].close()
 
     print(f"# Quality on {', '.join(f.name for f in args.queries)} ({len(queries)} queries, "
           f"{len(passages)} passages, k={K})\n")
-    types = list(results["searcher"][0])
+    types = list(results[ours.name][0])
     print("| type | n | system | success@1 | MRR | recall@10 | nDCG@10 | empty | mean hits |")
     print("|---|---|---|---|---|---|---|---|---|")
     for t in types:

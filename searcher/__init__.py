@@ -37,6 +37,7 @@ _LAZY = {
     "LocationError": "errors",
     "UnknownLocationError": "errors",
     "BackendError": "errors",
+    "SemanticUnavailable": "errors",
 }
 
 __all__ = ["__version__", *_LAZY]

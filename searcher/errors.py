@@ -40,3 +40,7 @@ def corrupt(index_dir, why: str = "") -> IndexStateError:
 
 class BackendError(SearcherError):
     """The OpenSearch cluster cannot be reached, refuses us, or cannot answer."""
+
+
+class SemanticUnavailable(SearcherError):
+    """Searching by meaning needs what is not there: the extra, or the index's vectors."""

@@ -114,7 +114,7 @@ class Searcher:
     # -- search
     def search(
         self, query: str, limit: int | None = 10, *, phrase: bool = False, context: int = 1,
-        exact: bool = False, doc=None, pages=None,
+        exact: bool = False, doc=None, pages=None, semantic: bool | None = None,
     ) -> Results:
         """Ranked hits for *query*, best first, with *context* neighbouring passages.
 
@@ -127,19 +127,36 @@ class Searcher:
 
         *doc* (a file-name glob, or a list of them) and *pages* (``"A-B"``, ``N`` or
         ``(a, b)``) keep only the passages of those documents and pages.
+
+        When the index has vectors (``searcher index --semantic``), a question is also
+        searched by meaning and the two rankings fused
+        (:func:`searcher.semantic.fusion.fuse`); a passage found by meaning alone has
+        ``match == "semantic"``.  *semantic* True does so for any query (raising
+        :class:`~searcher.errors.SemanticUnavailable` without the extra or the
+        vectors), False never.
         """
         with self._lock:
             self.refresh()
             q = read_query(query, phrase=phrase)
             filters = self._filters(doc, pages)
             question = None if phrase or not q.parts else analyse(query, q.parts)
+            meaning = self._by_meaning(semantic, question)
+            depth = limit
+            if meaning and limit is not None:
+                from searcher.semantic.fusion import DEPTH
+
+                depth = max(limit, DEPTH)
             plan = self._plan(q.parts, question, q.ops, filters)
             hits: list[Hit] = []
             for match, step in self._tiers(plan, exact):
-                room = None if limit is None else max(limit, 0) - len(hits)
+                room = None if depth is None else max(depth, 0) - len(hits)
                 if room is not None and room <= 0:
                     break
                 hits += self._tier_hits(plan, match, step, room, question, context, len(hits))
+            if meaning:
+                hits = self._fused(query, plan, hits, limit, context, filters)
+            elif question is not None and semantic is None and len(hits) < FEW:
+                self._hint_vectors()
             typed = question_words(question, q.parts) if question else ()
             absent = set(self._not_in_texts(plan))
             return Results(
@@ -148,6 +165,105 @@ class Searcher:
                                    or w in absent),
                 question_words=typed,
             )
+
+    # -- by meaning (searcher.semantic): vectors beside the words
+    def similar(self, location: str, limit: int | None = 10, *, context: int = 0) -> Results:
+        """The passages nearest in meaning to the one at *location* (``doc:line`` or
+        ``doc:¶n``), best first, itself left out: "more like this".  Needs the
+        semantic extra and the index's vectors."""
+        from searcher.semantic.model import model
+
+        with self._lock:
+            self.refresh()
+            model()  # without the extra: the one line naming it
+            self._need_vectors()
+            p, _, _ = self.locate(location)
+            near = self._near_passage(p, limit or 10)
+            return Results([
+                self._meaning_hit(None, ref, rank, sim, span, context)
+                for rank, (sim, ref, _p, span) in enumerate(near, start=1)
+            ])
+
+    def _by_meaning(self, semantic: bool | None, question) -> bool:
+        """Whether this search uses the vectors: forced, refused, or (None) for a
+        question when the index has them and the extra is there."""
+        if semantic is False or (semantic is None and question is None):
+            return False  # a plain word search imports nothing of searcher.semantic
+        from searcher.semantic import model
+
+        if semantic:
+            model.model()
+            self._need_vectors()
+            return True
+        return question is not None and self._has_vectors() and model.available()
+
+    def _need_vectors(self) -> None:
+        if not self._has_vectors():
+            from searcher.errors import SemanticUnavailable
+
+            raise SemanticUnavailable(
+                "the index has no vectors of this model; add them with `searcher index "
+                "--semantic`"
+            )
+
+    def _fused(self, query: str, plan, hits: list[Hit], limit: int | None, context: int,
+               filters=None) -> list[Hit]:
+        """The lexical *hits* and the passages nearest the query in meaning (those the
+        *filters* keep), in the order of :func:`searcher.semantic.fusion.fuse`."""
+        from dataclasses import replace
+
+        from searcher.semantic import fusion, model
+
+        near = [
+            (sim, ref, p, span) for sim, ref, p, span in
+            self._nearest(model.embed_query(query), fusion.DEPTH)
+            if not filters or filters.keeps(p.doc, p.page, p.page_at(max(len(p.text) - 1, 0)))
+        ]
+        found = {(p.doc, p.number): (ref, span) for _, ref, p, span in near}
+        by_key = {(h.doc, h.passage): h for h in hits}
+        order = fusion.fuse(
+            [(k, h.score) for k, h in by_key.items()],
+            [((p.doc, p.number), sim) for sim, _, p, _ in near], limit,
+        )
+        out = []
+        for rank, (key, score, alone) in enumerate(order, start=1):
+            if alone:
+                ref, span = found[key]
+                out.append(self._meaning_hit(plan, ref, rank, score, span, context))
+            else:
+                out.append(replace(by_key[key], rank=rank, score=score))
+        return out
+
+    def _hint_vectors(self) -> None:
+        """Say once a process how a question could find more: by meaning."""
+        global _HINTED
+        if _HINTED or self._has_vectors():
+            return
+        _HINTED = True
+        from searcher.semantic import model
+
+        extra = "" if model.available() else f"{model.INSTALL}, then "
+        self._warn(f"few passages have this question's words; to search by meaning "
+                   f"too: {extra}`searcher index --semantic`")
+
+    def _has_vectors(self) -> bool:
+        """Whether the open index has vectors of this searcher's model."""
+        return False
+
+    def _nearest(self, vector, k: int) -> list[tuple[float, object, Passage, tuple[int, int]]]:
+        """``(similarity, ref, passage, unit span)`` of the *k* passages nearest *vector*
+        in meaning, best first (*ref*: what :meth:`_meaning_hit` takes)."""
+        raise NotImplementedError
+
+    def _near_passage(self, p: Passage, k: int) -> list[tuple[float, object, Passage, tuple]]:
+        """As :meth:`_nearest`, for the vector of passage *p*, itself left out."""
+        raise NotImplementedError
+
+    def _meaning_hit(self, plan, ref, rank: int, score: float, span: tuple[int, int],
+                     context: int) -> Hit:
+        """The hit of a passage found by meaning: its snippet opens on *span*, the unit
+        nearest the query; the query's words (*plan*, if any) marked."""
+        raise NotImplementedError
 
     def _filters(self, doc, pages) -> Filters:
         """*doc* and *pages* as :func:`~searcher.query.operators.read_filters` reads them
@@ -236,6 +352,11 @@ class Searcher:
         raise NotImplementedError
 
 
+#: Fewer hits than this for a question, and no vectors: say how to add them (once).
+FEW = 3
+_HINTED = False
+
+
 def warn_stderr(message: str) -> None:
     sys.stderr.write(f"searcher: warning: {message}\n")
 
@@ -304,6 +425,7 @@ def search(
     texts_dir: str | os.PathLike | None = None,
     opensearch: str | None = None,
     index_name: str | None = None,
+    semantic: bool | None = None,
 ) -> Results:
     """Search the default (or given) texts; the index is built on first use and reused.
 
@@ -316,4 +438,4 @@ def search(
         where = {"opensearch": url, "index_name": index_name} if url else {"index_dir": key[1]}
         s = _DEFAULT[key] = Searcher(texts_dir=texts_dir if url else key[0], **where)
     return s.search(query, limit, phrase=phrase, context=context, exact=exact, doc=doc,
-                    pages=pages)
+                    pages=pages, semantic=semantic)

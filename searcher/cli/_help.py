@@ -20,11 +20,12 @@ Options:
   -h, --help     Show this message and exit.
 
 Commands:
-  index   Build or update the index (progress and summary on stderr).
-  kwic    A concordance: every occurrence in context, one line each.
-  search  Search the texts and print the best passages.
-  serve   Search in the browser: a local page and a JSON API (Ctrl-C stops).
-  show    Show the passage at DOC:LINE or DOC:¶NUMBER, with its footnotes.
-  stats   Documents, passages, pages, footnotes, terms, index size, age...
-  where   Where in each document the words occur: their count on every page.
+  index    Build or update the index (progress and summary on stderr).
+  kwic     A concordance: every occurrence in context, one line each.
+  search   Search the texts and print the best passages.
+  serve    Search in the browser: a local page and a JSON API (Ctrl-C...
+  show     Show the passage at DOC:LINE or DOC:¶NUMBER, with its footnotes.
+  similar  Passages nearest in meaning to the one at DOC:LINE or...
+  stats    Documents, passages, pages, footnotes, terms, index size, age...
+  where    Where in each document the words occur: their count on every...
 """

@@ -139,10 +139,13 @@ def main() -> None:
               help="Treat the whole query as one phrase (paste a quotation as it is).")
 @click.option("--exact", is_flag=True,
               help="Quotations word for word only (no other inflections, no near matches).")
+@click.option("--semantic/--no-semantic", default=None,
+              help="Also search by meaning, fused with the words (default: for questions, "
+              "when the index has vectors), or never.")
 @filter_options
 @location_options
 def search(
-    query, limit, context, as_json, jsonl, color, heading, phrase, exact, docs, pages,
+    query, limit, context, as_json, jsonl, color, heading, phrase, exact, semantic, docs, pages,
     texts_dir, index_dir, opensearch, index_name,
 ):
     """Search the texts and print the best passages.
@@ -169,11 +172,12 @@ def search(
       searcher search --phrase hasta adam
       searcher search '"dostluk anlaşması imzaladı"' --exact
       searcher search gumruk --jsonl | jq .line
+      searcher search "ne zaman imza edildi" --semantic
     """
     commands.search(
         " ".join(query), limit=limit, context=context, as_json=as_json, jsonl=jsonl,
-        color=color, heading=heading, phrase=phrase, exact=exact, texts_dir=texts_dir,
-        index_dir=index_dir, opensearch=opensearch, index_name=index_name,
+        color=color, heading=heading, phrase=phrase, exact=exact, semantic=semantic,
+        texts_dir=texts_dir, index_dir=index_dir, opensearch=opensearch, index_name=index_name,
         doc=list(docs) or None, pages=pages,
     )
 
@@ -187,9 +191,13 @@ def search(
               help="With --opensearch: primary shards of the index.")
 @click.option("--replicas", default=1, show_default=True, type=click.IntRange(0, 16),
               help="With --opensearch: copies of each shard on other nodes.")
+@click.option("--semantic", is_flag=True,
+              help="Also give every passage its vectors, to search by meaning "
+              "(needs the semantic extra; kept by later updates).")
 @location_options
 @user_errors
-def index_cmd(rebuild, wait, shards, replicas, texts_dir, index_dir, opensearch, index_name):
+def index_cmd(rebuild, wait, shards, replicas, semantic, texts_dir, index_dir, opensearch,
+              index_name):
     """Build or update the index (progress and summary on stderr).
 
     Only texts that were added, changed or removed since the last build are
@@ -199,6 +207,7 @@ def index_cmd(rebuild, wait, shards, replicas, texts_dir, index_dir, opensearch,
     Examples:
       searcher index
       searcher index --rebuild --texts ~/belgeler
+      searcher index --semantic
       searcher index --opensearch http://127.0.0.1:9200 --shards 3 --replicas 1
     """
     from searcher.backends.base import update_index
@@ -209,7 +218,7 @@ def index_cmd(rebuild, wait, shards, replicas, texts_dir, index_dir, opensearch,
                else {"lock_timeout": wait, "waiting": waiting_line()})
     report, idx = update_index(
         texts_dir, index_dir, opensearch=opensearch, index_name=index_name, rebuild=rebuild,
-        progress=progress(), **options,
+        progress=progress(), semantic=semantic, **options,
     )
     for w in report.warnings:
         echo(f"searcher: warning: {w}", err=True)
@@ -244,6 +253,35 @@ def show(location, context, as_json, texts_dir, index_dir, opensearch, index_nam
         echo(output.to_json(passage_dict(p, before, after), indent=1))
     else:
         echo(output.passages_text((*before, p, *after), path), nl=False)
+
+
+@main.command()
+@click.argument("location")
+@click.option("-n", "--limit", default=10, show_default=True, type=click.IntRange(1),
+              help="Most passages to show.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON array of hits.")
+@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto",
+              show_default=True, help="Mark matches in colour (auto: on a terminal, no NO_COLOR).")
+@location_options
+@user_errors
+def similar(location, limit, as_json, color, texts_dir, index_dir, opensearch, index_name):
+    """Passages nearest in meaning to the one at DOC:LINE or DOC:¶NUMBER.
+
+    Needs the index's vectors (searcher index --semantic).
+
+    \b
+    Examples:
+      searcher similar sovyet-rusya-ve-tbmm-1920-1922.txt:2107
+      searcher similar sovyet-rusya-ve-tbmm-1920-1922.txt:¶52 -n 3 --json
+    """
+    with open_searcher(texts_dir, index_dir, opensearch, index_name) as s:
+        hits = s.similar(location, limit)
+        if as_json:
+            echo(output.json_text([h.to_dict() for h in hits], False), nl=False)
+        else:
+            on = use_color(color)
+            for h in hits:
+                echo(output.hit_line(h, display_path(s, h.doc), on, 0), nl=False, color=on)
 
 
 @main.command()

@@ -157,13 +157,13 @@ def display_path(searcher, doc: str) -> str:
 def search(
     text: str, *, limit: int = 10, context: int = 0, as_json: bool = False,
     jsonl: bool = False, color: str = "auto", heading: bool | None = None,
-    phrase: bool = False, exact: bool = False, texts_dir=None, index_dir=None,
-    opensearch=None, index_name: str | None = None, doc=None, pages=None,
+    phrase: bool = False, exact: bool = False, semantic: bool | None = None, texts_dir=None,
+    index_dir=None, opensearch=None, index_name: str | None = None, doc=None, pages=None,
 ) -> None:
     """``searcher search``: the defaults are the command's option defaults."""
     with open_searcher(texts_dir, index_dir, opensearch, index_name) as s:
         hits = s.search(text, limit, phrase=phrase, context=context, exact=exact, doc=doc,
-                        pages=pages)
+                        pages=pages, semantic=semantic)
         for typed, near in hits.corrections.items():
             echo(
                 f"searcher: no match for '{typed}'; searched near words: {', '.join(near)}",

@@ -111,6 +111,7 @@ def stats_text(st: dict) -> str:
         ("cluster", f"{st['health']}, {st['nodes']} nodes" if "health" in st else ""),
         ("shards/replicas", f"{st['shards']}/{st['replicas']}" if "shards" in st else ""),
         ("index size", f"{st['index_bytes'] / 1024:.0f} KiB"),
+        ("vectors", _vectors_text(st["vectors"]) if "vectors" in st else ""),
         ("index age", _age(time.time() - st["built"])),
         ("schema/analyzer", f"{st['schema_version']}/{st['analyzer_version']}"),
     ]
@@ -121,6 +122,13 @@ def stats_text(st: dict) -> str:
         + (f"repaired: {', '.join(r['repairs'])}" if r["repairs"] else "nothing repaired") + "\n"
         for name, r in reading.items()
     )
+
+
+def _vectors_text(v: dict | None) -> str:
+    if not v:
+        return "none (searcher index --semantic adds them)"
+    size = f", {v['bytes'] / 1024:.0f} KiB" if v.get("bytes") else ""
+    return f"{v['units']} units, {v['model']}{size}"
 
 
 def _age(seconds: float) -> str:

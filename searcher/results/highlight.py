@@ -207,9 +207,11 @@ def make_snippet(
     spans: list[tuple[int, int]],
     width: int = SNIPPET_CHARS,
     focus: tuple[int, int] | None = None,
+    anchored: bool = False,
 ) -> Snippet:
     """The window of about *width* characters holding the most matches, or, given a
-    *focus* sentence (where a question's answer is), the window opening with it."""
+    *focus* sentence (where a question's answer is), the window opening with it
+    (*anchored*: at its very start, even where that leaves the window short)."""
     if len(text) <= width:
         return Snippet(text, tuple(spans), 0)
     if focus is not None:
@@ -227,8 +229,10 @@ def make_snippet(
                 max(e for s, e in spans if s >= best and e <= best + width) if best_count else best
             )
             start = max(0, min(best, (best + last) // 2 - width // 2))
+    if anchored and focus is not None:
+        start = focus[0]
     end = min(len(text), start + width)
-    start = max(0, end - width) if end == len(text) else start
+    start = max(0, end - width) if end == len(text) and not anchored else start
     if start > 0 and not text[start - 1].isspace():
         sp = text.find(" ", start, start + 30)
         start = sp + 1 if sp != -1 else start
@@ -264,7 +268,8 @@ def make_hit(
     spans = highlighter(p.text)
     first = spans[0][0] if spans else 0
     if focus is not None:  # where the answer is: the focus sentence's first match
-        first = next((s for s, _ in spans if focus[0] <= s < focus[1]), first)
+        inside = (focus[0],) if match == "semantic" else ()  # found by meaning: its start
+        first = next((s for s, _ in spans if focus[0] <= s < focus[1]), (*inside, first)[0])
     return Hit(
         rank=rank,
         score=score,
@@ -277,7 +282,7 @@ def make_hit(
         page_label=p.label_at(first),
         section=p.section,
         text=p.text,
-        snippet=make_snippet(p.text, spans, focus=focus),
+        snippet=make_snippet(p.text, spans, focus=focus, anchored=match == "semantic"),
         highlights=tuple(spans),
         footnotes=p.footnotes,
         before=before,

@@ -24,6 +24,7 @@ import json
 import time
 from pathlib import Path
 
+from searcher.backends.local import vectors
 from searcher.backends.local.folder import (
     CURRENT,
     MANIFEST,
@@ -106,11 +107,14 @@ def update(
     progress: Progress | None = None,
     lock_timeout: float = 60.0,
     waiting: Waiting | None = None,
+    semantic: bool = False,
 ) -> BuildReport:
     """Bring the index up to date with the texts folder (or rebuild it from scratch).
 
     Another build holding the index is waited for up to *lock_timeout* seconds
-    (*waiting* is told who it is and how long this one has waited)."""
+    (*waiting* is told who it is and how long this one has waited).  With *semantic*,
+    or when the index already has vectors, every passage lacking its vectors gets
+    them (:mod:`~searcher.backends.local.vectors`)."""
     started = time.perf_counter()
     texts = list_texts(texts_dir)
     key = texts_stat_key(texts_dir, texts)  # before reading them: a later change shows
@@ -122,19 +126,27 @@ def update(
                 raise
             live = None  # a damaged pointer: the rebuild replaces it
         manifest = None
-        if live is not None and not rebuild:
+        if live is not None:
             try:
                 manifest = read_manifest(live)
             except IndexStateError:
                 manifest = None
+        # vectors: asked for, or kept because the live generation has them (even
+        # through a rebuild); those of unchanged units are reused when current
+        had = bool((manifest or {}).get("vectors"))
+        vectors_from = live if manifest is not None and vectors.current(manifest) else None
+        if rebuild:
+            manifest = None
         ch = diff(texts, manifest)
-        if manifest is not None and not ch and not ch.touched:
+        more_vectors = (semantic or had) and vectors_from is None
+        if manifest is not None and not ch and not ch.touched and not more_vectors:
             docs = manifest["docs"]
             return BuildReport(
                 len(docs), sum(d["passages"] for d in docs.values()), 0,
                 time.perf_counter() - started,
             )
-        report = _write_generation(texts, key, index_dir, live, manifest, ch, progress)
+        report = _write_generation(texts, key, index_dir, live, manifest, ch, progress,
+                                   semantic or had, vectors_from, semantic)
         return BuildReport(
             report[0], report[1], report[2], time.perf_counter() - started, tuple(report[3])
         )
@@ -155,13 +167,32 @@ def _writer(ix):
     return BulkWriter(ix, limitmb=SEGMENT_MB, codec=CompactCodec())
 
 
-def _write_generation(texts, key, index_dir, live, manifest, ch: Changes, progress):
+def _vectors_wanted(semantic: bool, asked: bool, warnings: list[str]) -> bool:
+    """Whether a new generation gets vectors (*semantic*: asked for, *asked*, or its
+    predecessor had them; dropped, with a warning, where the extra is missing)."""
+    if not semantic:
+        return False
+    from searcher.semantic import model
+
+    if model.available():
+        return True
+    if asked:
+        model.model()  # raises SemanticUnavailable: the one line naming the extra
+    warnings.append(f"the index's vectors are dropped: the semantic extra is missing "
+                    f"({model.INSTALL})")
+    return False
+
+
+def _write_generation(texts, key, index_dir, live, manifest, ch: Changes, progress,
+                      semantic: bool = False, vectors_from: Path | None = None,
+                      asked: bool = False):
     import shutil
 
     from whoosh import index as windex
 
     gen = new_generation(index_dir)
     warnings: list[str] = []
+    with_vectors = _vectors_wanted(semantic, asked, warnings)
     try:
         if ch.rebuild or live is None or manifest is None:
             gen.mkdir()
@@ -197,6 +228,14 @@ def _write_generation(texts, key, index_dir, live, manifest, ch: Changes, progre
         waiting = any(d.get("needs") for d in docs.values())
         new_manifest = {**versions(), "built": time.time(), "docs": docs,
                         "texts_key": key_record(None if waiting else key)}
+        for name in (vectors.VECTORS, vectors.UNITS, vectors.KEYS):
+            (gen / name).unlink(missing_ok=True)  # copied from the live one: rewritten
+        if with_vectors:
+            reader = ix.reader()
+            try:
+                new_manifest["vectors"] = vectors.write(gen, reader, vectors_from, progress)
+            finally:
+                reader.close()
         (gen / MANIFEST).write_text(json.dumps(new_manifest, indent=1), encoding="utf-8")
         fsync_dir(gen)
         write_atomic(index_dir / CURRENT, gen.name)

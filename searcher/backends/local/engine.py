@@ -17,7 +17,7 @@ from pathlib import Path
 from searcher.backends.base import Searcher, manifest_figures, parse_location
 from searcher.backends.local import folder
 from searcher.backends.local.ranking import rank
-from searcher.backends.local.records import PassageReader, Vocabulary
+from searcher.backends.local.records import PassageReader, Vocabulary, reading
 from searcher.backends.local.scoring import ClauseScorer
 from searcher.errors import IndexStateError, UnknownLocationError, corrupt
 from searcher.query.parse import Clause, QueryParser, split_query
@@ -60,6 +60,7 @@ class LocalSearcher(Searcher):
         self._passages: PassageReader | None = None
         self._parser: QueryParser | None = None
         self._fresh: tuple | None = None  # (generation, texts_stat_key) last found fresh
+        self._vectors = None  # the generation's vectors, read on first use
 
     # -- lifecycle
     def close(self) -> None:
@@ -69,6 +70,7 @@ class LocalSearcher(Searcher):
             if self._hold is not None:
                 self._hold.release()
             self._reader = self._ix = self._scorer = self._passages = self._parser = None
+            self._vectors = None
             self._generation = self._manifest = self._hold = None
 
     def clear_caches(self) -> None:
@@ -241,6 +243,39 @@ class LocalSearcher(Searcher):
     def _corrections(self, plan: _Plan) -> dict[str, tuple[str, ...]]:
         return self.parser.corrections(plan.clauses)
 
+    # -- by meaning: the generation's vectors (searcher.backends.local.vectors)
+    def _has_vectors(self) -> bool:
+        from searcher.backends.local.vectors import current
+
+        return current(self._manifest)
+
+    def _open_vectors(self):
+        if self._vectors is None:
+            from searcher.backends.local.vectors import Vectors
+
+            with reading(self.index_dir):
+                self._vectors = Vectors(self._generation)
+        return self._vectors
+
+    def _nearest(self, vector, k, skip=None):
+        out = []
+        for sim, docnum, span in self._open_vectors().nearest(vector, k, skip):
+            p = self._passages.stored(docnum)
+            out.append((sim, docnum, p, span))
+        return out
+
+    def _near_passage(self, p, k):
+        docnum = next(
+            d for d in self._reader.postings("doc", p.doc).all_ids()
+            if self._passages.stored(d).number == p.number
+        )
+        vector = self._open_vectors().of(docnum)
+        return [] if vector is None else self._nearest(vector, k, skip=docnum)
+
+    def _meaning_hit(self, plan, docnum, rank, score, span, context) -> Hit:
+        return self._hit(rank, score, docnum, Highlighter(plan.clauses if plan else []),
+                         context, "semantic", span)
+
     def _not_in_texts(self, plan: _Plan) -> tuple[str, ...]:
         """An open question's words no passage holds, as the parser keeps them."""
         if not plan.open:
@@ -343,4 +378,5 @@ class LocalSearcher(Searcher):
                     for name in ("exact", "stem", "prefix")
                 },
                 "index_bytes": size,
+                "vectors": self._manifest.get("vectors"),
             }

@@ -73,6 +73,7 @@ def update(
     replicas: int = 1,
     rebuild: bool = False,
     progress: Progress | None = None,
+    semantic: bool = False,
 ) -> BuildReport:
     """Bring the index *name* on the cluster at *url* up to date with the texts folder."""
     started = time.perf_counter()
@@ -90,15 +91,24 @@ def update(
                 cluster.client.indices.put_settings(
                     index=live, body={"index": {"number_of_replicas": replicas}}
                 )
+        # vectors: asked for, or kept because the live index has them; an index
+        # without them (or with another model's) is rebuilt with them
+        had = bool((manifest or {}).get("vectors"))
+        vectors = semantic or had
+        if vectors and not _vectors_ready(semantic, warnings):
+            vectors = False
+        if vectors != (had and _current(manifest)):
+            rebuild = True
         ch = corpus.diff(texts, None if rebuild else manifest, versions())
         if live is not None and manifest is not None and not ch and not ch.touched:
             indexed = 0
             docs = manifest["docs"]
         elif ch.rebuild or live is None or manifest is None:
-            docs = _build(cluster, name, live, texts, shards, replicas, progress, warnings)
+            docs = _build(cluster, name, live, texts, shards, replicas, progress, warnings,
+                          vectors)
             indexed = len(texts)
         else:
-            docs = _update(cluster, live, manifest, texts, ch, progress, warnings)
+            docs = _update(cluster, live, manifest, texts, ch, progress, warnings, vectors)
             indexed = len(ch.added) + len(ch.changed)
     return BuildReport(
         len(docs), sum(d["passages"] for d in docs.values()), indexed,
@@ -106,8 +116,49 @@ def update(
     )
 
 
-def _manifest(docs: dict) -> dict:
-    return {**versions(), "built": time.time(), "docs": docs}
+def _vectors_ready(asked: bool, warnings: list[str]) -> bool:
+    """Whether vectors can be computed here (the semantic extra); asked for without it:
+    the one line naming it, else a warning that they are dropped."""
+    from searcher.semantic import model
+
+    if model.available():
+        return True
+    if asked:
+        model.model()  # raises SemanticUnavailable
+    warnings.append(f"the index's vectors are dropped: the semantic extra is missing "
+                    f"({model.INSTALL})")
+    return False
+
+
+def _current(manifest: dict | None) -> bool:
+    from searcher.semantic.model import MODEL_ID
+
+    return ((manifest or {}).get("vectors") or {}).get("model") == MODEL_ID
+
+
+def _manifest(docs: dict, vectors: bool = False) -> dict:
+    entry = {}
+    if vectors:
+        from searcher.semantic.model import MODEL_ID
+
+        entry = {"vectors": {"model": MODEL_ID}}
+    return {**versions(), "built": time.time(), "docs": docs, **entry}
+
+
+def _with_vectors(passages: list, sources: list[dict]) -> None:
+    """Give each passage's source its units' vectors (computed here, where the texts
+    are read, as the analysis decisions are)."""
+    from searcher.backends.opensearch.settings import UNITS
+    from searcher.semantic import model
+
+    spans = [model.units(p.text) for p in passages]
+    flat = [p.text[s:e] for p, sp in zip(passages, spans, strict=True) for s, e in sp]
+    vectors = model.embed_passages(flat).tolist()
+    at = 0
+    for src, sp in zip(sources, spans, strict=True):
+        src[UNITS] = [{"v": vectors[at + i], "start": s, "end": e}
+                      for i, (s, e) in enumerate(sp)]
+        at += len(sp)
 
 
 def _passage_id(doc: str, version: str, number: int) -> str:
@@ -115,7 +166,8 @@ def _passage_id(doc: str, version: str, number: int) -> str:
 
 
 def _load(cluster: Cluster, index: str, texts: dict[str, Path], names: list[str],
-          progress: Progress | None, warnings: list[str]) -> dict[str, dict]:
+          progress: Progress | None, warnings: list[str], vectors: bool = False
+          ) -> dict[str, dict]:
     """Bulk-load the passages of *names* into *index*; their manifest entries."""
     from opensearchpy.helpers import streaming_bulk
 
@@ -125,9 +177,12 @@ def _load(cluster: Cluster, index: str, texts: dict[str, Path], names: list[str]
         for i, doc in enumerate(names, start=1):
             passages, state = read_text(doc, texts[doc], warnings)
             states[doc] = state.__dict__
-            for p in passages:
+            sources = [passage_source(p, state.sha256) for p in passages]
+            if vectors:
+                _with_vectors(passages, sources)
+            for p, source in zip(passages, sources, strict=True):
                 yield {"_index": index, "_id": _passage_id(doc, state.sha256, p.number),
-                       "_source": passage_source(p, state.sha256)}
+                       "_source": source}
             if progress:
                 progress(i, len(names), doc)
 
@@ -138,12 +193,21 @@ def _load(cluster: Cluster, index: str, texts: dict[str, Path], names: list[str]
     return states
 
 
-def _build(cluster, name, live, texts, shards, replicas, progress, warnings) -> dict:
+def _build(cluster, name, live, texts, shards, replicas, progress, warnings,
+           vectors: bool = False) -> dict:
     client = cluster.client
     new = f"{name}-{time.strftime('%Y%m%d-%H%M%S', time.gmtime())}-{uuid.uuid4().hex[:6]}"
-    client.indices.create(index=new, body=index_body(shards, replicas, {"complete": False}))
+    dim = 384 if vectors else 0
     try:
-        docs = _load(cluster, new, texts, list(texts), progress, warnings)
+        client.indices.create(index=new, body=index_body(shards, replicas, {"complete": False},
+                                                         dim))
+    except Exception as exc:
+        if not vectors or "knn" not in str(exc):
+            raise
+        raise cluster.error(f"the cluster at {cluster.where} cannot hold vectors (its k-NN "
+                            f"plugin is missing: {str(exc)[:160]})") from None
+    try:
+        docs = _load(cluster, new, texts, list(texts), progress, warnings, vectors)
         client.indices.refresh(index=new)
         health = client.cluster.health(
             index=new, params={"wait_for_status": "green", "timeout": f"{GREEN_TIMEOUT}s"},
@@ -156,7 +220,7 @@ def _build(cluster, name, live, texts, shards, replicas, progress, warnings) -> 
                 f"not every replica of {new} is allocated ({health['status']}); "
                 "the cluster may have too few nodes for --replicas"
             )
-        client.indices.put_mapping(index=new, body={"_meta": _manifest(docs)})
+        client.indices.put_mapping(index=new, body={"_meta": _manifest(docs, vectors)})
         actions = [{"add": {"index": new, "alias": name}}]
         if live is not None:
             actions.insert(0, {"remove": {"index": live, "alias": name}})
@@ -172,13 +236,13 @@ def _build(cluster, name, live, texts, shards, replicas, progress, warnings) -> 
     return docs
 
 
-def _update(cluster, live, manifest, texts, ch, progress, warnings) -> dict:
+def _update(cluster, live, manifest, texts, ch, progress, warnings, vectors=False) -> dict:
     from opensearchpy.helpers import scan, streaming_bulk
 
     client = cluster.client
     docs = dict(manifest["docs"])
     todo = ch.added + ch.changed
-    loaded = _load(cluster, live, texts, todo, progress, warnings) if todo else {}
+    loaded = _load(cluster, live, texts, todo, progress, warnings, vectors) if todo else {}
     for doc in ch.changed + ch.removed:
         # the old passages, found in the last refreshed view (the new ones are not
         # visible yet) and deleted by id: delete_by_query needs the reindex module
@@ -195,5 +259,5 @@ def _update(cluster, live, manifest, texts, ch, progress, warnings) -> dict:
     for doc, state in ch.touched.items():
         docs[doc] = state.__dict__
     client.indices.refresh(index=live)
-    client.indices.put_mapping(index=live, body={"_meta": _manifest(docs)})
+    client.indices.put_mapping(index=live, body={"_meta": _manifest(docs, vectors)})
     return docs

@@ -306,6 +306,53 @@ class OpenSearchSearcher(Searcher):
         return {(h["_source"]["doc"], h["_source"]["number"]): h["_source"]["text"]
                 for h in out["hits"]["hits"]}
 
+    # -- by meaning: the units' vectors in a knn_vector field (k-NN plugin, Lucene engine)
+    def _has_vectors(self) -> bool:
+        from searcher.semantic.model import MODEL_ID
+
+        return (self.manifest.get("vectors") or {}).get("model") == MODEL_ID
+
+    def _nearest(self, vector, k: int, skip: tuple | None = None):
+        """The passages whose nearest unit is nearest *vector*: a nested ``knn`` query,
+        the passage scored by its best unit, which the inner hit names."""
+        from searcher.backends.opensearch.settings import UNITS
+
+        knn = {"knn": {f"{UNITS}.v": {"vector": [float(x) for x in vector],
+                                      "k": k + (skip is not None)}}}
+        out = self._search({
+            "size": k + (skip is not None),
+            "query": {"nested": {"path": UNITS, "score_mode": "max", "query": knn,
+                                 "inner_hits": {"size": 1, "_source": [f"{UNITS}.start",
+                                                                       f"{UNITS}.end"]}}},
+        })
+        found = []
+        for h in out["hits"]["hits"]:
+            p = passage_from_source(h["_source"])
+            if (p.doc, p.number) == skip:
+                continue
+            unit = h["inner_hits"][UNITS]["hits"]["hits"][0]["_source"]
+            # the Lucene engine's cosine score is (1 + cos) / 2
+            found.append((2 * h["_score"] - 1, p, p, (unit["start"], unit["end"])))
+        return found[:k]
+
+    def _near_passage(self, p: Passage, k: int):
+        from searcher.semantic import model
+
+        units = model.embed_passages([p.text[s:e] for s, e in model.units(p.text)])
+        mean = units.mean(axis=0)
+        return self._nearest(mean / ((mean @ mean) ** 0.5 or 1.0), k, skip=(p.doc, p.number))
+
+    def _meaning_hit(self, plan, p, rank, score, span, context) -> Hit:
+        clauses = [word_clause(w, False, []) for w in plan.words] + plan.phrases if plan else []
+        around = self._around([(p.doc, p.number)], context)
+        n = p.number
+        return make_hit(
+            p, rank, score, Highlighter(clauses), "semantic", span,
+            tuple(around[(p.doc, i)] for i in range(n - context, n) if (p.doc, i) in around),
+            tuple(around[(p.doc, i)] for i in range(n + 1, n + context + 1)
+                  if (p.doc, i) in around),
+        )
+
     # -- reading tools: every occurrence
     def _occurrences(self, text: str, query, filters):
         from opensearchpy.helpers import scan
@@ -394,4 +441,5 @@ class OpenSearchSearcher(Searcher):
             "replicas": int(settings["settings"]["index"]["number_of_replicas"]),
             "health": health["status"],
             "nodes": health["number_of_nodes"],
+            "vectors": self.manifest.get("vectors"),
         }

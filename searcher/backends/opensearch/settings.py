@@ -76,19 +76,33 @@ def analysis_settings() -> dict:
     }
 
 
-def index_body(shards: int, replicas: int, meta: dict) -> dict:
-    """Settings and mapping of a new concrete index."""
+#: Where a passage's vectors are (one a unit: searcher.semantic.model.units), nested so
+#: that a passage scores by its nearest unit and says which (inner hits).
+UNITS = "units"
+
+
+def index_body(shards: int, replicas: int, meta: dict, dim: int = 0) -> dict:
+    """Settings and mapping of a new concrete index (with *dim*-dimensional vectors in a
+    ``knn_vector`` field of the k-NN plugin, Lucene engine, cosine, when *dim*)."""
     number = {"type": "integer"}
+    vectors = {UNITS: {"type": "nested", "properties": {
+        "v": {"type": "knn_vector", "dimension": dim, "method": {
+            "name": "hnsw", "engine": "lucene", "space_type": "cosinesimil"}},
+        "start": number, "end": number,
+    }}} if dim else {}
     return {
         "settings": {
             "index": {"number_of_shards": shards, "number_of_replicas": replicas,
-                      "refresh_interval": "-1"},
+                      "refresh_interval": "-1", **({"knn": True} if dim else {})},
             "analysis": analysis_settings(),
         },
         "mappings": {
             "_meta": meta,
             "dynamic": "strict",
+            # the vectors are searched, never read back: kept out of every hit's source
+            **({"_source": {"excludes": [f"{UNITS}.v"]}} if dim else {}),
             "properties": {
+                **vectors,
                 "doc": {"type": "keyword"},
                 "version": {"type": "keyword"},
                 "number": number,

@@ -38,7 +38,24 @@ import java.util.concurrent.TimeUnit;
 public final class Launcher {
 
     /** The 2.19 class names; 3.x renamed them to Netty4ModulePlugin / CommonAnalysisModulePlugin. */
-    static final List<Class<? extends Plugin>> PLUGINS = List.of(Netty4Plugin.class, CommonAnalysisPlugin.class);
+    static final List<Class<? extends Plugin>> BASE_PLUGINS = List.of(Netty4Plugin.class, CommonAnalysisPlugin.class);
+
+    /** Loaded by name when on the classpath (target/knn/: the k-NN plugin's zip, unpacked by
+     *  Maven): knn_vector fields and the knn query, Lucene engine; painless, which k-NN extends. */
+    static final List<String> OPTIONAL_PLUGINS = List.of(
+        "org.opensearch.painless.PainlessPlugin", "org.opensearch.knn.plugin.KNNPlugin");
+
+    static List<Class<? extends Plugin>> plugins() {
+        List<Class<? extends Plugin>> out = new java.util.ArrayList<>(BASE_PLUGINS);
+        for (String name : OPTIONAL_PLUGINS) {
+            try {
+                out.add(Class.forName(name).asSubclass(Plugin.class));
+            } catch (ClassNotFoundException e) {
+                System.err.println("searcher.testcluster: plugin not on the classpath: " + name);
+            }
+        }
+        return out;
+    }
 
     /** {@link Node}'s plugin-list constructor is protected; this subclass only exposes it. */
     static final class ClasspathPluginNode extends Node {
@@ -82,7 +99,7 @@ public final class Launcher {
             settings, Collections.emptyMap(), null, () -> nodeName);
         Files.createDirectories(environment.logsFile());
 
-        Node node = new ClasspathPluginNode(environment, PLUGINS);
+        Node node = new ClasspathPluginNode(environment, plugins());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
