@@ -433,8 +433,7 @@ def serve(host, port, open_browser, texts_dir, index_dir, opensearch, index_name
     try:
         from searcher.web.serve import serve as run_server
     except ImportError as exc:
-        fail(f"serve needs the web extra ({exc.name} is missing): "
-             "pip install 'searcher[web]'")
+        fail(f"serve needs the web extra ({exc.name} is missing): pip install 'searcher[web]'")
     run_server(texts_dir, index_dir, opensearch, index_name, host=host, port=port,
                open_browser=open_browser, progress=progress(),
                echo=lambda line: echo(line, err=True))
