@@ -54,17 +54,27 @@ def typo_words(words: list[str], unknown: set[int], open_question: bool = False)
     return out
 
 
-def _word_query(word: str, typo: bool) -> dict:
+def _word_query(word: str, typo: bool, present: frozenset[str] | None = None) -> dict:
     """One word on the three fields, the local engine's weights; a compound as a phrase.
     A word that is not a typo also matches its inflections as searcher's grammar
     writes them out (:func:`~searcher.query.parse.listless_terms`: the cluster's
-    words cannot be listed), and its stem and prefix only where that rule keeps them."""
+    words cannot be listed), and its stem and prefix only where that rule keeps them.
+    With *present* (those forms the index holds, :func:`forms_request`), each form is
+    a scored ``term`` as the local engine scores it (BM25 of each form it matches,
+    summed); without, the forms are one unscored ``terms`` clause (a filter's)."""
     if len(words_of(word)) > 1:  # Meclis-i, V.İ.: a small phrase, as locally
         return {"match_phrase": {"text": {"query": word, "boost": FIELD_WEIGHTS["exact"]}}}
     if not typo:
-        forms, stem, prefix = listless_terms(words_of(word)[0])
-        fields = [{"match": {"text": {"query": word, "boost": FIELD_WEIGHTS["exact"]}}},
-                  {"terms": {"text": sorted(forms), "boost": FIELD_WEIGHTS["exact"]}}]
+        surface = words_of(word)[0]
+        forms, stem, prefix = listless_terms(surface)
+        exact = FIELD_WEIGHTS["exact"]
+        fields = [{"match": {"text": {"query": word, "boost": exact}}}]
+        if present is None:
+            fields.append({"terms": {"text": sorted(forms), "boost": exact}})
+        else:
+            typed = turkish.fold(surface)
+            fields += [{"term": {"text": {"value": f, "boost": exact}}}
+                       for f in sorted(present & forms) if f != typed]
         if stem:
             fields.append({"match": {"text.stem": {"query": word,
                                                    "boost": FIELD_WEIGHTS["stem"]}}})
@@ -79,6 +89,26 @@ def _word_query(word: str, typo: bool) -> dict:
         {"match": {"text.prefix": {"query": word, "boost": FIELD_WEIGHTS["prefix"] * w}}},
     ]
     return {"bool": {"should": fields, "minimum_should_match": 1}}
+
+
+def forms_request(words: list[str]) -> dict:
+    """A request (no hits) counting, for every form the grammar writes out for
+    *words*, whether the index holds it: read by :func:`present_forms`."""
+    filters = {}
+    for w in words:
+        found = words_of(w)
+        if len(found) == 1:
+            for f in listless_terms(found[0])[0]:
+                filters[f] = {"term": {"text": f}}
+    return {"size": 0, "track_total_hits": False, "query": {"match_none": {}},
+            "aggs": {"all": {"global": {}, "aggs": {"f": {"filters": {
+                "filters": filters or {"none": {"match_none": {}}}}}}}}}
+
+
+def present_forms(answer: dict) -> frozenset[str]:
+    """The forms of a :func:`forms_request` the index holds."""
+    buckets = answer["aggregations"]["all"]["f"]["buckets"]
+    return frozenset(f for f, b in buckets.items() if b["doc_count"])
 
 
 def _near(field: str, words, slop: int, name: str | None = None) -> dict:
@@ -158,10 +188,11 @@ def filter_queries(filters: Filters) -> list[dict]:
 def request_body(
     words, phrases, tier: int, typos: set[int], size: int, exclude: list[str], spare: int = 0,
     must: list[dict] = (), must_not: list[dict] = (), filters: list[dict] = (),
+    present: frozenset[str] | None = None,
 ) -> dict:
     named = []
     for i, w in enumerate(words):
-        q = _word_query(w, i in typos)
+        q = _word_query(w, i in typos, present)
         named.append({"bool": {**q.get("bool", {"must": [q]}), "_name": f"w{i}"}})
     prox = [
         {"match_phrase": {"text.prefix": {"query": f"{a} {b}", "slop": 2, "boost": 0.5}}}

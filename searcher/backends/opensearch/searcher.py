@@ -1,9 +1,8 @@
 """Stage 5 (OpenSearch): searching searcher's index on an OpenSearch cluster.
 
-:class:`OpenSearchSearcher` is a :class:`~searcher.backends.base.Searcher`, whose
-search loop it shares, and returns the same :class:`~searcher.results.hits.Hit`
-values.  The query is split as the
-local engine splits it (:mod:`searcher.query`); the words are analysed by the
+:class:`OpenSearchSearcher` is a :class:`~searcher.backends.base.Searcher`, whose search
+loop it shares, and returns the same :class:`~searcher.results.hits.Hit` values.  The
+query is split as the local engine splits it (:mod:`searcher.query`); the words are analysed by the
 cluster (the index's own analyzers, :mod:`~searcher.backends.opensearch.settings`),
 never by a second Turkish analyzer here (the query DSL:
 :mod:`~searcher.backends.opensearch.dsl`):
@@ -38,9 +37,11 @@ from searcher.backends.base import Searcher, manifest_figures, parse_location
 from searcher.backends.opensearch.cluster import Cluster, check_name
 from searcher.backends.opensearch.dsl import (
     filter_queries,
+    forms_request,
     near_in_texts,
     operator_queries,
     part_query,
+    present_forms,
     rank_candidates,
     request_body,
     typo_words,
@@ -90,7 +91,7 @@ class _Plan:
     passages earlier tiers returned, and their texts (for corrections)."""
 
     __slots__ = ("words", "phrases", "must", "must_not", "filters", "marked", "typos", "seen",
-                 "texts", "open", "absent")
+                 "texts", "open", "absent", "present")
 
     def __init__(self, words: list[str], phrases: list[Clause], ops: Operators = NO_OPERATORS,
                  filters: Filters = NO_FILTERS, open_question: bool = False) -> None:
@@ -107,10 +108,11 @@ class _Plan:
         self.texts: list[str] = []
         self.open = open_question  # ranked by the words that match (query.rules)
         self.absent: tuple[str, ...] = ()  # an open question's words no passage holds
+        self.present: frozenset[str] | None = None  # the words' forms the index holds
 
     def body(self, tier: int, size: int, spare: int = 0, seen: list[str] = ()) -> dict:
         return request_body(self.words, self.phrases, tier, self.typos, size, list(seen), spare,
-                            self.must, self.must_not, self.filters)
+                            self.must, self.must_not, self.filters, self.present)
 
 
 class OpenSearchSearcher(Searcher):
@@ -172,9 +174,10 @@ class OpenSearchSearcher(Searcher):
                     time.sleep(0.2 * (attempt + 1))
         raise AssertionError("unreachable")
 
-    def _search(self, body: dict) -> dict:
+    def _search(self, body: dict, scored: bool = True) -> dict:
         return self._call(lambda c: c.search(
-            index=self.name, body=body, search_type="dfs_query_then_fetch",
+            index=self.name, body=body,
+            search_type="dfs_query_then_fetch" if scored else "query_then_fetch",
             allow_partial_search_results=False,
         ))
 
@@ -199,6 +202,8 @@ class OpenSearchSearcher(Searcher):
         plan = _Plan(words, phrases, ops, filters, bool(question and question.open))
         if not words and not phrases and not plan.must:
             raise QueryError("query has no words to search for")
+        if words:  # each form the index holds, scored as the local engine scores it
+            plan.present = present_forms(self._search(forms_request(words), False))
         return plan
 
     def _tiers(self, plan: _Plan, exact: bool):
