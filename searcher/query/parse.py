@@ -95,9 +95,25 @@ class QueryParser:
         self.vocabulary = vocabulary
         self._has = has
         self.near_words = NearWords(vocabulary)
+        # (folded word, wide) -> its roots: one query asks for a word's roots several
+        # times (its clause, whether it is a typo, which words share its stem)
+        self._roots: dict[tuple[str, bool], tuple[inflect.Root, ...]] = {}
 
     def clear_caches(self) -> None:
         self.near_words.clear_caches()
+        self._roots = {}
+
+    def _roots_of(self, folded: str, wide: bool = False) -> tuple[inflect.Root, ...]:
+        """:func:`inflect.roots_of` against this vocabulary, remembered until
+        :meth:`clear_caches` (or a few thousand words)."""
+        key = (folded, wide)
+        roots = self._roots.get(key)
+        if roots is None:
+            if len(self._roots) > 4096:
+                self._roots = {}
+            roots = self._roots[key] = inflect.roots_of(folded, self.vocabulary.__contains__,
+                                                         wide=wide)
+        return roots
 
     def parse(self, query: str, *, phrase: bool = False, open_question: bool = False
               ) -> list[Clause]:
@@ -218,7 +234,7 @@ class QueryParser:
         if typo:
             c = spellings_clause(surface, spellings, typo)
         else:
-            roots = inflect.roots_of(folded, vocab.__contains__)
+            roots = self._roots_of(folded)
             if not any(r.known for r in roots):
                 roots = ()  # a word neither the list nor the texts know: as the rules allow
             c = self._inflections_clause(surface, folded, spellings, roots)
@@ -228,7 +244,7 @@ class QueryParser:
     def _inflected_in_texts(self, folded: str) -> bool:
         """Whether the texts hold an inflection of a root the root list knows
         (``kısım``, only ``kısmıyla`` in the texts): not a typo."""
-        roots = inflect.roots_of(folded, self.vocabulary.__contains__)
+        roots = self._roots_of(folded)
         return any(r.flags is not None for r in roots) and any(
             inflect.accepts(roots, w) for r in roots for start in r.starts()
             for w in inflect.starting(self.vocabulary, start)
@@ -284,9 +300,10 @@ class QueryParser:
         word, and that the grammar does not read as its inflection, is another word:
         no root of one is a root of the other, read widely (``dönüşleri`` and
         ``dönüşü`` are both ``dön-üş-``, a noun the root list does not hold)."""
-        has = self.vocabulary.__contains__
-        own = {r.word for r in inflect.roots_of(query, has, wide=True)}
-        return not any(r.word in own for r in inflect.roots_of(word, has, wide=True))
+        own = frozenset(r.word for r in self._roots_of(query, wide=True))
+        theirs = (self._roots_of(word, wide=True) if word in own else  # (then all of them)
+                  inflect.roots_of(word, self.vocabulary.__contains__, wide=True, among=own))
+        return not any(r.word in own for r in theirs)
 
     def corrections(self, clauses: list[Clause]) -> dict[str, tuple[str, ...]]:
         """Each query word matched only through near words (a typo) -> the spellings
