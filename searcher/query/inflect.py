@@ -266,12 +266,10 @@ def roots_of(folded: str, vocabulary_has=None, wide: bool = False,
     found = {(r.word, r.states): r for r in known}
     table = any(r.flags is not None for r in known)
     longest = ""
-    for k in range(len(folded) - 1, 1, -1):
+    for k in _head_lengths(folded, among if wide else None):
         head = folded[:k]
         if longest.startswith(head) and not wide:
             continue  # adami is adam-i (a word of the list), not ada-m-i
-        if wide and among is not None and not any(_may_be_behind(head, w) for w in among):
-            continue
         rest, ctx = folded[k:], (_sound(head[-1]), "x", 2)  # any harmony: no lookup
         if not (chain(rest, "root", ctx) or wide and chain(rest, "verb", ctx)):
             continue  # for nothing that cannot follow a root
@@ -351,10 +349,14 @@ def _roots_behind(head: str, vocabulary_has, wide: bool = False) -> list[Root]:
 _HARD = {v: k for k, v in SOFT.items()}
 
 
-def _may_be_behind(head: str, root: str) -> bool:
-    """Whether :func:`_roots_behind` may find *root* behind *head*: each root it finds
-    is *head* less its last letter and up to two letters more."""
-    return len(head) - 1 <= len(root) <= len(head) + 1 and root.startswith(head[:-1])
+def _head_lengths(word: str, among: frozenset[str] | None = None) -> list[int]:
+    """The lengths of the heads of *word* :func:`roots_of` reads, longest first; with
+    *among*, only those :func:`_roots_behind` may find one of them behind (each root
+    it finds is the head less its last letter, and up to two letters)."""
+    if among is None:
+        return list(range(len(word) - 1, 1, -1))
+    return sorted({k for root in among for k in range(len(root) - 1, len(root) + 2)
+                   if 1 < k < len(word) and root.startswith(word[: k - 1])}, reverse=True)
 
 
 # ------------------------------------------------------------------ over a vocabulary
@@ -375,6 +377,17 @@ def starting(vocabulary, prefix: str) -> list[str]:
     if own is not None:
         return own(prefix)
     return sorted(w for w in vocabulary if w.startswith(prefix))
+
+
+def starting_any(vocabulary, prefixes) -> set[str]:
+    """The words of *vocabulary* starting with any of *prefixes*, each range read once."""
+    out: set[str] = set()
+    last = ""
+    for prefix in sorted(prefixes):
+        if not (last and prefix.startswith(last)):
+            out.update(starting(vocabulary, prefix))
+            last = prefix
+    return out
 
 
 #: The longest suffix chain :func:`forms` writes out (a cluster has no vocabulary

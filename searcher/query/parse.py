@@ -271,26 +271,34 @@ class QueryParser:
             shortest = min(len(form) for r in roots for form in r.starts())
             stems = {t for t in stems if len(t) >= shortest}
         prefixes = {f[: tokens.PREFIX_LENGTH] for f in folds if len(f) >= tokens.PREFIX_LENGTH}
-        ranges = {start for r in roots for start in r.starts()}
+        starts = tuple({start for r in roots for start in r.starts()})
+        ranges = set(starts)
         for t in stems if known else ():  # where a stem or prefix may join another word
             ranges.add(t)
             if t[-1:] in inflect.SOFT:
                 ranges.add(t[:-1] + inflect.SOFT[t[-1]])
         ranges |= prefixes if known else set()
-        candidates = {w for start in ranges for w in inflect.starting(vocab, start)}
-        accepted = {w for w in candidates if inflect.accepts(roots, w, vocab[w])} | folds
-        word_stems = {w: {tokens.stem_term(s) for s in vocab[w]} for w in candidates}
-        for w in candidates - accepted if known else ():
+        spelled = {w: vocab[w] for w in inflect.starting_any(vocab, ranges)}  # the candidates
+        accepted = {w for w, written in spelled.items()  # (an inflection starts as a root)
+                    if w.startswith(starts) and inflect.accepts(roots, w, written)} | folds
+        word_stems: dict[str, set[str]] = {}  # read where needed: a prefix often tells first
+
+        def stems_of(w: str) -> set[str]:
+            if w not in word_stems:
+                word_stems[w] = {tokens.stem_term(s) for s in spelled[w]}
+            return word_stems[w]
+
+        for w in spelled.keys() - accepted if known else ():
             if len(w) >= BARE_MIN and folded.startswith(w):
                 continue  # the query word less a suffix: kabul of kabullendi
-            shared = word_stems[w] & stems
+            shared = stems_of(w) & stems
             prefix = w[: tokens.PREFIX_LENGTH] if len(w) >= tokens.PREFIX_LENGTH else ""
             if (shared or prefix in prefixes) and self._another_word(w, folded):
                 stems -= shared
                 prefixes.discard(prefix)
         exacts = folds | {
             w for w in accepted - folds
-            if not (word_stems[w] & stems or w[: tokens.PREFIX_LENGTH] in prefixes)
+            if not (w[: tokens.PREFIX_LENGTH] in prefixes or stems_of(w) & stems)
         }
         return Clause(kind="word", words=(surface,), stems=frozenset(stems),
                       exacts=frozenset(exacts), prefixes=frozenset(prefixes))
