@@ -74,10 +74,16 @@ def live_index(cluster: Cluster, name: str) -> tuple[str | None, dict | None]:
 def drop_half_built(cluster: Cluster, name: str, live: str | None) -> list[str]:
     """Delete the indexes that interrupted full builds of *name* left (see the module's
     guarantees); the lines that say so."""
+    from opensearchpy.exceptions import AuthorizationException
+
     ours = re.compile(rf"^{re.escape(name)}-\d{{8}}-\d{{6}}-[0-9a-f]{{6}}$")
-    found = cluster.client.indices.get(
-        index=f"{name}-*", expand_wildcards="open",
-        filter_path="*.aliases,*.mappings._meta,*.settings.index.creation_date")
+    try:
+        found = cluster.client.indices.get(
+            index=f"{name}-*", expand_wildcards="open",
+            filter_path="*.aliases,*.mappings._meta,*.settings.index.creation_date")
+    except AuthorizationException:
+        return [f"cannot look for half-built indexes {name}-* (access denied); "
+                "an interrupted build's index may remain"]
     said = []
     for index, info in (found or {}).items():
         meta = (info.get("mappings") or {}).get("_meta") or {}
