@@ -11,8 +11,11 @@ the query's operators and filters by rules written here, at the level of words,
 without the engine:
 
 * a word is held where a word of the passage has the same folded form, Snowball stem
-  or first five letters (a word of fewer letters: form or stem), as a search word
-  matches (README: "any inflection, case or ASCII spelling");
+  or first five letters (a word of fewer letters: form or stem), or is its inflection
+  by searcher's grammar (:mod:`searcher.query.inflect`), as a search word matches
+  (README: "any inflection, case or ASCII spelling"); for ``-word`` the hit must hold
+  none of its inflections by the grammar or the same folded form (the stem and prefix
+  also join other words the engine rightly leaves alone: ``ermeni``, ``Ermenistan``);
 * a phrase is held where its words stand in order, folded, as written;
 * ``-word``/``-"a phrase"``: the hit does not hold it; ``+word``: it does; ``A OR B``:
   it holds one of them; ``"a b"~N``: its words stand within ``N`` positions of each
@@ -40,6 +43,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from quality import K, OpenSearchSystem, SearcherSystem, evaluate, fold, summarise  # noqa: E402
 
+from searcher.query import inflect  # noqa: E402
 from searcher.query.operators import read_filters, read_query  # noqa: E402
 from searcher.text import tokens, turkish  # noqa: E402
 from searcher.text.record import last_page  # noqa: E402
@@ -60,12 +64,16 @@ def words(text: str) -> list[tuple[str, str | None, str | None]]:
     return [_forms(t) for t in tokens.TOKEN_RE.findall(text)]
 
 
-def where(text_words, word: str, written: bool = False) -> set[int]:
+def where(text_words, word: str, written: bool = False, strict: bool = False) -> set[int]:
     """Positions where *word* stands in the passage, in any inflection (or as
-    *written*: the same folded form)."""
+    *written*: the same folded form; *strict*: the same form or an inflection the
+    grammar accepts, no stem or prefix)."""
     f, stem, prefix = _forms(word)
+    roots = inflect.roots_of(f)
     return {i for i, (tf, ts, tp) in enumerate(text_words)
-            if tf == f or (not written and ((stem and ts == stem) or (prefix and tp == prefix)))}
+            if tf == f or (not written and (
+                inflect.accepts(roots, tf)
+                or not strict and ((stem and ts == stem) or (prefix and tp == prefix))))}
 
 
 def has_phrase(text_words, phrase: str) -> bool:
@@ -90,9 +98,9 @@ def within(text_words, phrase: str, slop: int, written: bool, missing: int = 0) 
     return False
 
 
-def holds(text_words, part) -> bool:
+def holds(text_words, part, strict: bool = False) -> bool:
     if part.kind == "word":
-        return all(where(text_words, w) for w in tokens.TOKEN_RE.findall(part.text))
+        return all(where(text_words, w, strict=strict) for w in tokens.TOKEN_RE.findall(part.text))
     if part.slop is not None:
         return within(text_words, part.text, part.slop, True)
     return has_phrase(text_words, part.text)
@@ -104,7 +112,7 @@ def violations(query: dict, hit, passage) -> list[str]:
     tw = words(hit.text)
     out = []
     for p in ops.excluded:
-        if holds(tw, p):
+        if holds(tw, p, strict=True):
             out.append(f"holds excluded {p.text!r}")
     for p in ops.required:
         if not holds(tw, p):

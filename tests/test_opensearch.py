@@ -739,6 +739,25 @@ def test_negative_question_stays_empty_on_the_cluster(own_words):
 
 
 @pytest.mark.opensearch
+def test_negative_question_of_common_words_gets_at_most_one_hit_on_the_cluster(
+        cluster, tmp_path, index_name):
+    from searcher import Searcher
+    from tests.test_own_words import COMMON_WORDS_BOOK
+
+    texts = write_texts(tmp_path / "texts",
+                        kitap=doubled(*[x for p in COMMON_WORDS_BOOK for x in (p, " ")]))
+    r = cli("index", "--texts", str(texts), "--opensearch", cluster.url, "--index-name",
+            index_name)
+    assert r.exit_code == 0, r.output
+    with Searcher(opensearch=cluster.url, index_name=index_name, texts_dir=texts) as remote, \
+            Searcher(index_dir=tmp_path / "index", texts_dir=texts) as local:
+        hits = _same_answer(remote, local, "Sovyet hükümeti ne zaman dağıldı")
+        assert len(hits) == 1 and "dağılmış" not in hits[0].text
+        hits = _same_answer(remote, local, "Sovyet hükümeti Aralov'u ne zaman gönderdi")
+        assert len(hits) > 1 and "Aralov" in hits[0].text
+
+
+@pytest.mark.opensearch
 def test_own_texts_on_the_cluster_as_written_beside_the_repaired_seed(cluster, tmp_path,
                                                                       index_name):
     # the seed is repaired where it is read; the cluster applies no glyph table of its

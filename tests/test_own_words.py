@@ -108,3 +108,49 @@ def test_negative_question_stays_empty(searcher, book):
     # a question sharing only a common word with the book gets at most its best passage
     hits = searcher.search("uzay istasyonunda astronotlar hangi deneyleri konuştu")
     assert len(hits) <= 1
+
+
+#: A book where "Sovyet hükümeti" stands in most passages, each with a date, and a rare
+#: verb (dağılmış) once, beside "Sovyet" but with no date: what the texts do not discuss
+#: (when the Soviet government broke up) shares words with many passages and no answer.
+COMMON_WORDS_BOOK = (
+    "Sovyet hükümeti 16 Mart 1921'de Moskova'da antlaşmayı imzaladı.",
+    "Sovyet hükümeti 1920 yılında Ankara'ya bir heyet gönderdi.",
+    "Sovyet hükümeti 20 Mayıs 1921'de Türkiye'ye altın yolladı.",
+    "Sovyet hükümeti 1922 yılında yeni bir büyükelçi atadı.",
+    "Sovyet hükümeti 13 Ekim 1921'de Kars'ta heyetini dinledi.",
+    "Sovyet hükümeti 2 Aralık 1920'de Ermenistan'la görüştü.",
+    "Sovyet hükümeti 1921 yazında silah ve cephane verdi.",
+    "Sovyet hükümeti 26 Ocak 1922'de Aralov'u elçi olarak gönderdi.",
+    "Sovyet hükümeti 4 Haziran 1921'de Gürcistan sorununu konuştu.",
+    "Kafkasya'daki kitleler dağılmış ve sıkıntı içindeydi; Sovyet Rusya umuttu.",
+    "Ankara'da Meclis toplandı ve milletvekilleri konuştu.",
+    "Kars'ta konferans toplandı, heyetler geldi.",
+    "Gümrük kapısı sınırda kuruldu.",
+    "Frunze Samsun'dan Ankara'ya trenle gitti.",
+)
+
+
+@pytest.fixture(scope="module")
+def common_words(tmp_path_factory):
+    from searcher import Searcher
+
+    root = tmp_path_factory.mktemp("common-words")
+    texts = write_texts(root / "texts",
+                        kitap=doubled(*[x for p in COMMON_WORDS_BOOK for x in (p, " ")]))
+    with Searcher(index_dir=root / "index", texts_dir=texts) as s:
+        yield s
+
+
+def test_negative_question_of_common_words_gets_at_most_one_hit(common_words):
+    # every word is the book's, and one passage holds most of the question's weight
+    # (the rare verb beside "Sovyet"), but it holds no date: the question is not
+    # answered, so the passages that share only "Sovyet hükümeti" make no list
+    hits = common_words.search("Sovyet hükümeti ne zaman dağıldı")
+    assert len(hits) == 1 and not hits.not_in_texts
+    # the one passage shown is the best that holds the kind of answer asked for
+    assert "dağılmış" not in hits[0].text and any(y in hits[0].text for y in ("1920", "1921",
+                                                                            "1922"))
+    # a question the book answers still gets its list, the answer first
+    hits = common_words.search("Sovyet hükümeti Aralov'u ne zaman gönderdi")
+    assert len(hits) > 1 and "Aralov" in hits[0].text

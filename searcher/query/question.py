@@ -174,6 +174,12 @@ _EVIDENCE: dict[str, str | tuple] = {  # compiled on first use (CLI start-up)
         rf"\b[{_UP}][\w-]+'(?:[dt][ae]n?|[ny]?[ae]|[dt][ae]ki)\b|"
         r"\b(?:kent|şehir|bölge|il|köy|liman|kasaba|ülke)\w*",
     ),
+    "span": (  # a time span: answers *when* as a date does
+        r"\b(?:\d+|bir|iki|üç|dört|beş|altı|yedi|sekiz|dokuz|on|yirmi|otuz|kırk|elli|"
+        r"birkaç)\s+(?:gün|hafta|ay|yıl|saat)"
+        r"(?:l[ıiuü]k|[dt][ae]n?|d[ıiuü]r|[ıiuüae])?\b",
+        re.IGNORECASE,
+    ),
     WHY: (
         r"\b(?:neden\w+|çünkü|dolayı\w*|yüzünden|amacıyla|sebebiyle|gerekçe\w*|"
         r"için|ötürü|zorunda)\b",
@@ -191,6 +197,20 @@ def answer_spans(text: str, kind: str | None) -> list[tuple[int, int]]:
     """Character spans of *text* that could answer a question of *kind*."""
     pattern = _evidence(kind or "")
     return [m.span() for m in pattern.finditer(text)] if pattern else []
+
+
+#: The evidence a passage must hold to answer a question of a kind: a date or a
+#: time span (``üç ay içinde``) for *when*, an amount for *how many*.  Names, places
+#: and reasons are found too loosely to turn a question away (a preference only).
+_ANSWER_NEEDS = {WHEN: (WHEN, "span"), COUNT: (COUNT,)}
+
+
+def holds_answer(text: str, kind: str | None) -> bool:
+    """Whether *text* holds the kind of answer asked for (:data:`_ANSWER_NEEDS`):
+    what makes a passage holding a question's words its answer.  Always, for the
+    other kinds."""
+    needs = _ANSWER_NEEDS.get(kind or "")
+    return needs is None or any(_evidence(k).search(text) for k in needs)
 
 
 @cache

@@ -19,6 +19,7 @@ candidates.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 #: How a hit matched, best first: a quotation word for word, in other inflections,
 #: near (a word left out or added, or in another order); a query without quotation.
@@ -141,29 +142,47 @@ def question_bar(covered: float, total: float, absent: float, share: float | Non
     return covered >= (QUESTION_MIN_SHARE if share is None else share) * whole if whole else True
 
 
-def question_answered(covered, total: float, absent: float) -> bool:
-    """Whether some passage (*covered*: the weight each holds) holds
-    :data:`QUESTION_ANSWERED_SHARE` of an open question's weight; if none does, the
-    question is about something the texts hardly discuss and one passage is shown.
+def question_answered(covered: dict, total: float, absent: float,
+                      answers: Callable[[object], bool] | None = None) -> bool:
+    """Whether some passage (*covered*: passage -> the weight it holds) holds
+    :data:`QUESTION_ANSWERED_SHARE` of an open question's weight and, where *answers*
+    says which passages hold the kind of answer asked for (a date for *when*, a number
+    for *how many*: :func:`searcher.query.question.holds_answer`), is one of them.  If
+    none is, the question is about something the texts hardly discuss and one passage
+    is shown: a passage that holds the question's rarest word beside a common one
+    (``Sovyetler Birliği ne zaman dağıldı``: *dağılmış* beside *Sovyet*, no date) does
+    not make a list of the passages that share only its common words.
     True when no word weighs (quotations and missing words alone decide)."""
     if not total:
         return True
-    return any(question_bar(c, total, absent, QUESTION_ANSWERED_SHARE) for c in covered)
+    return any(question_bar(c, total, absent, QUESTION_ANSWERED_SHARE)
+               and (answers is None or answers(d)) for d, c in covered.items())
 
 
-def question_kept(covered: dict, score: dict, total: float, absent: float) -> dict:
+def question_kept(covered: dict, score: dict, total: float, absent: float,
+                  answers: Callable[[object], bool] | None = None) -> dict:
     """Of an open question's candidates (*covered*: the weight each holds, *score*:
     its score), the hits and the share of the words the texts hold each covers: those
-    that clear :func:`question_bar` when :func:`question_answered`, else the
-    :data:`QUESTION_FALLBACK_POOL` best-scored, of which the answer-sentence re-rank
-    (:mod:`searcher.results.answers`) shows the first alone; none only when no word
-    of the question occurs."""
+    that clear :func:`question_bar` when :func:`question_answered` (with *answers*),
+    else the :data:`QUESTION_FALLBACK_POOL` best-scored, of which the answer-sentence
+    re-rank (:mod:`searcher.results.answers`) shows the first alone; none only when no
+    word of the question occurs."""
     if not total or not covered:  # nothing but quotations (required), or nothing
         return dict.fromkeys(covered, 1.0)
-    if question_answered(covered.values(), total, absent):
+    if question_answered(covered, total, absent, answers):
         return {d: c / total for d, c in covered.items() if question_bar(c, total, absent)}
     best = sorted(covered, key=lambda d: (-score[d], d))[:QUESTION_FALLBACK_POOL]
     return {d: covered[d] / total for d in best}
+
+
+def question_fallback(ranked: list, held: Callable[[object], float],
+                      answers: Callable[[object], bool], total: float, absent: float) -> list:
+    """The one passage shown for an open question no passage answers
+    (:func:`question_answered`): the first of *ranked* (best first, re-ranked by answer
+    sentence) that clears :func:`question_bar` (*held*: the weight it holds) and holds
+    the kind of answer asked for (*answers*), else the first."""
+    return next(([x] for x in ranked if question_bar(held(x), total, absent) and answers(x)),
+                ranked[:1])
 
 
 def coverage_factor(coverage: float, question) -> float:

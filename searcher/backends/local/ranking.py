@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from searcher.backends.local.scoring import ClauseScorer
 from searcher.query.parse import Clause
-from searcher.query.question import Question
+from searcher.query.question import Question, holds_answer
 from searcher.query.rules import (
     PROXIMITY_WEIGHT,
     QUESTION_MIN_SHARE,
@@ -22,6 +22,7 @@ from searcher.query.rules import (
     coverage_floor,
     open_question,
     question_answered,
+    question_fallback,
     question_kept,
     question_weights,
     rarity_weights,
@@ -99,9 +100,15 @@ def rank(
             if d in summed:
                 summed[d] += x
     kept: dict[int, float] = {}
+    answered = True
     if open_question(question):
+        def answers(d: int) -> bool:
+            return holds_answer(text_of(d), question.kind)
+
+        answered = question_answered(covered, total, absent, answers)
         kept = question_kept(covered, {d: summed[d] * coverage_factor(
-            covered[d] / total, question) for d in covered} if total else {}, total, absent)
+            covered[d] / total, question) for d in covered} if total else {}, total, absent,
+            answers)
     else:
         for d, c in covered.items():
             coverage = c / total if total else 1.0
@@ -120,8 +127,9 @@ def rank(
         ranked, focus = focus_rerank(
             question, clauses, weights, ranked, text_of
         )
-    if open_question(question) and not question_answered(covered.values(), total, absent):
-        ranked = ranked[:1]  # about something the texts hardly discuss: the best passage
+    if not answered:  # about something the texts hardly discuss: one passage
+        ranked = question_fallback(ranked, lambda x: covered[x[1]], lambda x: answers(x[1]),
+                                   total, absent)
     ranked = ranked if limit is None else ranked[:limit]
     held = {d: sum(1 for sc in scores.values() if d in sc) for _, d in ranked}
     return ranked, focus, held

@@ -12,6 +12,7 @@ asked in the same tiers.  :func:`word_clause` turns a typed word back into the
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from searcher.query.operators import Filters, Operators, Part
@@ -22,6 +23,7 @@ from searcher.query.parse import (
     phrase_clause,
     spellings_clause,
 )
+from searcher.query.question import holds_answer
 from searcher.query.rules import (
     FIELD_WEIGHTS,
     NEAR_SLOP,
@@ -29,6 +31,8 @@ from searcher.query.rules import (
     TYPO_WEIGHT,
     coverage_factor,
     coverage_floor,
+    question_answered,
+    question_fallback,
     question_kept,
     spare_words,
 )
@@ -236,7 +240,8 @@ def rank_candidates(hits: list[dict], weights: list[float], tier: str, question,
     if absent is not None:
         score = {n: (h["_score"] or 0.0) * coverage_factor(covered[n] / total, question)
                  for n, h in enumerate(hits)} if total else {}
-        keep = question_kept(covered, score, total, absent)
+        answers = answers_of(question)
+        keep = question_kept(covered, score, total, absent, lambda n: answers(hits[n]))
     else:
         keep = {n: covered[n] / total if total else 1.0 for n in covered}
         keep = {n: c for n, c in keep.items() if c >= floor}
@@ -250,6 +255,26 @@ def rank_candidates(hits: list[dict], weights: list[float], tier: str, question,
         kept.append((h, found[0] if found and tier else tier))
     kept.sort(key=lambda x: (TIERS.index(x[1]) if x[1] else 0, -x[0]["_searcher_score"]))
     return kept
+
+
+def answers_of(question) -> Callable[[dict], bool]:
+    """Whether a candidate of the cluster holds the kind of answer an open question
+    asks for (:func:`~searcher.query.rules.question_answered`)."""
+    kind = question.kind if question is not None else None
+    return lambda h: holds_answer(h["_source"]["text"], kind)
+
+
+def answered_or_one(ranked: list, hits: list[dict], total: float, absent: float, question
+                    ) -> list:
+    """An open question's *ranked* candidates as the local rule leaves them: all when
+    some passage answers it (:func:`~searcher.query.rules.question_answered`), else the
+    one :func:`~searcher.query.rules.question_fallback` picks."""
+    answers = answers_of(question)
+    if question_answered({n: h["_searcher_covered"] for n, h in enumerate(hits)}, total,
+                         absent, lambda n: answers(hits[n])):
+        return ranked
+    return question_fallback(ranked, lambda x: x[0]["_searcher_covered"],
+                             lambda x: answers(x[0]), total, absent)
 
 
 def word_clause(word: str, typo: bool, texts: list[str]) -> Clause:

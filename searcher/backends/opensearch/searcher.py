@@ -36,6 +36,7 @@ import time
 from searcher.backends.base import Searcher, manifest_figures, parse_location
 from searcher.backends.opensearch.cluster import Cluster, check_name
 from searcher.backends.opensearch.dsl import (
+    answered_or_one,
     filter_queries,
     forms_request,
     near_in_texts,
@@ -62,7 +63,6 @@ from searcher.query.parse import (
 from searcher.query.rules import (
     TIERS,
     is_name,
-    question_answered,
     question_weights,
     rarity_weights,
     tier_steps,
@@ -249,9 +249,8 @@ class OpenSearchSearcher(Searcher):
                 ranked[i][0]["_searcher_score"] = score
             focus = {rank: focus[i] for rank, (_, i) in enumerate(order) if i in focus}
             ranked = [ranked[i] for _, i in order]
-        if plan.open and not question_answered(
-                [h["_searcher_covered"] for h in out["hits"]["hits"]], sum(weights), absent):
-            ranked = ranked[:1]  # about something the texts hardly discuss: the best passage
+        if plan.open:  # about something the texts hardly discuss: one passage
+            ranked = answered_or_one(ranked, out["hits"]["hits"], sum(weights), absent, question)
         ranked = ranked[:want]
         plan.seen += [h["_id"] for h, _ in ranked]
         plan.texts += [h["_source"]["text"] for h, _ in ranked]
