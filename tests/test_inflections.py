@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import uuid
 
 import pytest
 
 from searcher import Searcher
 from searcher.query import inflect
-from tests.conftest import write_texts
+from tests.conftest import searcher_on, write_texts
 from tests.test_opensearch import cluster  # noqa: F401 -- the cluster fixture
 
 # query | word in the texts | must find it (+) or must not (-)
@@ -171,22 +170,8 @@ def corpus(request, tmp_path_factory):
     root = tmp_path_factory.mktemp("inflections")
     body = "".join(f"Burada {w} var.\n\n" for w in WORDS)
     texts = write_texts(root / "texts", words=body)
-    if request.param == "local":
-        with Searcher(index_dir=root / "index", texts_dir=texts) as s:
-            s.refresh()
-            yield s
-        return
-    url = request.getfixturevalue("cluster").url
-    from searcher.backends.opensearch import load
-    from searcher.backends.opensearch.cluster import Cluster
-
-    name = f"inflections-{uuid.uuid4().hex[:8]}"
-    load.update(texts, url, name, shards=2, replicas=0)
-    try:
-        with Searcher(opensearch=url, index_name=name, texts_dir=texts) as s:
-            yield s
-    finally:
-        Cluster(url).client.indices.delete(index=f"{name}-*", ignore=[404])
+    with searcher_on(request, texts, "inflections") as s:
+        yield s
 
 
 def found_words(s: Searcher, query: str) -> set[str]:
