@@ -31,8 +31,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from searcher.text.hyphens import LineEndHyphens
 from searcher.text.normalize import normalize, repair, shows_glyph_damage
+
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing
+if TYPE_CHECKING:  # imported where a text is read: a search reads passages, not texts
+    from searcher.text.hyphens import LineEndHyphens
 
 #: The one footnote-marker pattern of the project.
 FOOTNOTE = re.compile(r"\((\*{1,5})\)")
@@ -274,6 +277,8 @@ def _double_spaced(
     section = ""
     heading: list[str] = []
     headings: list[str] = []
+    from searcher.text.hyphens import LineEndHyphens
+
     hyphens = LineEndHyphens(clean)
     current = _Builder(hyphens)
 
@@ -317,6 +322,7 @@ def _ordinary(
     """Ordinary text: paragraphs end at blank lines and (by *kind*) at line ends; a
     heading is a passage of its own and the section of the ones after it."""
     from searcher.text import layout
+    from searcher.text.hyphens import LineEndHyphens
 
     short = 0.82 * _width(scanned)
     hyphens = LineEndHyphens(clean)
