@@ -271,7 +271,7 @@ def test_a_word_no_list_knows_is_matched_as_the_rules_allow():
 
 def test_the_root_list_is_read_lazily_and_cheaply():
     # importing the query stage reads nothing; a lookup reads the file once and
-    # searches one letter's sorted lines, never parsing the whole list
+    # searches its sorted lines by halves, never parsing the whole list
     code = ("import searcher.query.parse, searcher.query.roots as r; print(r._TABLE is None); "
             "print(r.root_flags('kitap'), r.root_flags('burun'), r.root_flags('qqqq'), "
             "r.root_spellings('sali'))")

@@ -447,7 +447,7 @@ def test_killed_cluster_build_leaves_no_process_and_the_next_build_deletes_its_i
     update(texts, cluster.url, index_name, shards=1)
     client = Cluster(cluster.url).client
     (before,) = client.indices.get_alias(name=index_name)
-    _copies(texts, 12)  # 1.5 MB: seconds of bulk loading, the first chunk in well before
+    _copies(texts, 40)  # 5 MB: seconds of bulk loading after the first chunk is in
     command = [sys.executable, "-m", "searcher.cli.app", "index", "--rebuild", "--texts",
                str(texts), "--opensearch", cluster.url, "--index-name", index_name]
     build = subprocess.Popen(command, cwd=ROOT, start_new_session=True,
@@ -473,6 +473,8 @@ def test_killed_cluster_build_leaves_no_process_and_the_next_build_deletes_its_i
     with Searcher(opensearch=cluster.url, index_name=index_name) as s:
         assert [h.doc for h in s.search("Ardahan")] == ["a.txt"]
         assert s.search("Sakarya zaferi") == []
+    for copy in sorted(texts.glob("kopya-*.txt"))[3:]:
+        copy.unlink()  # the next build: a small one (the killed one was what had to be big)
     started = time.monotonic()
     r = subprocess.run(command, cwd=ROOT, capture_output=True, text=True,
                        stdin=subprocess.DEVNULL, timeout=300)
@@ -483,7 +485,8 @@ def test_killed_cluster_build_leaves_no_process_and_the_next_build_deletes_its_i
     (now,) = client.indices.get_alias(name=index_name)
     assert set(client.indices.get(index=f"{index_name}-*")) == {now} and now != half
     with Searcher(opensearch=cluster.url, index_name=index_name) as s:
-        assert len(s.search("Sakarya zaferi", limit=None)) >= 12
+        assert {h.doc for h in s.search("Sakarya zaferi", limit=None)} == {
+            "kopya-00.txt", "kopya-01.txt", "kopya-02.txt"}
     print(f"processes left 10 s after SIGKILL: {len(left)}; next build: {took:.1f} s")
 
 

@@ -260,8 +260,11 @@ def _build(cluster, name, live, texts, shards, replicas, progress, warnings,
         nonlocal heard
         if time.monotonic() - heard >= HEARTBEAT:  # a next run leaves a live build alone
             heard = time.monotonic()
-            client.indices.put_mapping(index=new, body={"_meta": {**loading,
-                                                                  "alive": time.time()}})
+            try:
+                client.indices.put_mapping(index=new, body={"_meta": {**loading,
+                                                                      "alive": time.time()}})
+            except Exception:  # noqa: BLE001 - the bulk load reports a failing cluster
+                pass
         if progress:
             progress(done, total, doc)
 
