@@ -209,8 +209,10 @@ class QueryParser:
         found = tokens.TOKEN_RE.findall(surface)
         if not found:
             return None
-        if len(found) > 1:
-            return compound_clause(found)
+        if len(found) > 1:  # a name too when typed with a capital, as on the cluster
+            c = compound_clause(found)
+            c.name = is_name(word)
+            return c
         surface = found[0]
         folded = turkish.fold(surface)
         vocab = self.vocabulary
