@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -46,3 +48,28 @@ def write_texts(folder: Path, **files: str) -> Path:
 def doubled(*lines: str) -> str:
     """A PDF-extraction style text: every line followed by an empty line."""
     return "".join(f"{line} \n\n" for line in lines)
+
+
+@contextmanager
+def searcher_on(request, texts: Path, name: str):
+    """A searcher over *texts* on the backend of *request*'s parameter: ``"local"`` (an
+    index beside the texts) or ``"opensearch"`` (loaded under a fresh index name
+    starting with *name* on the session's real cluster, deleted afterwards)."""
+    from searcher import Searcher
+
+    if request.param == "local":
+        with Searcher(index_dir=texts.parent / "index", texts_dir=texts) as s:
+            s.refresh()
+            yield s
+        return
+    url = request.getfixturevalue("cluster").url
+    from searcher.backends.opensearch import load
+    from searcher.backends.opensearch.cluster import Cluster
+
+    name = f"{name}-{uuid.uuid4().hex[:8]}"
+    load.update(texts, url, name, shards=2, replicas=0)
+    try:
+        with Searcher(opensearch=url, index_name=name, texts_dir=texts) as s:
+            yield s
+    finally:
+        Cluster(url).client.indices.delete(index=f"{name}-*", ignore=[404])

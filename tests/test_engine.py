@@ -286,6 +286,32 @@ def test_fast_highlighting_equals_token_highlighting(real_searcher, real_passage
     assert phrases >= 40
 
 
+def test_clause_marks_in_one_pass_equal_each_clause_marked_alone(real_searcher,
+                                                                 real_passages):
+    # a question's re-rank marks its clauses one by one in ~20 passages: one pass over
+    # the candidate words must give each clause exactly the spans its own marking does
+    import random
+
+    from searcher import QueryError
+    from searcher.query.question import analyse
+    from searcher.results.highlight import ClauseMarks, Highlighter
+
+    rng = random.Random(5)
+    words = [w for p in real_passages for w in p.text.split()]
+    queries = ["Türk ordusu Aleksandropol'den ne zaman çekildi",
+               "Kars konferansinda Turkiye heyeti baskani kimdi", "gumruk Çiçerin KIZILAY"]
+    queries += [" ".join(rng.choice(words) for _ in range(rng.randint(2, 6))) for _ in range(60)]
+    for q in queries:
+        question = analyse(q)
+        try:
+            clauses = real_searcher.parse(question.content if question else q)
+        except QueryError:
+            continue
+        marks = ClauseMarks(clauses)
+        for p in rng.sample(real_passages, 10) + real_searcher.search(q, 3, context=0):
+            assert marks(p.text) == [Highlighter([c])(p.text) for c in clauses], (q, p.text)
+
+
 def test_occurrences_respect_token_boundaries():
     from searcher.results.highlight import _occurrences
 

@@ -18,7 +18,8 @@ import pytest
 
 from searcher import Searcher
 from searcher.query import inflect
-from tests.conftest import write_texts
+from tests.conftest import searcher_on, write_texts
+from tests.test_opensearch import cluster  # noqa: F401 -- the cluster fixture
 
 # query | word in the texts | must find it (+) or must not (-)
 CASES = """
@@ -159,15 +160,17 @@ PEER = parse_cases()
 WORDS = sorted({w for _, w, _ in PEER} | {"hükümdar", "Ahmet", "dağıttı", "golü"})
 
 
-@pytest.fixture(scope="module")
-def corpus(tmp_path_factory):
+@pytest.fixture(scope="module", params=["local", pytest.param("opensearch",
+                                                              marks=pytest.mark.opensearch)])
+def corpus(request, tmp_path_factory):
     """Every word of the cases alone in a passage: "Burada <word> var." (two stop
-    words around it), so a hit's passage tells which word matched."""
+    words around it), so a hit's passage tells which word matched; on the local
+    index and, marked ``opensearch``, on a real cluster (the grammar's forms sent as
+    terms: the cluster's words cannot be listed)."""
     root = tmp_path_factory.mktemp("inflections")
     body = "".join(f"Burada {w} var.\n\n" for w in WORDS)
-    write_texts(root / "texts", words=body)
-    with Searcher(index_dir=root / "index", texts_dir=root / "texts") as s:
-        s.refresh()
+    texts = write_texts(root / "texts", words=body)
+    with searcher_on(request, texts, "inflections") as s:
         yield s
 
 
@@ -268,7 +271,7 @@ def test_a_word_no_list_knows_is_matched_as_the_rules_allow():
 
 def test_the_root_list_is_read_lazily_and_cheaply():
     # importing the query stage reads nothing; a lookup reads the file once and
-    # searches one letter's sorted lines, never parsing the whole list
+    # searches its sorted lines by halves, never parsing the whole list
     code = ("import searcher.query.parse, searcher.query.roots as r; print(r._TABLE is None); "
             "print(r.root_flags('kitap'), r.root_flags('burun'), r.root_flags('qqqq'), "
             "r.root_spellings('sali'))")

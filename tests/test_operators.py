@@ -9,17 +9,15 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import uuid
 
 import pytest
 from click.testing import CliRunner
 
-from searcher import Searcher
 from searcher.cli.app import main
 from searcher.errors import QueryError
 from searcher.query.operators import read_query
 from searcher.text import tokens, turkish
-from tests.conftest import doubled, write_texts
+from tests.conftest import doubled, searcher_on, write_texts
 from tests.test_opensearch import cluster  # noqa: F401 -- the cluster fixture
 
 
@@ -58,21 +56,8 @@ def texts(tmp_path_factory):
 @pytest.fixture(scope="module", params=["local", pytest.param("opensearch",
                                                               marks=pytest.mark.opensearch)])
 def searcher(request, texts):
-    if request.param == "local":
-        with Searcher(index_dir=texts.parent / "index", texts_dir=texts) as s:
-            yield s
-        return
-    url = request.getfixturevalue("cluster").url
-    from searcher.backends.opensearch import load
-    from searcher.backends.opensearch.cluster import Cluster
-
-    name = f"operators-{uuid.uuid4().hex[:8]}"
-    load.update(texts, url, name, shards=2, replicas=0)
-    try:
-        with Searcher(opensearch=url, index_name=name, texts_dir=texts) as s:
-            yield s
-    finally:
-        Cluster(url).client.indices.delete(index=f"{name}-*", ignore=[404])
+    with searcher_on(request, texts, "operators") as s:
+        yield s
 
 
 def holds(text: str, word: str) -> bool:

@@ -154,3 +154,11 @@ def test_negative_question_of_common_words_gets_at_most_one_hit(common_words):
     # a question the book answers still gets its list, the answer first
     hits = common_words.search("Sovyet hükümeti Aralov'u ne zaman gönderdi")
     assert len(hits) > 1 and "Aralov" in hits[0].text
+
+
+def test_compound_typed_with_a_capital_weighs_as_a_name(searcher):
+    # the cluster reads "Ukrayna-Türkiye" as a name (typed with a capital): so does the
+    # local engine, or one question's words weigh differently on the two backends
+    name, plain = searcher.parse("Ukrayna-Türkiye konferansı")
+    assert name.kind == "phrase" and name.name and not plain.name
+    assert not searcher.parse("sovyet-türk")[0].name

@@ -42,6 +42,14 @@ def test_block_scores_equal_whoosh_scores(real_searcher, field):
         assert all(abs(got[d] - want[d]) < 1e-9 for d in want), term
         got_at = scorer.scores(field, found, at)
         assert got_at == {d: got[d] for d in at if d in got}, term
+        # wanted at few documents, a common term's blocks are stepped through; at most
+        # of them, it is read whole and kept there: the same scores and positions
+        for some in (at[:3], list(range(ws.doc_count_all()))):
+            where, every = {}, {}
+            scorer.scores(field, found, None, every)
+            assert scorer.scores(field, found, some, where) == {
+                d: got[d] for d in some if d in got}, term
+            assert where == {d: every[d] for d in some if d in every}, term
 
 
 def test_positions_are_collected_for_the_typed_word(real_searcher):

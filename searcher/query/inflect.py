@@ -190,7 +190,8 @@ class Root:
         self.states = ("verb",) if verb else ("root",)
         # (form, needs a vowel after it, context): the root as typed first
         h = known and "H" in flags
-        forms = [(word, False, context(word, h))]
+        ctx = context(word, h)  # a changed form's suffixes harmonise with the root
+        forms = [(word, False, ctx)]
         last = word[-1:]
         soft = SOFT.get(last)
         if verb:
@@ -198,14 +199,14 @@ class Root:
         elif known:
             softens = "V" in flags
         else:  # the rule: a final p/t/k softens after more than one syllable
-            softens = sum(c in VOWELS for c in word) > 1
+            softens = soft is not None and sum(map(word.count, "aeiou")) > 1
         if soft and softens:
-            forms.append((word[:-1] + soft, True, context(word, h)))
+            forms.append((word[:-1] + soft, True, ctx))
         if known and "D" in flags and len(word) > 2 and word[-2] in VOWELS:
-            forms.append((word[:-2] + last, True, context(word, h)))
+            forms.append((word[:-2] + last, True, ctx))
         if known and "W" in flags:  # hakkı; reddi, and müstaitti beside müstaiddi
             for double in {last * 2, (soft if soft and softens else last) * 2}:
-                forms.append((word[:-1] + double, True, context(word, h)))
+                forms.append((word[:-1] + double, True, ctx))
         if verb and last in "ae" and len(word) > 2:  # bekle -> bekliyor
             forms.append((word[:-1], None, context(word[:-1] or word, h)))
         self.forms = tuple(forms)
@@ -223,8 +224,9 @@ class Root:
                 continue
             if vowel_next and rest[:1] not in VOWELS:
                 continue
-            if any(chain(rest, state, ctx) for state in self.states):
-                return True
+            for state in self.states:
+                if chain(rest, state, ctx):
+                    return True
         return False
 
     def starts(self) -> tuple[str, ...]:
@@ -241,7 +243,8 @@ def inflects(root: str, word: str) -> bool:
     return any(r.inflects(word) for r in roots_of(root))
 
 
-def roots_of(folded: str, vocabulary_has=None, wide: bool = False) -> tuple[Root, ...]:
+def roots_of(folded: str, vocabulary_has=None, wide: bool = False,
+             among: frozenset[str] | None = None) -> tuple[Root, ...]:
     """The roots a folded query word stands for.
 
     A word the table knows is its own root (``odun`` is not ``od`` plus ``-un``; a
@@ -253,14 +256,17 @@ def roots_of(folded: str, vocabulary_has=None, wide: bool = False) -> tuple[Root
     allow.  A verb stem the texts use as a word is a noun too (``dönüş``); a verb is
     only a verb typed as one (``git``, ``gitmek``: ``giden`` is not ``gitti``).  *wide*
     reads a root that is a noun and a verb as both (``don``: ``dönüşü`` is ``dön-üş-ü``),
-    to tell whether two words share a root; a query word's are read as nouns."""
+    to tell whether two words share a root; a query word's are read as nouns.  Read
+    *wide*, with *among* (root words, not *folded*), the roots found beyond its
+    readings as a word are only those written so: to tell whether it has one of
+    them, the others need not be looked for."""
     known = _readings(folded, vocabulary_has, typed=True, wide=wide)
     if known and known[0].states == ("verb",) and folded != known[0].word:
         return known  # typed with -mak/-mek
     found = {(r.word, r.states): r for r in known}
     table = any(r.flags is not None for r in known)
     longest = ""
-    for k in range(len(folded) - 1, 1, -1):
+    for k in _head_lengths(folded, among if wide else None):
         head = folded[:k]
         if longest.startswith(head) and not wide:
             continue  # adami is adam-i (a word of the list), not ada-m-i
@@ -343,18 +349,25 @@ def _roots_behind(head: str, vocabulary_has, wide: bool = False) -> list[Root]:
 _HARD = {v: k for k, v in SOFT.items()}
 
 
+def _head_lengths(word: str, among: frozenset[str] | None = None) -> list[int]:
+    """The lengths of the heads of *word* :func:`roots_of` reads, longest first; with
+    *among*, only those :func:`_roots_behind` may find one of them behind (each root
+    it finds is the head less its last letter, and up to two letters)."""
+    if among is None:
+        return list(range(len(word) - 1, 1, -1))
+    return sorted({k for root in among for k in range(len(root) - 1, len(root) + 2)
+                   if 1 < k < len(word) and root.startswith(word[: k - 1])}, reverse=True)
+
+
 # ------------------------------------------------------------------ over a vocabulary
 
 
 def words_starting(keys: list[str], prefix: str) -> list[str]:
-    """The words of the sorted *keys* that start with *prefix*."""
+    """The words of the sorted *keys* that start with *prefix*: those from *prefix*
+    up to *prefix* and the last character there is."""
     from bisect import bisect_left
 
-    i = bisect_left(keys, prefix)
-    j = i
-    while j < len(keys) and keys[j].startswith(prefix):
-        j += 1
-    return keys[i:j]
+    return keys[bisect_left(keys, prefix) : bisect_left(keys, prefix + "\U0010ffff")]
 
 
 def starting(vocabulary, prefix: str) -> list[str]:
@@ -364,6 +377,17 @@ def starting(vocabulary, prefix: str) -> list[str]:
     if own is not None:
         return own(prefix)
     return sorted(w for w in vocabulary if w.startswith(prefix))
+
+
+def starting_any(vocabulary, prefixes) -> set[str]:
+    """The words of *vocabulary* starting with any of *prefixes*, each range read once."""
+    out: set[str] = set()
+    last = ""
+    for prefix in sorted(prefixes):
+        if not (last and prefix.startswith(last)):
+            out.update(starting(vocabulary, prefix))
+            last = prefix
+    return out
 
 
 #: The longest suffix chain :func:`forms` writes out (a cluster has no vocabulary

@@ -95,9 +95,25 @@ class QueryParser:
         self.vocabulary = vocabulary
         self._has = has
         self.near_words = NearWords(vocabulary)
+        # (folded word, wide) -> its roots: one query asks for a word's roots several
+        # times (its clause, whether it is a typo, which words share its stem)
+        self._roots: dict[tuple[str, bool], tuple[inflect.Root, ...]] = {}
 
     def clear_caches(self) -> None:
         self.near_words.clear_caches()
+        self._roots = {}
+
+    def _roots_of(self, folded: str, wide: bool = False) -> tuple[inflect.Root, ...]:
+        """:func:`inflect.roots_of` against this vocabulary, remembered until
+        :meth:`clear_caches` (or a few thousand words)."""
+        key = (folded, wide)
+        roots = self._roots.get(key)
+        if roots is None:
+            if len(self._roots) > 4096:
+                self._roots = {}
+            roots = self._roots[key] = inflect.roots_of(folded, self.vocabulary.__contains__,
+                                                         wide=wide)
+        return roots
 
     def parse(self, query: str, *, phrase: bool = False, open_question: bool = False
               ) -> list[Clause]:
@@ -193,8 +209,10 @@ class QueryParser:
         found = tokens.TOKEN_RE.findall(surface)
         if not found:
             return None
-        if len(found) > 1:
-            return compound_clause(found)
+        if len(found) > 1:  # a name too when typed with a capital, as on the cluster
+            c = compound_clause(found)
+            c.name = is_name(word)
+            return c
         surface = found[0]
         folded = turkish.fold(surface)
         vocab = self.vocabulary
@@ -218,7 +236,7 @@ class QueryParser:
         if typo:
             c = spellings_clause(surface, spellings, typo)
         else:
-            roots = inflect.roots_of(folded, vocab.__contains__)
+            roots = self._roots_of(folded)
             if not any(r.known for r in roots):
                 roots = ()  # a word neither the list nor the texts know: as the rules allow
             c = self._inflections_clause(surface, folded, spellings, roots)
@@ -228,7 +246,7 @@ class QueryParser:
     def _inflected_in_texts(self, folded: str) -> bool:
         """Whether the texts hold an inflection of a root the root list knows
         (``kısım``, only ``kısmıyla`` in the texts): not a typo."""
-        roots = inflect.roots_of(folded, self.vocabulary.__contains__)
+        roots = self._roots_of(folded)
         return any(r.flags is not None for r in roots) and any(
             inflect.accepts(roots, w) for r in roots for start in r.starts()
             for w in inflect.starting(self.vocabulary, start)
@@ -255,26 +273,34 @@ class QueryParser:
             shortest = min(len(form) for r in roots for form in r.starts())
             stems = {t for t in stems if len(t) >= shortest}
         prefixes = {f[: tokens.PREFIX_LENGTH] for f in folds if len(f) >= tokens.PREFIX_LENGTH}
-        ranges = {start for r in roots for start in r.starts()}
+        starts = tuple({start for r in roots for start in r.starts()})
+        ranges = set(starts)
         for t in stems if known else ():  # where a stem or prefix may join another word
             ranges.add(t)
             if t[-1:] in inflect.SOFT:
                 ranges.add(t[:-1] + inflect.SOFT[t[-1]])
         ranges |= prefixes if known else set()
-        candidates = {w for start in ranges for w in inflect.starting(vocab, start)}
-        accepted = {w for w in candidates if inflect.accepts(roots, w, vocab[w])} | folds
-        word_stems = {w: {tokens.stem_term(s) for s in vocab[w]} for w in candidates}
-        for w in candidates - accepted if known else ():
+        spelled = {w: vocab[w] for w in inflect.starting_any(vocab, ranges)}  # the candidates
+        accepted = {w for w, written in spelled.items()  # (an inflection starts as a root)
+                    if w.startswith(starts) and inflect.accepts(roots, w, written)} | folds
+        word_stems: dict[str, set[str]] = {}  # read where needed: a prefix often tells first
+
+        def stems_of(w: str) -> set[str]:
+            if w not in word_stems:
+                word_stems[w] = {tokens.stem_term(s) for s in spelled[w]}
+            return word_stems[w]
+
+        for w in spelled.keys() - accepted if known else ():
             if len(w) >= BARE_MIN and folded.startswith(w):
                 continue  # the query word less a suffix: kabul of kabullendi
-            shared = word_stems[w] & stems
+            shared = stems_of(w) & stems
             prefix = w[: tokens.PREFIX_LENGTH] if len(w) >= tokens.PREFIX_LENGTH else ""
             if (shared or prefix in prefixes) and self._another_word(w, folded):
                 stems -= shared
                 prefixes.discard(prefix)
         exacts = folds | {
             w for w in accepted - folds
-            if not (word_stems[w] & stems or w[: tokens.PREFIX_LENGTH] in prefixes)
+            if not (w[: tokens.PREFIX_LENGTH] in prefixes or stems_of(w) & stems)
         }
         return Clause(kind="word", words=(surface,), stems=frozenset(stems),
                       exacts=frozenset(exacts), prefixes=frozenset(prefixes))
@@ -284,9 +310,10 @@ class QueryParser:
         word, and that the grammar does not read as its inflection, is another word:
         no root of one is a root of the other, read widely (``dönüşleri`` and
         ``dönüşü`` are both ``dön-üş-``, a noun the root list does not hold)."""
-        has = self.vocabulary.__contains__
-        own = {r.word for r in inflect.roots_of(query, has, wide=True)}
-        return not any(r.word in own for r in inflect.roots_of(word, has, wide=True))
+        own = frozenset(r.word for r in self._roots_of(query, wide=True))
+        theirs = (self._roots_of(word, wide=True) if word in own else  # (then all of them)
+                  inflect.roots_of(word, self.vocabulary.__contains__, wide=True, among=own))
+        return not any(r.word in own for r in theirs)
 
     def corrections(self, clauses: list[Clause]) -> dict[str, tuple[str, ...]]:
         """Each query word matched only through near words (a typo) -> the spellings

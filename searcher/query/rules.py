@@ -155,24 +155,26 @@ def question_answered(covered: dict, total: float, absent: float,
     True when no word weighs (quotations and missing words alone decide)."""
     if not total:
         return True
-    return any(question_bar(c, total, absent, QUESTION_ANSWERED_SHARE)
-               and (answers is None or answers(d)) for d, c in covered.items())
+    bar = QUESTION_ANSWERED_SHARE * (total + absent)  # question_bar, once for all passages
+    return any(c >= bar and (answers is None or answers(d)) for d, c in covered.items())
 
 
-def question_kept(covered: dict, score: dict, total: float, absent: float,
-                  answers: Callable[[object], bool] | None = None) -> dict:
+def question_kept(covered: dict, score: Callable[[object], float], total: float,
+                  absent: float, answers: Callable[[object], bool] | None = None
+                  ) -> tuple[dict, bool]:
     """Of an open question's candidates (*covered*: the weight each holds, *score*:
-    its score), the hits and the share of the words the texts hold each covers: those
-    that clear :func:`question_bar` when :func:`question_answered` (with *answers*),
-    else the :data:`QUESTION_FALLBACK_POOL` best-scored, of which the answer-sentence
-    re-rank (:mod:`searcher.results.answers`) shows the first alone; none only when no
-    word of the question occurs."""
+    its score, asked only when needed), the hits and the share of the words the texts
+    hold each covers, and whether the question is answered (:func:`question_answered`,
+    with *answers*): if so, those that clear :func:`question_bar`, else the
+    :data:`QUESTION_FALLBACK_POOL` best-scored, of which :func:`question_fallback`
+    shows one; none only when no word of the question occurs."""
     if not total or not covered:  # nothing but quotations (required), or nothing
-        return dict.fromkeys(covered, 1.0)
+        return dict.fromkeys(covered, 1.0), True
     if question_answered(covered, total, absent, answers):
-        return {d: c / total for d, c in covered.items() if question_bar(c, total, absent)}
-    best = sorted(covered, key=lambda d: (-score[d], d))[:QUESTION_FALLBACK_POOL]
-    return {d: covered[d] / total for d in best}
+        bar = QUESTION_MIN_SHARE * (total + absent)  # question_bar, once for all passages
+        return {d: c / total for d, c in covered.items() if c >= bar}, True
+    best = sorted(covered, key=lambda d: (-score(d), d))[:QUESTION_FALLBACK_POOL]
+    return {d: covered[d] / total for d in best}, False
 
 
 def question_fallback(ranked: list, held: Callable[[object], float],

@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from searcher.query.parse import Clause
 from searcher.query.question import Question, answer_spans, asks_for_evidence, sentences
-from searcher.results.highlight import Highlighter
+from searcher.results.highlight import ClauseMarks
 
 #: How many of the best passages are looked at sentence by sentence.
 FOCUS_POOL = 20
@@ -41,13 +41,13 @@ def focus_rerank(
     # phrases weigh 0 in the coverage rule (they are required): count them fully here
     w = [x if x > 0 else top for x in weights]
     total = sum(w)
-    marks = [Highlighter([c]) for c in clauses]
+    marks = ClauseMarks(clauses)
     evidence = asks_for_evidence(question.kind)
     rescored: list[tuple[float, int]] = []
     focus: dict[int, Span] = {}
     for score, d in pool:
         text = text_of(d)
-        spans = [m(text) for m in marks]
+        spans = marks(text)
         sentence, cover, answered = best_sentence(
             text, spans, w, total, answer_spans(text, question.kind) if evidence else []
         )

@@ -150,14 +150,7 @@ class Highlighter:
                     spans += _occurrences(text, word)
         else:
             spans = self._token_spans(passage_tokens(text) if tokens is None else tokens)
-        spans.sort()
-        merged: list[tuple[int, int]] = []
-        for s, e in spans:
-            if merged and s <= merged[-1][1]:
-                merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
-            else:
-                merged.append((s, e))
-        return merged
+        return _merged(spans)
 
 
     def _candidate_spans(self, text: str) -> list[tuple[int, int]]:
@@ -183,6 +176,43 @@ class Highlighter:
         if self.any_words:
             spans += [(s, e) for s, e, f, stem in words if self.matches(f, stem)]
         return spans
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """*spans* in order, overlaps merged."""
+    spans.sort()
+    merged: list[tuple[int, int]] = []
+    for s, e in spans:
+        if merged and s <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
+        else:
+            merged.append((s, e))
+    return merged
+
+
+class ClauseMarks:
+    """Each clause's spans in a text, as ``[Highlighter([c])(text) for c in clauses]``
+    gives them, in one pass over the words that can match any (a question's re-rank
+    marks ~20 passages clause by clause): each word found is checked against the
+    clauses whose own candidate regex finds it there."""
+
+    def __init__(self, clauses: list[Clause]) -> None:
+        self.marks = [Highlighter([c]) for c in clauses]
+        words = all(m.candidates is not None and not m.phrases for m in self.marks)
+        starts = {t[:2] for m in self.marks for t in m.exacts | m.prefixes | m.stems}
+        self.candidates = _candidate_words(frozenset(starts)) if words and starts else None
+
+    def __call__(self, text: str) -> list[list[tuple[int, int]]]:
+        if self.candidates is None:
+            return [m(text) for m in self.marks]
+        out: list[list[tuple[int, int]]] = [[] for _ in self.marks]
+        for found in self.candidates.finditer(text):
+            folded, stem = _word_forms(found.group())
+            at = found.start()
+            for spans, m in zip(out, self.marks, strict=True):
+                if m.any_words and m.matches(folded, stem) and m.candidates.match(text, at):
+                    spans.append(found.span())
+        return [_merged(spans) for spans in out]
 
 
 def _phrase_end(text: str, pos: int, rest: tuple[str, ...]) -> int | None:

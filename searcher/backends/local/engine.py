@@ -224,9 +224,17 @@ class LocalSearcher(Searcher):
 
     def _tier_hits(self, plan: _Plan, match, clauses, room, question, context, ranked_before
                    ) -> list[Hit]:
+        read: dict[int, Passage] = {}  # a question's re-rank reads the hits' passages first
+
+        def passage(d: int) -> Passage:
+            p = read.get(d)
+            if p is None:
+                p = read[d] = self._passages.stored(d)
+            return p
+
         ranked, focus, held = rank(
             self._scorer, max(self._reader.doc_count(), 1), clauses, room, plan.seen,
-            question, lambda d: self._passages.stored(d).text, plan.allowed,
+            question, lambda d: passage(d).text, plan.allowed,
         )
         if not ranked:  # (a lower tier that finds nothing new builds no highlighter)
             return []
@@ -236,7 +244,7 @@ class LocalSearcher(Searcher):
             plan.seen.add(docnum)
             hits.append(self._hit(
                 ranked_before + len(hits) + 1, score, docnum, highlighter, context, match,
-                focus.get(docnum), held.get(docnum) if plan.open else None,
+                focus.get(docnum), held.get(docnum) if plan.open else None, passage(docnum),
             ))
         return hits
 
@@ -322,8 +330,9 @@ class LocalSearcher(Searcher):
     def _hit(
         self, rank: int, score: float, docnum: int, highlighter: Highlighter, context: int,
         match: str, focus: tuple[int, int] | None = None, held: int | None = None,
+        p: Passage | None = None,
     ) -> Hit:
-        p = self._passages.stored(docnum)
+        p = p or self._passages.stored(docnum)
         before, after = self._neighbours(docnum, p, context)
         return make_hit(p, rank, score, highlighter, match, focus, before, after, held)
 

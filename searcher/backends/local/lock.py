@@ -29,6 +29,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from searcher.backends import process
 from searcher.errors import IndexStateError
 
 LOCK = ".lock"
@@ -52,25 +53,7 @@ class Holder:
     def alive(self) -> bool:
         """False only when the holder is surely gone (same host, no such process, or a
         later process with its pid); a holder on another host counts as alive."""
-        if self.host != socket.gethostname():
-            return True
-        try:
-            os.kill(self.pid, 0)
-        except ProcessLookupError:
-            return False
-        except OSError:
-            pass  # another user's process: it exists
-        return not self.started or _started(self.pid) in ("", self.started)
-
-
-def _started(pid: int) -> str:
-    """The start time of process *pid* in clock ticks after boot (Linux), else ""."""
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as f:
-            stat = f.read()
-        return stat[stat.rindex(b")") + 2 :].split()[19].decode()
-    except (OSError, ValueError, IndexError):
-        return ""
+        return process.alive(self.pid, self.started, self.host)
 
 
 def read_holder(index_dir: Path) -> Holder | None:
@@ -85,8 +68,7 @@ def read_holder(index_dir: Path) -> Holder | None:
 
 
 def _record(fd: int) -> None:
-    me = {"pid": os.getpid(), "started": _started(os.getpid()), "host": socket.gethostname(),
-          "since": time.time(), "what": "searcher index"}
+    me = {**process.me(), "what": "searcher index"}
     data = json.dumps(me).encode()
     os.ftruncate(fd, 0)
     os.pwrite(fd, data, 0)

@@ -10,6 +10,7 @@ backend applies the same coverage rule (:mod:`searcher.backends.opensearch.dsl`)
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Callable
 
 from searcher.backends.local.scoring import ClauseScorer
@@ -21,13 +22,12 @@ from searcher.query.rules import (
     coverage_factor,
     coverage_floor,
     open_question,
-    question_answered,
     question_fallback,
     question_kept,
     question_weights,
     rarity_weights,
 )
-from searcher.results.answers import focus_rerank
+from searcher.results.answers import FOCUS_POOL, focus_rerank
 
 
 def rank(
@@ -105,23 +105,25 @@ def rank(
         def answers(d: int) -> bool:
             return holds_answer(text_of(d), question.kind)
 
-        answered = question_answered(covered, total, absent, answers)
-        kept = question_kept(covered, {d: summed[d] * coverage_factor(
-            covered[d] / total, question) for d in covered} if total else {}, total, absent,
-            answers)
+        kept, answered = question_kept(
+            covered, lambda d: summed[d] * coverage_factor(covered[d] / total, question),
+            total, absent, answers)
     else:
         for d, c in covered.items():
             coverage = c / total if total else 1.0
             if coverage >= min_coverage:
                 kept[d] = coverage
     bonus = proximity(clauses, where, kept, scorer.terms.positions)
-    ranked = sorted(
-        (
-            ((summed[d] + bonus.get(d, 0.0)) * coverage_factor(coverage, question), d)
-            for d, coverage in kept.items()
-        ),
-        key=lambda x: (-x[0], x[1]),
+    scored = (
+        ((summed[d] + bonus.get(d, 0.0)) * coverage_factor(coverage, question), d)
+        for d, coverage in kept.items()
     )
+    # only the first `need` are shown or re-ranked: nsmallest is sorted(...)[:need]
+    need = None if limit is None else max(limit, FOCUS_POOL if question else 0)
+    if need is not None and len(kept) > 4 * need:
+        ranked = heapq.nsmallest(need, scored, key=lambda x: (-x[0], x[1]))
+    else:
+        ranked = sorted(scored, key=lambda x: (-x[0], x[1]))
     focus: dict[int, tuple[int, int]] = {}
     if question:
         ranked, focus = focus_rerank(

@@ -27,8 +27,8 @@ from searcher.query.rules import FIELD_WEIGHTS, TYPO_WEIGHT
 from searcher.text import turkish
 from searcher.text.tokens import PREFIX_LENGTH as PREFIX
 
-B = 0.75
-K1 = 1.2
+B, K1 = 0.75, 1.2
+WHOLE_FROM = 4  # a term wanted at over 1/WHOLE_FROM of its postings' documents: read whole
 
 
 class TermScorer:
@@ -123,6 +123,8 @@ class TermScorer:
         or a common word's proximity: most of them are never looked at).
         """
         df, where = found
+        if at is not None and WHOLE_FROM * len(at) >= df:
+            return self._whole_at(field, found, at, positions)
         idf = log(self._doc_count / (df + 1)) + 1
         num = idf * (K1 + 1)
         den = self._denominators(field)
@@ -145,6 +147,21 @@ class TermScorer:
                 postfile = reader._terms._postfile
                 self._blocks(postfile, info.extent()[0], offset, norms, num, den, local, out,
                              positions)
+        return out
+
+    def _whole_at(self, field: str, found: tuple[int, tuple], at: list[int],
+                  positions: dict | None) -> dict[int, float]:
+        """:meth:`scores` at *at* from the term read whole (the same values): wanted at
+        most of its documents (a question's common word at 100x), one list costs less."""
+        every: dict | None = {} if positions is not None else None
+        scores = self.scores(field, found, None, every)
+        if len(at) <= len(scores):
+            out = {d: scores[d] for d in at if d in scores}
+        else:  # in docnum order, as the merge gives them
+            wanted = set(at)
+            out = {d: x for d, x in scores.items() if d in wanted}
+        if every is not None:
+            positions.update((d, every[d]) for d in out)
         return out
 
     def positions(self, value) -> list[int]:
@@ -344,7 +361,11 @@ class ClauseScorer:
                 if not found[0]:
                     continue
                 collect = where if field_name == "exact" and term == typed else None
-                for d, score in self.terms.scores(field_name, found, at, collect).items():
+                scores = self.terms.scores(field_name, found, at, collect)
+                if not out:  # (0.0 + x is x: the first term's scores as they come)
+                    out = {d: weight * score for d, score in scores.items()}
+                    continue
+                for d, score in scores.items():
                     out[d] = out.get(d, 0.0) + weight * score
         return out
 

@@ -26,11 +26,15 @@ class Cluster:
     *url* is one node URL or several separated by commas (the client spreads
     requests over them and moves on when one dies); ``user:password@`` in the
     URL is sent as basic authentication; ``SEARCHER_OPENSEARCH_CA`` names a CA
-    file for TLS clusters."""
+    file for TLS clusters.  The client learns the cluster's other nodes from the
+    given ones (:mod:`searcher.backends.opensearch.nodes`) unless *learn* is false
+    (default: unless ``SEARCHER_OPENSEARCH_SNIFF=0``)."""
 
-    def __init__(self, url: str, *, timeout: float = 30.0) -> None:
+    def __init__(self, url: str, *, timeout: float = 30.0, learn: bool | None = None) -> None:
         try:
             from opensearchpy import OpenSearch
+
+            from searcher.backends.opensearch.nodes import LearningTransport
         except ImportError:
             raise BackendError(
                 "searching OpenSearch needs its client: pip install 'searcher[opensearch]'"
@@ -64,7 +68,13 @@ class Cluster:
         self.client = OpenSearch(
             hosts=hosts, http_auth=auth, use_ssl=tls, verify_certs=tls, ca_certs=ca,
             ssl_show_warn=False, timeout=timeout, max_retries=2, retry_on_timeout=True,
+            transport_class=LearningTransport,
         )
+        if learn is None:
+            learn = os.environ.get("SEARCHER_OPENSEARCH_SNIFF", "1").strip().lower() not in (
+                "0", "no", "false", "off")
+        #: how many other nodes the client learned (0: the given URLs only)
+        self.learned = self.client.transport.learn() if learn else 0
 
     def scrub(self, message: str) -> str:
         for s in self.secrets:

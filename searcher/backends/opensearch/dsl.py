@@ -241,7 +241,8 @@ def rank_candidates(hits: list[dict], weights: list[float], tier: str, question,
         score = {n: (h["_score"] or 0.0) * coverage_factor(covered[n] / total, question)
                  for n, h in enumerate(hits)} if total else {}
         answers = answers_of(question)
-        keep = question_kept(covered, score, total, absent, lambda n: answers(hits[n]))
+        keep = question_kept(covered, score.__getitem__, total, absent,
+                             lambda n: answers(hits[n]))[0]
     else:
         keep = {n: covered[n] / total if total else 1.0 for n in covered}
         keep = {n: c for n, c in keep.items() if c >= floor}

@@ -18,6 +18,11 @@ Guarantees:
   refresh may, for a few milliseconds, see a changed text's old passages on one
   shard and its new ones on another; texts that did not change are never
   touched.  An interrupted update is completed by the next run.
+* a full build's new index says in its mapping's ``_meta`` that it is not complete
+  and which process loads it (pid, start time, host; the time every
+  ``HEARTBEAT`` seconds); the next run for the same alias deletes such an index
+  when its builder is surely dead (same host, no such process) or silent for
+  ``STALE`` seconds (another host), never the alias's index or a complete one.
 
 Per-text checksums live in the mapping's ``_meta`` (a local generation's manifest).
 """
@@ -25,10 +30,12 @@ Per-text checksums live in the mapping's ``_meta`` (a local generation's manifes
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 import uuid
 from pathlib import Path
 
+from searcher.backends import process
 from searcher.backends.opensearch.cluster import Cluster, check_name
 from searcher.backends.opensearch.settings import index_body, passage_source, versions
 from searcher.config import DEFAULT_INDEX_NAME
@@ -38,6 +45,9 @@ from searcher.text.corpus import BuildReport, Progress, list_texts, read_text
 #: Seconds a full build waits for the new index's replicas before it swaps the alias.
 GREEN_TIMEOUT = 60
 BULK_CHUNK = 500
+#: A full build marks its index alive this often; one silent for STALE is a dead build's.
+HEARTBEAT = 30
+STALE = 600
 
 
 # ------------------------------------------------------------------ reading
@@ -59,6 +69,43 @@ def live_index(cluster: Cluster, name: str) -> tuple[str | None, dict | None]:
     live = targets[0]
     meta = client.indices.get_mapping(index=live)[live]["mappings"].get("_meta") or {}
     return live, (meta if "docs" in meta else None)
+
+
+def drop_half_built(cluster: Cluster, name: str, live: str | None) -> list[str]:
+    """Delete the indexes that interrupted full builds of *name* left (see the module's
+    guarantees); the lines that say so."""
+    from opensearchpy.exceptions import AuthorizationException
+
+    ours = re.compile(rf"^{re.escape(name)}-\d{{8}}-\d{{6}}-[0-9a-f]{{6}}$")
+    try:
+        found = cluster.client.indices.get(
+            index=f"{name}-*", expand_wildcards="open",
+            filter_path="*.aliases,*.mappings._meta,*.settings.index.creation_date")
+    except AuthorizationException:
+        return [f"cannot look for half-built indexes {name}-* (access denied); "
+                "an interrupted build's index may remain"]
+    said = []
+    for index, info in (found or {}).items():
+        meta = (info.get("mappings") or {}).get("_meta") or {}
+        if (index == live or not ours.match(index) or info.get("aliases")
+                or meta.get("complete") is not False or "docs" in meta
+                or meta.get("alias", name) != name):
+            continue
+        who = meta.get("builder") or {}
+        created = int((info.get("settings") or {}).get("index", {}).get("creation_date", 0))
+        heard = max(float(meta.get("alive") or 0), float(who.get("since") or 0), created / 1000)
+        try:
+            gone = not process.alive(int(who["pid"]), str(who["started"]), str(who["host"]))
+        except (KeyError, TypeError, ValueError):
+            gone = False
+        if not gone and time.time() - heard < STALE:
+            continue  # a build that may be loading it right now
+        cluster.client.indices.delete(index=index, ignore=[404])
+        by = f"process {who['pid']} on {who['host']}" if "pid" in who else "an earlier build"
+        since = time.strftime("%Y-%m-%d %H:%M", time.localtime(heard))
+        said.append(f"deleted the half-built index {index} left by an interrupted build "
+                    f"({by}, last heard {since})")
+    return said
 
 
 # ------------------------------------------------------------------ loading
@@ -83,6 +130,7 @@ def update(
     warnings: list[str] = []
     with cluster.answering(name):
         live, manifest = live_index(cluster, name)
+        warnings += drop_half_built(cluster, name, live)
         if live is not None and not rebuild:
             settings = cluster.client.indices.get_settings(index=live)[live]["settings"]
             if int(settings["index"]["number_of_shards"]) != shards:
@@ -198,16 +246,30 @@ def _build(cluster, name, live, texts, shards, replicas, progress, warnings,
     client = cluster.client
     new = f"{name}-{time.strftime('%Y%m%d-%H%M%S', time.gmtime())}-{uuid.uuid4().hex[:6]}"
     dim = 384 if vectors else 0
+    loading = {"complete": False, "alias": name, "builder": process.me()}
     try:
-        client.indices.create(index=new, body=index_body(shards, replicas, {"complete": False},
-                                                         dim))
+        client.indices.create(index=new, body=index_body(shards, replicas, loading, dim))
     except Exception as exc:
         if not vectors or "knn" not in str(exc):
             raise
         raise cluster.error(f"the cluster at {cluster.where} cannot hold vectors (its k-NN "
                             f"plugin is missing: {str(exc)[:160]})") from None
+    heard = time.monotonic()
+
+    def beat(done: int, total: int, doc: str) -> None:
+        nonlocal heard
+        if time.monotonic() - heard >= HEARTBEAT:  # a next run leaves a live build alone
+            heard = time.monotonic()
+            try:
+                client.indices.put_mapping(index=new, body={"_meta": {**loading,
+                                                                      "alive": time.time()}})
+            except Exception:  # noqa: BLE001 - the bulk load reports a failing cluster
+                pass
+        if progress:
+            progress(done, total, doc)
+
     try:
-        docs = _load(cluster, new, texts, list(texts), progress, warnings, vectors)
+        docs = _load(cluster, new, texts, list(texts), beat, warnings, vectors)
         client.indices.refresh(index=new)
         health = client.cluster.health(
             index=new, params={"wait_for_status": "green", "timeout": f"{GREEN_TIMEOUT}s"},
