@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from searcher.errors import TextsError
+from searcher.text.manifest import built_with
 
 TEXT_SUFFIX = ".txt"
 #: What the texts folder may hold: text files and (with the ``pdf`` extra) PDFs.
@@ -127,12 +128,6 @@ def _extra_installed(extra: str) -> bool:
     from searcher.text import pdf
 
     return extra == "pdf" and pdf.available()
-
-
-def built_with(manifest: dict, versions: dict) -> bool:
-    """Whether *manifest* was written under *versions* (a backend's): if not, the
-    index is rebuilt."""
-    return all(manifest.get(k) == v for k, v in versions.items())
 
 
 def stderr_progress() -> Progress | None:

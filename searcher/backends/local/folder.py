@@ -24,7 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from searcher.errors import IndexFolderError, IndexStateError, corrupt
-from searcher.text.corpus import built_with
+from searcher.text.manifest import built_with
 
 CURRENT = "CURRENT"
 LOCK = ".lock"  # the writers' lock: searcher.backends.local.lock
