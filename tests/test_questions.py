@@ -145,3 +145,15 @@ def test_every_question_word_form_starts_as_the_quick_check_expects(word):
     without matching the forms: every form must start so."""
     assert word.startswith(question._FORM_STARTS)
     assert question._word_kind(word) is not None
+
+
+def test_fewer_hits_of_a_question_are_the_first_of_more(real_searcher):
+    # the answer-sentence re-rank skips passages that cannot reach the hits shown:
+    # asking for 3 gives the first 3 of 10, with the same scores and snippets
+    for q in ("Moskova Antlaşması ne zaman imzalandı", "Frunze Samsun'a nereden gitti",
+              "Kars konferansinda Turkiye heyeti baskani kimdi",
+              "Sovyet hükümeti hangi bölgeleri Türkiye'ye bırakmayı kabul etti",
+              "Türk birlikleri Kars'ı ne zaman ele geçirdi"):
+        few, more = real_searcher.search(q, 3), real_searcher.search(q, 10)
+        assert [h.to_dict() for h in few] == [h.to_dict() for h in more[:3]], q
+        assert len(more) > 3

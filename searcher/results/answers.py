@@ -31,18 +31,27 @@ def focus_rerank(
     weights: list[float],
     ranked: list[tuple[float, int]],
     text_of: Callable[[int], str],
+    limit: int | None = None,
 ) -> tuple[list[tuple[float, int]], dict[int, Span]]:
     """*ranked* ``(score, docnum)`` with the question's bonus added to its first
-    :data:`FOCUS_POOL` passages, re-sorted; and the focus sentence of each of them."""
+    :data:`FOCUS_POOL` passages, re-sorted; and the focus sentence of each of them.
+
+    With *limit* (only the first *limit* are shown), a passage whose score even with
+    the largest bonus stays below the *limit*-th score is not looked at: it cannot
+    move up among them (the bonus only adds), and is left as it was, after them."""
     pool, rest = ranked[:FOCUS_POOL], ranked[FOCUS_POOL:]
     if not pool:
         return ranked, {}
+    evidence = asks_for_evidence(question.kind)
+    if limit and len(pool) > limit:
+        floor, most = pool[limit - 1][0], 1.0 + (ANSWER_BONUS if evidence else 0.0)
+        rest = [x for x in pool[limit:] if not x[0] * most >= floor] + rest
+        pool = pool[:limit] + [x for x in pool[limit:] if x[0] * most >= floor]
     top = max(weights, default=0.0) or 1.0
     # phrases weigh 0 in the coverage rule (they are required): count them fully here
     w = [x if x > 0 else top for x in weights]
     total = sum(w)
     marks = ClauseMarks(clauses)
-    evidence = asks_for_evidence(question.kind)
     rescored: list[tuple[float, int]] = []
     focus: dict[int, Span] = {}
     for score, d in pool:

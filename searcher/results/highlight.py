@@ -193,26 +193,35 @@ def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 class ClauseMarks:
     """Each clause's spans in a text, as ``[Highlighter([c])(text) for c in clauses]``
     gives them, in one pass over the words that can match any (a question's re-rank
-    marks ~20 passages clause by clause): each word found is checked against the
-    clauses whose own candidate regex finds it there."""
+    marks ~20 passages clause by clause).  Where a word found there starts a token,
+    whether a clause's own candidate regex finds it depends on the word alone, so
+    which clauses a word matches is worked out once a query."""
 
     def __init__(self, clauses: list[Clause]) -> None:
         self.marks = [Highlighter([c]) for c in clauses]
         words = all(m.candidates is not None and not m.phrases for m in self.marks)
         starts = {t[:2] for m in self.marks for t in m.exacts | m.prefixes | m.stems}
         self.candidates = _candidate_words(frozenset(starts)) if words and starts else None
+        self._clauses_of: dict[str, tuple[int, ...]] = {}
 
     def __call__(self, text: str) -> list[list[tuple[int, int]]]:
         if self.candidates is None:
             return [m(text) for m in self.marks]
         out: list[list[tuple[int, int]]] = [[] for _ in self.marks]
+        known = self._clauses_of
         for found in self.candidates.finditer(text):
-            folded, stem = _word_forms(found.group())
-            at = found.start()
-            for spans, m in zip(out, self.marks, strict=True):
-                if m.any_words and m.matches(folded, stem) and m.candidates.match(text, at):
-                    spans.append(found.span())
+            word = found.group()
+            which = known.get(word)
+            if which is None:
+                which = known[word] = self._matching(word)
+            for i in which:
+                out[i].append(found.span())
         return [_merged(spans) for spans in out]
+
+    def _matching(self, word: str) -> tuple[int, ...]:
+        folded, stem = _word_forms(word)
+        return tuple(i for i, m in enumerate(self.marks) if m.any_words
+                     and m.matches(folded, stem) and m.candidates.fullmatch(word))
 
 
 def _phrase_end(text: str, pos: int, rest: tuple[str, ...]) -> int | None:

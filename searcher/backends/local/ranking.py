@@ -126,9 +126,8 @@ def rank(
         ranked = sorted(scored, key=lambda x: (-x[0], x[1]))
     focus: dict[int, tuple[int, int]] = {}
     if question:
-        ranked, focus = focus_rerank(
-            question, clauses, weights, ranked, text_of
-        )
+        ranked, focus = focus_rerank(  # (one passage shown of those not answered)
+            question, clauses, weights, ranked, text_of, limit if answered else None)
     if not answered:  # about something the texts hardly discuss: one passage
         ranked = question_fallback(ranked, lambda x: covered[x[1]], lambda x: answers(x[1]),
                                    total, absent)
