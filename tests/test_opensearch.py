@@ -761,6 +761,33 @@ def test_negative_question_of_common_words_gets_at_most_one_hit_on_the_cluster(
 
 
 @pytest.mark.opensearch
+def test_cluster_scores_a_prefix_that_joins_no_other_word_as_the_local_engine(
+        cluster, tmp_path, index_name):
+    # Samsun is a root of the list, whose prefix the cluster's rule leaves out in case it
+    # joins another word: here it joins none (the local engine keeps it), so the cluster
+    # keeps it too; hükümet's joins hükümdar (a passage of its own), and stays out on both
+    from searcher import Searcher
+    from searcher.backends.opensearch.dsl import forms_request, present_forms
+
+    texts = write_texts(tmp_path / "texts", kitap=doubled(
+        "Frunze Batum'dan Samsun'a, oradan Samsun'dan Ankara'ya vardı.", " ",
+        "Frunze trenle gitti ve Samsun'a geldi.", " ",
+        "Hükümet toplandı.", " ", "Hükümdar geldi.", " ", "Ankara'da Meclis toplandı."))
+    r = cli("index", "--texts", str(texts), "--opensearch", cluster.url, "--index-name",
+            index_name)
+    assert r.exit_code == 0, r.output
+    with Searcher(opensearch=cluster.url, index_name=index_name, texts_dir=texts) as remote, \
+            Searcher(index_dir=tmp_path / "index", texts_dir=texts) as local:
+        kept = present_forms(remote._search(forms_request(["Samsun'a", "hükümeti"]), False))
+        assert "prefix:samsun" in kept and "prefix:hükümeti" not in kept
+        assert "samsu" in local.parse("Samsun'a")[0].prefixes
+        assert not local.parse("hükümeti")[0].prefixes
+        hits = _same_answer(remote, local, "Frunze Samsun'a nereden gitti")
+        assert [h.passage for h in hits] == [h.passage for h in local.search(
+            "Frunze Samsun'a nereden gitti", context=0)]
+
+
+@pytest.mark.opensearch
 def test_own_texts_on_the_cluster_as_written_beside_the_repaired_seed(cluster, tmp_path,
                                                                       index_name):
     # the seed is repaired where it is read; the cluster applies no glyph table of its

@@ -62,7 +62,8 @@ def _word_query(word: str, typo: bool, present: frozenset[str] | None = None) ->
     """One word on the three fields, the local engine's weights; a compound as a phrase.
     A word that is not a typo also matches its inflections as searcher's grammar
     writes them out (:func:`~searcher.query.parse.listless_terms`: the cluster's
-    words cannot be listed), and its stem and prefix only where that rule keeps them.
+    words cannot be listed), and its stem and prefix only where that rule keeps them
+    or where they join no other word (*present* says so: :func:`present_forms`).
     With *present* (those forms the index holds, :func:`forms_request`), each form is
     a scored ``term`` as the local engine scores it (BM25 of each form it matches,
     summed); without, the forms are one unscored ``terms`` clause (a filter's)."""
@@ -79,10 +80,11 @@ def _word_query(word: str, typo: bool, present: frozenset[str] | None = None) ->
             typed = turkish.fold(surface)
             fields += [{"term": {"text": {"value": f, "boost": exact}}}
                        for f in sorted(present & forms) if f != typed]
-        if stem:
+        alone = present or frozenset()  # the stem or prefix that joins no other word
+        if stem or f"stem:{surface}" in alone:
             fields.append({"match": {"text.stem": {"query": word,
                                                    "boost": FIELD_WEIGHTS["stem"]}}})
-        if prefix:
+        if prefix or f"prefix:{surface}" in alone:
             fields.append({"match": {"text.prefix": {"query": word,
                                                      "boost": FIELD_WEIGHTS["prefix"]}}})
         return {"bool": {"should": fields, "minimum_should_match": 1}}
@@ -97,22 +99,32 @@ def _word_query(word: str, typo: bool, present: frozenset[str] | None = None) ->
 
 def forms_request(words: list[str]) -> dict:
     """A request (no hits) counting, for every form the grammar writes out for
-    *words*, whether the index holds it: read by :func:`present_forms`."""
+    *words*, whether the index holds it, and for a stem or prefix the rule leaves out
+    (:func:`~searcher.query.parse.listless_terms`: it might join another word), the
+    passages it matches that none of the forms does: read by :func:`present_forms`."""
     filters = {}
     for w in words:
         found = words_of(w)
         if len(found) == 1:
-            for f in listless_terms(found[0])[0]:
+            forms, stem, prefix = listless_terms(found[0])
+            for f in forms:
                 filters[f] = {"term": {"text": f}}
+            for field in [f for f, kept in (("stem", stem), ("prefix", prefix)) if not kept]:
+                filters[f"{field}:{found[0]}"] = {"bool": {
+                    "must": [{"match": {f"text.{field}": w}}],
+                    "must_not": [{"match": {"text": w}}, {"terms": {"text": sorted(forms)}}]}}
     return {"size": 0, "track_total_hits": False, "query": {"match_none": {}},
             "aggs": {"all": {"global": {}, "aggs": {"f": {"filters": {
                 "filters": filters or {"none": {"match_none": {}}}}}}}}}
 
 
 def present_forms(answer: dict) -> frozenset[str]:
-    """The forms of a :func:`forms_request` the index holds."""
+    """The forms of a :func:`forms_request` the index holds, and ``stem:word`` or
+    ``prefix:word`` where that term matches only passages the word's forms match: it
+    joins no other word, so it is kept, as the local engine keeps such a term
+    (:meth:`~searcher.query.parse.QueryParser.word_clause`) and scores it beside them."""
     buckets = answer["aggregations"]["all"]["f"]["buckets"]
-    return frozenset(f for f, b in buckets.items() if b["doc_count"])
+    return frozenset(f for f, b in buckets.items() if bool(b["doc_count"]) != (":" in f))
 
 
 def _near(field: str, words, slop: int, name: str | None = None) -> dict:
