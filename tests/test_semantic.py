@@ -70,6 +70,14 @@ def test_question_in_other_words_finds_answer_with_vectors(events):
     assert all(h.match == "semantic" for h in hits)
 
 
+def test_a_question_answered_by_meaning_is_no_misremembered_quotation(events):
+    r = CliRunner().invoke(main, ["search", "kötü havada tekneler neden sefere çıkamadı",
+                                  "-n", "1", "--texts", str(events.texts_dir),
+                                  "--index", str(events.index_dir)])
+    assert r.exit_code == 0 and "Limandaki fırtına" in r.stdout, r.output
+    assert "quotation" not in r.stderr, r.stderr
+
+
 def test_a_question_whose_words_match_keeps_its_lexical_answer_first(events):
     hits = events.search("antlaşma ne zaman imzalandı")
     assert hits[0].passage == 1 and hits[0].match == "words"

@@ -196,7 +196,7 @@ def search(
     if not hits:
         echo(f"searcher: no passages match {text!r}", err=True)
         sys.exit(Exit.NOT_FOUND)
-    if hits[0].match not in ("exact", "words"):
+    if hits[0].match not in ("exact", "words", "semantic"):  # a quotation's lower tier
         echo("searcher: no exact match for the quotation; closest passages shown", err=True)
 
 
