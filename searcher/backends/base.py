@@ -142,10 +142,12 @@ class Searcher:
             question = None if phrase or not q.parts else analyse(query, q.parts)
             meaning = self._by_meaning(semantic, question)
             depth = limit
-            if meaning and limit is not None:
+            if meaning:
                 from searcher.semantic.fusion import DEPTH
+                from searcher.semantic.model import QueryVector
 
-                depth = max(limit, DEPTH)
+                asked = QueryVector(query)  # embedded while the words are searched
+                depth = None if limit is None else max(limit, DEPTH)
             plan = self._plan(q.parts, question, q.ops, filters)
             hits: list[Hit] = []
             for match, step in self._tiers(plan, exact):
@@ -154,7 +156,7 @@ class Searcher:
                     break
                 hits += self._tier_hits(plan, match, step, room, question, context, len(hits))
             if meaning:
-                hits = self._fused(query, plan, hits, limit, context, filters)
+                hits = self._fused(asked.get(), plan, hits, limit, context, filters)
             elif question is not None and semantic is None and len(hits) < FEW:
                 self._hint_vectors()
             typed = question_words(question, q.parts) if question else ()
@@ -206,17 +208,17 @@ class Searcher:
                 "--semantic`"
             )
 
-    def _fused(self, query: str, plan, hits: list[Hit], limit: int | None, context: int,
+    def _fused(self, vector, plan, hits: list[Hit], limit: int | None, context: int,
                filters=None) -> list[Hit]:
-        """The lexical *hits* and the passages nearest the query in meaning (those the
-        *filters* keep), in the order of :func:`searcher.semantic.fusion.fuse`."""
+        """The lexical *hits* and the passages nearest the query's *vector* in meaning
+        (those the *filters* keep), in the order of :func:`searcher.semantic.fusion.fuse`."""
         from dataclasses import replace
 
-        from searcher.semantic import fusion, model
+        from searcher.semantic import fusion
 
         near = [
             (sim, ref, p, span) for sim, ref, p, span in
-            self._nearest(model.embed_query(query), fusion.DEPTH)
+            self._nearest(vector, fusion.DEPTH)
             if not filters or filters.keeps(p.doc, p.page, p.page_at(max(len(p.text) - 1, 0)))
         ]
         found = {(p.doc, p.number): (ref, span) for _, ref, p, span in near}

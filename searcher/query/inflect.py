@@ -26,6 +26,7 @@ query time, by both backends.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from functools import lru_cache
 
 from searcher.query.roots import entry as _entry
@@ -268,15 +269,15 @@ def roots_of(folded: str, vocabulary_has=None, wide: bool = False,
     longest = ""
     for k in _head_lengths(folded, among if wide else None):
         head = folded[:k]
-        if longest.startswith(head) and not wide:
+        if not wide and longest.startswith(head):
             continue  # adami is adam-i (a word of the list), not ada-m-i
-        rest, ctx = folded[k:], (_sound(head[-1]), "x", 2)  # any harmony: no lookup
+        rest, ctx = folded[k:], _ANY_HARMONY.get(head[-1]) or (_sound(head[-1]), "x", 2)
         if not (chain(rest, "root", ctx) or wide and chain(rest, "verb", ctx)):
             continue  # for nothing that cannot follow a root
         for root in _roots_behind(head, None if table else vocabulary_has, wide):
             if root.states == ("verb",) and not wide:
                 continue  # giden is not every form of gitmek: a verb is typed as one
-            if table and not (head != root.word or folded[k:].startswith(("lar", "ler"))):
+            if table and not (head != root.word or rest.startswith(("lar", "ler"))):
                 continue
             if (root.word, root.states) not in found and root.inflects(folded):
                 found[root.word, root.states] = root
@@ -347,6 +348,8 @@ def _roots_behind(head: str, vocabulary_has, wide: bool = False) -> list[Root]:
 
 
 _HARD = {v: k for k, v in SOFT.items()}
+#: The context after a head, by its last letter: any harmony (its vowels not looked up).
+_ANY_HARMONY = {c: (_sound(c), "x", 2) for c in "abcdefghijklmnopqrstuvwxyz"}
 
 
 def _head_lengths(word: str, among: frozenset[str] | None = None) -> list[int]:
@@ -363,10 +366,7 @@ def _head_lengths(word: str, among: frozenset[str] | None = None) -> list[int]:
 
 
 def words_starting(keys: list[str], prefix: str) -> list[str]:
-    """The words of the sorted *keys* that start with *prefix*: those from *prefix*
-    up to *prefix* and the last character there is."""
-    from bisect import bisect_left
-
+    """The words of the sorted *keys* from *prefix* to *prefix* + the last character."""
     return keys[bisect_left(keys, prefix) : bisect_left(keys, prefix + "\U0010ffff")]
 
 

