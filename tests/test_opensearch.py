@@ -788,6 +788,27 @@ def test_cluster_scores_a_prefix_that_joins_no_other_word_as_the_local_engine(
 
 
 @pytest.mark.opensearch
+def test_unseen_inflection_is_no_typo_on_the_cluster(cluster, tmp_path, index_name):
+    # bağlantısı is not in the texts, but its first letters are (bağlantılı): locally an
+    # unseen inflection, not a typo; the cluster says the same, so a query about what
+    # the texts lack stays empty instead of matching bağlantılı and a fuzzy "internet"
+    from searcher import Searcher
+
+    texts = write_texts(tmp_path / "texts", kitap=doubled(
+        "Demiryolu, telgraf ve diğer bağlantılı araçlar konuşuldu.", " ",
+        "Heyet Ankara'ya trenle geldi ve konferans başladı.", " ",
+        "Kars'ta antlaşma imzalandı."))
+    r = cli("index", "--texts", str(texts), "--opensearch", cluster.url, "--index-name",
+            index_name)
+    assert r.exit_code == 0, r.output
+    with Searcher(opensearch=cluster.url, index_name=index_name, texts_dir=texts) as remote, \
+            Searcher(index_dir=tmp_path / "index", texts_dir=texts) as local:
+        for s in (remote, local):
+            hits = s.search("internet bağlantısı")
+            assert not hits and "bağlantısı" not in hits.corrections
+
+
+@pytest.mark.opensearch
 def test_own_texts_on_the_cluster_as_written_beside_the_repaired_seed(cluster, tmp_path,
                                                                       index_name):
     # the seed is repaired where it is read; the cluster applies no glyph table of its

@@ -181,10 +181,12 @@ def question_fallback(ranked: list, held: Callable[[object], float],
                       answers: Callable[[object], bool], total: float, absent: float) -> list:
     """The one passage shown for an open question no passage answers
     (:func:`question_answered`): the first of *ranked* (best first, re-ranked by answer
-    sentence) that clears :func:`question_bar` (*held*: the weight it holds) and holds
-    the kind of answer asked for (*answers*), else the first."""
-    return next(([x] for x in ranked if question_bar(held(x), total, absent) and answers(x)),
-                ranked[:1])
+    sentence), unless it lacks the kind of answer asked for (*answers*) and a later
+    one clears :func:`question_bar` (*held*: the weight it holds) and holds it."""
+    if not ranked or answers(ranked[0]):
+        return ranked[:1]
+    return next(([x] for x in ranked[1:] if question_bar(held(x), total, absent)
+                 and answers(x)), ranked[:1])
 
 
 def coverage_factor(coverage: float, question) -> float:

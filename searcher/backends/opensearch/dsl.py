@@ -45,14 +45,18 @@ def words_of(word: str) -> list[str]:
     return tokens.TOKEN_RE.findall(tokens.surface(word))
 
 
-def typo_words(words: list[str], unknown: set[int], open_question: bool = False) -> set[int]:
+def typo_words(words: list[str], unknown: set[int], open_question: bool = False,
+               present: frozenset[str] | None = None) -> set[int]:
     """Of the words the index does not hold, those long enough to carry a typo (in an
     open question, only those that do not read as Turkish words: the local rule,
-    :func:`searcher.query.typos.taken_for_typo`)."""
+    :func:`searcher.query.typos.taken_for_typo`), and, as locally, neither an unseen
+    inflection whose stem or first letters the index holds (``known:`` in *present*,
+    :func:`forms_request`)."""
     out = set()
     for i in unknown:
         found = words_of(words[i])
         if (len(found) == 1 and typo_limit(turkish.fold(found[0]))
+                and f"known:{found[0]}" not in (present or ())
                 and taken_for_typo(found[0], open_question)):
             out.add(i)
     return out
@@ -99,9 +103,10 @@ def _word_query(word: str, typo: bool, present: frozenset[str] | None = None) ->
 
 def forms_request(words: list[str]) -> dict:
     """A request (no hits) counting, for every form the grammar writes out for
-    *words*, whether the index holds it, and for a stem or prefix the rule leaves out
-    (:func:`~searcher.query.parse.listless_terms`: it might join another word), the
-    passages it matches that none of the forms does: read by :func:`present_forms`."""
+    *words*, whether the index holds it, whether it holds the word's stem or first
+    letters, and for a stem or prefix the rule leaves out (:func:`~searcher.query.parse.
+    listless_terms`: it might join another word), the passages it matches that none of
+    the forms does: read by :func:`present_forms`."""
     filters = {}
     for w in words:
         found = words_of(w)
@@ -109,6 +114,10 @@ def forms_request(words: list[str]) -> dict:
             forms, stem, prefix = listless_terms(found[0])
             for f in forms:
                 filters[f] = {"term": {"text": f}}
+            known = [{"term": {"text.stem": tokens.stem_term(found[0])}}]
+            if len(turkish.fold(found[0])) > tokens.PREFIX_LENGTH:
+                known.append({"term": {"text.prefix": tokens.prefix_term(found[0])}})
+            filters[f"known:{found[0]}"] = {"bool": {"should": known}}
             for field in [f for f, kept in (("stem", stem), ("prefix", prefix)) if not kept]:
                 filters[f"{field}:{found[0]}"] = {"bool": {
                     "must": [{"match": {f"text.{field}": w}}],
@@ -122,9 +131,11 @@ def present_forms(answer: dict) -> frozenset[str]:
     """The forms of a :func:`forms_request` the index holds, and ``stem:word`` or
     ``prefix:word`` where that term matches only passages the word's forms match: it
     joins no other word, so it is kept, as the local engine keeps such a term
-    (:meth:`~searcher.query.parse.QueryParser.word_clause`) and scores it beside them."""
+    (:meth:`~searcher.query.parse.QueryParser.word_clause`) and scores it beside them;
+    ``known:word`` where the index holds the word's stem or first letters (no typo)."""
     buckets = answer["aggregations"]["all"]["f"]["buckets"]
-    return frozenset(f for f, b in buckets.items() if bool(b["doc_count"]) != (":" in f))
+    return frozenset(f for f, b in buckets.items()
+                     if bool(b["doc_count"]) != (f.startswith(("stem:", "prefix:"))))
 
 
 def _near(field: str, words, slop: int, name: str | None = None) -> dict:

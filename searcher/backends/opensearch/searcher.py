@@ -220,7 +220,7 @@ class OpenSearchSearcher(Searcher):
         size = min(max(want * WINDOW, MIN_WINDOW, FOCUS_POOL if question else 0), MAX_WINDOW)
         out, dfs = self._ask(plan.body(tier, size, spare, plan.seen))
         unknown = typo_words(words, {i for i in range(len(words)) if not dfs[f"w{i}"]},
-                             plan.open)
+                             plan.open, plan.present)
         if unknown - plan.typos:  # words the index does not hold: typos, asked again
             plan.typos |= unknown
             out, dfs = self._ask(plan.body(tier, size, spare, plan.seen))
