@@ -78,6 +78,12 @@ def test_a_question_answered_by_meaning_is_no_misremembered_quotation(events):
     assert "quotation" not in r.stderr, r.stderr
 
 
+def test_a_when_question_gets_no_dateless_passage_by_meaning_alone(events):
+    # the harvest (passage 2) is near in meaning, but holds no date: no answer to "when"
+    hits = events.search("köylüler sebzeyi ne zaman satardı")
+    assert [h.passage for h in hits] == [5], [(h.passage, h.match) for h in hits]
+
+
 def test_a_question_whose_words_match_keeps_its_lexical_answer_first(events):
     hits = events.search("antlaşma ne zaman imzalandı")
     assert hits[0].passage == 1 and hits[0].match == "words"

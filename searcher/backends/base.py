@@ -156,7 +156,7 @@ class Searcher:
                     break
                 hits += self._tier_hits(plan, match, step, room, question, context, len(hits))
             if meaning:
-                hits = self._fused(asked.get(), plan, hits, limit, context, filters)
+                hits = self._fused(asked.get(), plan, hits, limit, context, filters, question)
             elif question is not None and semantic is None and len(hits) < FEW:
                 self._hint_vectors()
             typed = question_words(question, q.parts) if question else ()
@@ -209,11 +209,15 @@ class Searcher:
             )
 
     def _fused(self, vector, plan, hits: list[Hit], limit: int | None, context: int,
-               filters=None) -> list[Hit]:
+               filters=None, question=None) -> list[Hit]:
         """The lexical *hits* and the passages nearest the query's *vector* in meaning
-        (those the *filters* keep), in the order of :func:`searcher.semantic.fusion.fuse`."""
+        (those the *filters* keep), in the order of :func:`searcher.semantic.fusion.fuse`;
+        one found by meaning alone holds the kind of answer the *question* asks for (a
+        date for *when*, a number for *how many*), as a question's answer by its words
+        must (:func:`searcher.query.question.holds_answer`)."""
         from dataclasses import replace
 
+        from searcher.query.question import holds_answer
         from searcher.semantic import fusion
 
         near = [
@@ -222,10 +226,12 @@ class Searcher:
             if not filters or filters.keeps(p.doc, p.page, p.page_at(max(len(p.text) - 1, 0)))
         ]
         found = {(p.doc, p.number): (ref, span) for _, ref, p, span in near}
+        texts = {(p.doc, p.number): p.text for _, _, p, _ in near}
         by_key = {(h.doc, h.passage): h for h in hits}
         order = fusion.fuse(
             [(k, h.score) for k, h in by_key.items()],
             [((p.doc, p.number), sim) for sim, _, p, _ in near], limit,
+            shown=lambda key: question is None or holds_answer(texts[key], question.kind),
         )
         out = []
         for rank, (key, score, alone) in enumerate(order, start=1):

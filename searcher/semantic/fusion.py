@@ -16,12 +16,15 @@ of :data:`SPREAD`, so a passage far ahead in meaning is not one rank ahead only.
 A convex mix of the two scores each scaled to its list (what this replaced) let the
 lexical score's scale decide: one strong lexical hit and the rest nothing.
 
-Which passages are shown is not the fusion's business: every lexical hit, and a
-passage found by meaning alone only when it clears :data:`BAR`, a similarity
-calibrated on queries about nothing in the text, so negatives stay negatives.
+Shown: every lexical hit, and a passage found by meaning alone only when it clears
+:data:`BAR`, a similarity calibrated on queries about nothing in the text, so
+negatives stay negatives (and, for a question, holds the kind of answer it asks for:
+the backends say which).
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 #: Passages of each list that take part.
 DEPTH = 30
@@ -40,14 +43,16 @@ SEMANTIC = "semantic"
 
 
 def fuse(lexical: list[tuple[object, float]], dense: list[tuple[object, float]],
-         limit: int | None, bar: float = BAR) -> list[tuple[object, float, bool]]:
+         limit: int | None, bar: float = BAR, shown: Callable[[object], bool] | None = None
+         ) -> list[tuple[object, float, bool]]:
     """``(key, score, by_meaning_alone)`` best first, at most *limit*.
 
     *lexical*: ``(key, score)`` of the words' ranking, best first; *dense*: ``(key,
     similarity)`` of the passages nearest in meaning, best first (keys: whatever
     names a passage, the same in both).  Shown: every lexical key, and a dense one
-    not among them only if its similarity reaches *bar*.  A lexical key beyond
-    the dense list counts the last similarity of that list (its best possible).
+    not among them only if its similarity reaches *bar* (and *shown* says yes).  A
+    lexical key beyond the dense list counts the last similarity of that list (its best
+    possible).
     """
     lexical = lexical[:DEPTH]
     dense = dense[:DEPTH]
@@ -55,7 +60,8 @@ def fuse(lexical: list[tuple[object, float]], dense: list[tuple[object, float]],
     top, last = (dense[0][1], dense[-1][1]) if dense else (0.0, 0.0)
     by_meaning = {k: i for i, (k, _) in enumerate(dense, start=1)}
     by_words = {k: i for i, (k, _) in enumerate(lexical, start=1)}
-    keys = list(by_words) + [k for k, s in dense if k not in by_words and s >= bar]
+    keys = list(by_words) + [k for k, s in dense if k not in by_words and s >= bar
+                             and (shown is None or shown(k))]
     fused = []
     for k in keys:
         score = (sims.get(k, last) - top) / SPREAD if dense else 0.0
