@@ -279,3 +279,15 @@ def test_the_root_list_is_read_lazily_and_cheaply():
                          check=True).stdout.split("\n")
     assert out[0] == "True"
     assert out[1] == "Vn Dnv None ('salı', 'şali')"
+
+
+def test_softened_form_of_a_word_the_list_lacks_finds_the_word(tmp_path):
+    """``kardeşlik`` is not on the root list (a derived word), but the texts hold it
+    and its inflection ``kardeşliği``: typed so, softened, the query finds the bare
+    word too, as a root of the list would (a final k softens after two syllables)."""
+    write_texts(tmp_path / "texts", t="Halklar arasında kardeşlik kuruldu.\n\n"
+                "Ulusların kardeşliği ilkesi.\n\nBaşka bir söz.\n")
+    with Searcher(index_dir=tmp_path / "index", texts_dir=tmp_path / "texts") as s:
+        hits = s.search("kardeşliği")
+        marked = sorted(h.text[a:b] for h in hits for a, b in h.highlights)
+        assert marked == ["kardeşlik", "kardeşliği"]

@@ -1,27 +1,25 @@
 """Stage 5 (query): Turkish inflection -- which words of the texts are a query word plus suffixes.
 
-A word of the query matches the words of the texts that are its root followed by a
-chain of inflectional suffixes (:func:`inflects`): plural, possessive, case, ``ki``,
-the copula and, for a verb, tense, mood and person.  The root as typed, or as Turkish
+A word of the query matches the words of the texts that are its root followed by a chain
+of inflectional suffixes (:func:`inflects`): plural, possessive, case, ``ki``, the
+copula and, for a verb, tense, mood and person.  The root as typed, or as Turkish
 changes it before a vowel: a final p/ç/t/k softened (``kitap``/``kitabı``,
 ``renk``/``rengi``), the last vowel dropped (``burun``/``burnu``), the final
 consonant doubled (``hak``/``hakkı``), front suffixes after a back vowel
 (``saat``/``saate``).  The suffixes follow vowel harmony and take their buffer
-letters (``kutuyu``, ``penceresi``, ``odasına``).  A word that merely starts like
-the query is another word (``dağıtım`` is not ``dağ`` plus suffixes, ``balta``
-is not ``bal``: its locative is ``balda``).
+letters (``kutuyu``, ``penceresi``, ``odasına``).  A word that merely starts like the
+query is another word (``dağıtım`` is not ``dağ`` plus suffixes, ``balta`` is not
+``bal``: its locative is ``balda``).
 
-Which roots change is knowledge, not a rule: the root list of
-:mod:`searcher.query.roots`, derived from Zemberek's lexicon (Apache-2.0); a word
-it does not know (a name, a damaged word) changes as the rules allow (a final
-p/t/k softens after more than one syllable).
+Which roots change is knowledge, not a rule: the root list of :mod:`searcher.query.roots`,
+derived from Zemberek's lexicon (Apache-2.0); a word it does not know (a name, a damaged
+word) changes as the rules allow (a final p/t/k softens after more than one syllable).
 
-Everything here is folded (:func:`searcher.text.turkish.fold`): the vocabulary's
-keys are, and ASCII typing must work.  Folding keeps what harmony needs most:
-``a``/``e`` tell back from front, ``i``/``u`` unrounded from rounded; ``i``, ``o``
-and ``u`` after folding may be either, so a suffix ``A`` after them may be ``a``
-or ``e``.  No Whoosh, no index: the decision is made against a vocabulary, at
-query time, by both backends.
+Everything here is folded (:func:`searcher.text.turkish.fold`): the vocabulary's keys
+are, and ASCII typing must work.  Folding keeps what harmony needs most: ``a``/``e``
+tell back from front, ``i``/``u`` unrounded from rounded; ``i``, ``o`` and ``u`` after
+folding may be either, so a suffix ``A`` after them may be ``a`` or ``e``.  No Whoosh,
+no index: the decision is made against a vocabulary, at query time, by both backends.
 """
 
 from __future__ import annotations
@@ -326,15 +324,17 @@ def _readings(word: str, vocabulary_has, typed: bool = False, wide: bool = False
 
 
 def _roots_behind(head: str, vocabulary_has, wide: bool = False) -> list[Root]:
-    """Roots whose form before a suffix may be *head*: itself, or softened, shortened
-    or doubled from it."""
-    out = list(_readings(head, vocabulary_has, wide=wide))
-    last = head[-1]
+    """Roots whose form before a suffix may be *head*: itself, or softened (also from a
+    word of the texts of 2+ syllables: ``kardeşliği``), shortened or doubled from it."""
+    out, last = list(_readings(head, vocabulary_has, wide=wide)), head[-1]
     hard = _HARD.get(last)
     if hard:
         flags = root_flags(head[:-1] + hard)
         if flags and ("V" in flags or "U" in flags):
             out.append(Root(head[:-1] + hard, flags, verb="n" not in flags))
+        elif (flags is None and vocabulary_has is not None and vocabulary_has(head[:-1] + hard)
+              and sum(c in VOWELS for c in head) > 1):
+            out.append(Root(head[:-1] + hard, None))
     if len(head) > 2 and head[-2] == last:
         flags = root_flags(head[:-1])
         if flags and "W" in flags:
