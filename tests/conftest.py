@@ -50,6 +50,11 @@ def doubled(*lines: str) -> str:
     return "".join(f"{line} \n\n" for line in lines)
 
 
+def paragraphs(*texts: str) -> str:
+    """One page of a PDF-extraction style text, a line a paragraph."""
+    return doubled(*(x for t in texts for x in (t, " ")))
+
+
 @contextmanager
 def searcher_on(request, texts: Path, name: str):
     """A searcher over *texts* on the backend of *request*'s parameter: ``"local"`` (an

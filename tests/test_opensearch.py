@@ -22,7 +22,7 @@ import pytest
 from click.testing import CliRunner
 
 from searcher.cli.app import main
-from tests.conftest import ROOT, doubled, write_texts
+from tests.conftest import ROOT, doubled, paragraphs, write_texts
 
 CLUSTER = Path(os.environ.get("SEARCHER_TEST_CLUSTER_SCRIPT")
                or ROOT / "tests" / "opensearch" / "cluster")
@@ -683,7 +683,7 @@ def own_words(cluster, tmp_path_factory):
     from tests.test_own_words import PASSAGES
 
     root = tmp_path_factory.mktemp("own-words-cluster")
-    texts = write_texts(root / "texts", kitap=doubled(*[x for p in PASSAGES for x in (p, " ")]))
+    texts = write_texts(root / "texts", kitap=paragraphs(*PASSAGES))
     name = f"own-{uuid.uuid4().hex[:8]}"
     r = cli("index", "--texts", str(texts), "--opensearch", cluster.url, "--index-name", name,
             "--replicas", str(min(1, len(cluster.urls) - 1)))
@@ -748,7 +748,7 @@ def test_negative_question_of_common_words_gets_at_most_one_hit_on_the_cluster(
     from tests.test_own_words import COMMON_WORDS_BOOK
 
     texts = write_texts(tmp_path / "texts",
-                        kitap=doubled(*[x for p in COMMON_WORDS_BOOK for x in (p, " ")]))
+                        kitap=paragraphs(*COMMON_WORDS_BOOK))
     r = cli("index", "--texts", str(texts), "--opensearch", cluster.url, "--index-name",
             index_name)
     assert r.exit_code == 0, r.output

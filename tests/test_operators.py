@@ -17,14 +17,8 @@ from searcher.cli.app import main
 from searcher.errors import QueryError
 from searcher.query.operators import read_query
 from searcher.text import tokens, turkish
-from tests.conftest import doubled, searcher_on, write_texts
+from tests.conftest import doubled, paragraphs, searcher_on, write_texts
 from tests.test_opensearch import cluster  # noqa: F401 -- the cluster fixture
-
-
-def paragraphs(*texts: str) -> str:
-    """One page of a PDF-extraction style text, a line a paragraph."""
-    return doubled(*(x for t in texts for x in (t, " ")))
-
 
 PAGE_BREAK = "\n\n"  # with the empty line after each line: three empty lines
 KARS = paragraphs(

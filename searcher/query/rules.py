@@ -138,8 +138,14 @@ def question_bar(covered: float, total: float, absent: float, share: float | Non
     """Whether a passage holding *covered* of an open question's weight (*total* over
     the words the texts hold, *absent* for those they lack) is a hit (clears *share*,
     default :data:`QUESTION_MIN_SHARE`)."""
-    whole = total + absent
-    return covered >= (QUESTION_MIN_SHARE if share is None else share) * whole if whole else True
+    return covered >= question_share(total, absent, share) if total + absent else True
+
+
+def question_share(total: float, absent: float, share: float | None = None) -> float:
+    """The weight a passage must hold to clear *share* (default
+    :data:`QUESTION_MIN_SHARE`) of an open question's: of its whole weight, the words
+    the texts hold (*total*) and those they lack (*absent*)."""
+    return (QUESTION_MIN_SHARE if share is None else share) * (total + absent)
 
 
 def question_answered(covered: dict, total: float, absent: float,
@@ -155,7 +161,7 @@ def question_answered(covered: dict, total: float, absent: float,
     True when no word weighs (quotations and missing words alone decide)."""
     if not total:
         return True
-    bar = QUESTION_ANSWERED_SHARE * (total + absent)  # question_bar, once for all passages
+    bar = question_share(total, absent, QUESTION_ANSWERED_SHARE)  # once for all passages
     return any(c >= bar and (answers is None or answers(d)) for d, c in covered.items())
 
 
@@ -171,7 +177,7 @@ def question_kept(covered: dict, score: Callable[[object], float], total: float,
     if not total or not covered:  # nothing but quotations (required), or nothing
         return dict.fromkeys(covered, 1.0), True
     if question_answered(covered, total, absent, answers):
-        bar = QUESTION_MIN_SHARE * (total + absent)  # question_bar, once for all passages
+        bar = question_share(total, absent)  # question_bar's, once for all passages
         return {d: c / total for d, c in covered.items() if c >= bar}, True
     best = sorted(covered, key=lambda d: (-score(d), d))[:QUESTION_FALLBACK_POOL]
     return {d: covered[d] / total for d in best}, False
