@@ -33,7 +33,9 @@ from searcher.text.tokens import TOKEN_RE, surface
 from searcher.text.turkish import STOP_WORDS
 
 #: A line-end break: letters, a hyphen, the line end (blank lines between), letters.
-_BREAK = re.compile(r"[^\W\d_]+-[ \t]*\n\s*[^\W\d_]+")
+# (It starts where letters start: tried inside a word, it would read the word to its end
+# at every letter only to fail, and its matches start only where letters start.)
+_BREAK = re.compile(r"(?<![^\W\d_])[^\W\d_]+-[ \t]*\n\s*[^\W\d_]+")
 _LAST = re.compile(r"([^\W\d_]+)-\s*$")
 _FIRST = re.compile(r"^\W*([^\W\d_]+)")
 

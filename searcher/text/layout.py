@@ -33,6 +33,7 @@ LINES = "ordinary, a paragraph a line"
 
 _FIRST_LETTER = re.compile(r"^[\W\d_]*?([^\W\d_])")
 _LETTER = re.compile(r"[^\W\d_]")
+_SMALL_ASCII = re.compile(r"[a-z]")
 _MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+(\S.*?)\s*#*\s*$")
 #: Longest line taken for a capital heading.
 HEADING_CHARS = 120
@@ -84,8 +85,8 @@ def measure(lines: list[str]) -> str:
 
 def is_capital_line(text: str) -> bool:
     """A line of three or more letters, none of them small (a heading's shape)."""
-    if len(text) > HEADING_CHARS:
-        return False
+    if len(text) > HEADING_CHARS or _SMALL_ASCII.search(text):
+        return False  # (most lines: a small a-z is a small letter, found without a list)
     letters = _LETTER.findall(text)
     return len(letters) >= 3 and not any(c.islower() for c in letters)
 

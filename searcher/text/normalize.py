@@ -23,20 +23,35 @@ MOJIBAKE = "mojibake (ftfy)"
 # Where the glyphs stand for the seed's letters and no real spelling puts them: a
 # capital Ģ after a small letter (``BarıĢ``: ş), a small ġ after a capital
 # (``BAġLADI``: Ş), a capital Ġ after a capital (``BĠRLĠĞĠ``: İ).
-# (Patterns, not compiled: only a text with one of the glyphs needs them.)
-_DAMAGE = r"(?<=[^\W\d_])(?:(?<=[a-zçğıöüâîû])Ģ|(?<=[A-ZÇĞÖÜÂÎÛ])[ġĠ])"
+# (Patterns, not compiled: only a text with one of the glyphs needs them.  The glyph
+# comes first and looks behind itself: a pattern that opens with a look-behind is tried
+# at every position of the text, one that opens with a letter only where it stands.)
+_DAMAGE = r"Ģ(?<=[a-zçğıöüâîû]Ģ)|[ġĠ](?<=[A-ZÇĞÖÜÂÎÛ][ġĠ])"
 # Signs of their real use: the letters they would stand for, written as such; a small
 # ġ after a small letter (``Merāġa``); small ģ (Latvian); transliteration's letters.
-_REAL_USE = r"[şŞİģḳṭḥṣẓḍāīūĀĪŪ]|(?<=[^\W\d_])(?<![A-ZÇĞÖÜÂÎÛ])ġ"
+_REAL_USE = r"[şŞİģḳṭḥṣẓḍāīūĀĪŪ]|ġ(?<=[^\W\d_]ġ)(?<![A-ZÇĞÖÜÂÎÛ]ġ)"
+
+# What mojibake is made of, read off ftfy's own detector (``ftfy.badness.BADNESS_RE``;
+# tests/test_normalize.py proves it over that pattern): every sequence it flags holds a
+# character outside ASCII and these letters of Turkish and Western European texts, or
+# is one of these small letters right before one of these capitals.  A text that shows
+# neither is not bad, and ftfy (~50 ms to import, ~24 ms to scan the seed) is not asked.
+# (Â, Î and the like are left out: mojibake is made of them next to ordinary letters.)
+PLAIN_LETTERS = "âçèéêëîïôûüÿàáäåæìíñòóõùúýßğıöşÇÈÉÊËÏÔÛÜÀÁÄÅÆÌÍÑÒÓÕÚÝĞİÖŞ´"
+SMALL_ACCENTED = "ßàáâäåæçèéêëìíîïñüğş"
+CAPITAL_ACCENTED = "ÀÁÄÅÆÇÈÉÊËÌÍÏÑÜÝĞİŞ"
+_NOT_PLAIN = re.compile(f"[^\\x00-\\x7f{PLAIN_LETTERS}]")
+_SMALL_THEN_CAPITAL = re.compile(f"[{SMALL_ACCENTED}][{CAPITAL_ACCENTED}]")
 
 _SPACING_ACCENTS = {"´": "\u0301", "`": "\u0300", "¨": "\u0308", "^": "\u0302"}
-# A spacing accent typed *before* the letter it belongs to: L'Humanit´e.
-_STRAY_ACCENT = re.compile(r"(?<=\w)([´¨])([A-Za-z])")
-_OPEN_QUOTE = re.compile(r"(?:(?<=^)|(?<=[\s(\[{“\"-]))(?:''|``)(?=\S)", re.M)
+# A spacing accent typed *before* the letter it belongs to: L'Humanit´e.  (Each
+# pattern below opens with the mark it is about, as ``_DAMAGE`` does.)
+_STRAY_ACCENT = re.compile(r"([´¨])(?<=\w[´¨])([A-Za-z])")
+_OPEN_QUOTE = re.compile(r"(?:''|``)(?:(?<=^..)|(?<=[\s(\[{“\"-]..))(?=\S)", re.M)
 _DOUBLE_APOSTROPHE = re.compile(r"''|``")
 # A closing quote mark written between two letters stands for an apostrophe:
 # ``Ermenistan''ın``, ``Ermenistan”ın`` (a name and its case suffix).
-_QUOTE_IN_WORD = re.compile(r"(?<=[^\W\d_])(?:''|[”\"])(?=[^\W\d_])")
+_QUOTE_IN_WORD = re.compile(r"(?:''(?<=[^\W\d_]'')|[”\"](?<=[^\W\d_][”\"]))(?=[^\W\d_])")
 # Tabs, no-break and other wide spaces read as one space; line and paragraph
 # separators inside a line too (line numbers count only \n, \r\n and \r, as editors do).
 _SPACES = {c: " " for c in "\t\v\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
@@ -74,6 +89,12 @@ def shows_glyph_damage(text: str) -> bool:
     return damage > 0 and damage >= 3 * len(re.findall(_REAL_USE, text))
 
 
+def may_be_mojibake(text: str) -> bool:
+    """False when *text* surely holds nothing ftfy's detector flags (see
+    :data:`PLAIN_LETTERS`); True means ask it."""
+    return bool(_NOT_PLAIN.search(text) or _SMALL_THEN_CAPITAL.search(text))
+
+
 def repair(
     text: str, *, glyphs: bool | None = None, repair_mojibake: bool = True
 ) -> tuple[str, tuple[str, ...]]:
@@ -87,7 +108,7 @@ def repair(
         text = _replace_all(text, GLYPH_TABLE)
         done.append(PDF_GLYPHS)
     text = _replace_all(text, _SPACES)
-    if repair_mojibake and not text.isascii():
+    if repair_mojibake and not text.isascii() and may_be_mojibake(text):
         import ftfy
         from ftfy.badness import is_bad
 
