@@ -99,8 +99,10 @@ HOLD = """
 import os, sys, time
 from pathlib import Path
 from searcher.backends.local.lock import writer_lock
+from searcher.backends.local import lock
 with writer_lock(Path(sys.argv[1])):
     if sys.argv[2] == "fork":  # a child inherits the flock, as Whoosh's workers did
+        kept = [os.dup(fd) for fd in lock._HELD]  # (a fork closes the lock's own descriptor)
         child = os.fork()
         if child == 0:
             time.sleep(60)

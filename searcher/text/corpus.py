@@ -36,6 +36,9 @@ class BuildReport:
     indexed: int  # documents (re)indexed by this run
     seconds: float
     warnings: tuple[str, ...] = ()
+    processes: int = 1  # processes that read and indexed texts (a big local build: 2)
+    #: the per-word analysis cache's (hits, misses) in every process of the build
+    cache: tuple[int, int] = (0, 0)
 
 
 @dataclass(frozen=True)

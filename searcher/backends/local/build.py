@@ -24,7 +24,7 @@ import json
 import time
 from pathlib import Path
 
-from searcher.backends.local import vectors
+from searcher.backends.local import vectors, worker
 from searcher.backends.local.folder import (
     CURRENT,
     MANIFEST,
@@ -56,6 +56,7 @@ from searcher.text.corpus import (
     read_text,
 )
 from searcher.text.record import passage_record
+from searcher.text.tokens import analysed
 
 
 def schema():
@@ -147,9 +148,8 @@ def update(
             )
         report = _write_generation(texts, key, index_dir, live, manifest, ch, progress,
                                    semantic or had, vectors_from, semantic)
-        return BuildReport(
-            report[0], report[1], report[2], time.perf_counter() - started, tuple(report[3])
-        )
+        return BuildReport(report[0], report[1], report[2], time.perf_counter() - started,
+                           tuple(report[3]), report[4], report[5])
 
 
 #: Megabytes of postings a segment gathers before it is written out (and a new one
@@ -158,13 +158,56 @@ def update(
 SEGMENT_MB = 64
 
 
-def _writer(ix):
-    """The build's writer: one process (benchmarks/speed.py: as fast as Whoosh's two
-    worker processes were, with nothing forked that could outlive it)."""
+def _writer(ix, lock: bool = True):
+    """The build's writer (*lock*: Whoosh's own lock on the generation; a worker's
+    writer, whose segments the build commits, takes none)."""
     from searcher.backends.local.bulk import BulkWriter
     from searcher.backends.local.postings import CompactCodec
 
-    return BulkWriter(ix, limitmb=SEGMENT_MB, codec=CompactCodec())
+    return BulkWriter(ix, limitmb=SEGMENT_MB, codec=CompactCodec(), _lk=lock)
+
+
+#: Bytes of text to index below which a build stays in one process: forking a worker,
+#: its segments and its messages cost more than the second core gives back
+#: (benchmarks/speed.py --builds: measured at 1x-10x).
+WORKER_MIN_BYTES = 1_000_000
+#: The worker's share of the bytes: the build has the commit and the vocabulary after.
+WORKER_SHARE = 0.5
+
+
+def _worker_share(todo: list[str], texts: dict[str, Path]) -> list[str]:
+    """The texts at the end of *todo* a worker indexes (none for a small build)."""
+    sizes = [texts[name].stat().st_size for name in todo]
+    total = sum(sizes)
+    if len(todo) < 2 or total < WORKER_MIN_BYTES:
+        return []
+    taken = 0
+    for i in range(len(todo) - 1, 0, -1):
+        if taken + sizes[i] / 2 > total * WORKER_SHARE:
+            return todo[i + 1 :]
+        taken += sizes[i]
+    return todo[1:]
+
+
+def _worker_job(gen: Path, names: list[str], texts: dict[str, Path]):
+    """What the worker does: index *names* into segments of its own, telling each
+    text's state as it goes, then hand over its segments and its cache's figures."""
+    def job(send, parent_alive) -> None:
+        from whoosh import index as windex
+
+        from searcher.text.tokens import analysed
+
+        writer = _writer(windex.open_dir(str(gen)), lock=False)
+        for name in names:
+            if not parent_alive():
+                return
+            warnings: list[str] = []
+            state = _index_document(writer, gen, name, texts[name], warnings)
+            send((name, state, warnings))
+        info = analysed.cache_info()
+        send((None, writer.written(), (info.hits, info.misses)))
+
+    return job
 
 
 def _vectors_wanted(semantic: bool, asked: bool, warnings: list[str]) -> bool:
@@ -205,23 +248,62 @@ def _write_generation(texts, key, index_dir, live, manifest, ch: Changes, progre
             ix = windex.open_dir(str(gen))
             docs = dict(manifest["docs"])
             todo = ch.added + ch.changed
-        writer = _writer(ix)
+        for name in ch.changed + ch.removed:
+            docs.pop(name, None)
+            if not ch.rebuild:
+                words_file(gen, name).unlink(missing_ok=True)
+        theirs = _worker_share(todo, texts)
+        helper = worker.start(_worker_job(gen, theirs, texts)) if theirs else None
+        cache = (0, 0)
+        try:
+            writer = _writer(ix)
+        except BaseException:
+            if helper:
+                helper.stop()
+            raise
         try:
             for name in ch.changed + ch.removed:
                 if not ch.rebuild:
                     writer.delete_by_term("doc", name)
-                    words_file(gen, name).unlink(missing_ok=True)
-                docs.pop(name, None)
-            for i, name in enumerate(todo, start=1):
-                docs[name] = _index_document(writer, gen, name, texts[name], warnings).__dict__
+            done = 0  # texts indexed, by either process (in the order of *todo*)
+            told: dict[str, dict] = {}
+
+            def tell(name: str, state: DocState) -> None:
+                nonlocal done
+                done += 1
+                told[name] = state.__dict__
                 if progress:
-                    progress(i, len(todo), name)
+                    progress(done, len(todo), name)
+
+            handed: list = []  # the worker's last word: its segments and cache figures
+
+            def heard(got: list) -> None:
+                for name, state, more in got:
+                    if name is None:
+                        handed.append((state, more))
+                        continue
+                    warnings.extend(more)
+                    tell(name, state)
+
+            for name in todo[: len(todo) - len(theirs)]:
+                tell(name, _index_document(writer, gen, name, texts[name], warnings))
+                if helper:
+                    heard(helper.ready())
+            if helper:
+                heard(helper.rest())
+                segments, cache = handed[0]
+                writer.add_segments(segments)
+            docs.update((name, told[name]) for name in todo)
             for name, state in ch.touched.items():
                 docs[name] = state.__dict__
         except BaseException:
+            if helper:
+                helper.stop()
             writer.cancel()
             raise
         writer.commit(optimize=bool(ch.removed or ch.changed))
+        info = analysed.cache_info()
+        cache = (cache[0] + info.hits, cache[1] + info.misses)
         write_vocabulary(gen, docs)
         # a text read without its extra (a PDF without pypdf) is looked at again by
         # every new process, so that installing the extra is noticed: no stat key
@@ -250,4 +332,4 @@ def _write_generation(texts, key, index_dir, live, manifest, ch: Changes, progre
         raise
     remove_old(index_dir, gen.name)
     passages = sum(d["passages"] for d in docs.values())
-    return len(docs), passages, len(todo), warnings
+    return len(docs), passages, len(todo), warnings, 2 if theirs else 1, cache

@@ -173,6 +173,23 @@ class BulkWriter(SegmentWriter):
         self.docnum = 0
         self._start_gathering()
 
+    def written(self) -> list:
+        """Write out what is gathered and give every segment this writer wrote, for
+        another writer to commit (a build's worker process hands them to the build);
+        this writer commits nothing."""
+        if self.docnum:
+            self._rolled.append(self._finalize_segment())
+        else:
+            self._close_segment()
+        return self._rolled
+
+    def add_segments(self, segments: list) -> None:
+        """Commit *segments* (another writer's :meth:`written`) with this writer's,
+        after every passage added so far: the documents keep the order they came in."""
+        if self.docnum:
+            self._roll()
+        self._rolled.extend(segments)
+
     def commit(self, *args, **kwargs) -> None:
         if self._rolled and self.docnum == 0:
             self._added = False  # nothing after the last segment written out

@@ -12,8 +12,9 @@ not taken for it), host, since when.  Another writer that finds the lock taken:
   did): the lock file is replaced, under a short lock on the index folder so two
   waiters never both replace it, and the orphan is left holding a file nobody uses.
 
-The build itself runs in one process and forks nothing (issue 31), so a killed build
-leaves no process behind: the kernel drops its lock with it.
+A big build forks one worker (:mod:`searcher.backends.local.worker`), which dies with
+it; the lock's descriptor is closed in any process forked while it is held, so only
+the build itself ever holds the lock, and the kernel drops it the moment the build dies.
 """
 
 from __future__ import annotations
@@ -114,6 +115,25 @@ def _take_over(index_dir: Path, fd: int) -> None:
         os.close(dfd)
 
 
+#: Descriptors of the writers' lock held by this process.
+_HELD: set[int] = set()
+
+
+def _forget_in_child() -> None:
+    """In a process just forked (a build's worker): let go of the parent's lock
+    descriptors, so that the lock is free the moment the parent dies."""
+    for fd in _HELD:
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    _HELD.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_in_child)
+
+
 #: ``waiting(holder, waited seconds, timeout)``: told when a writer starts waiting and
 #: about every second after.
 Waiting = Callable[[Holder | None, float, float], None]
@@ -158,10 +178,12 @@ def writer_lock(index_dir: Path, timeout: float = 60.0,
             waiting(holder, waited, timeout)
             told = waited
         time.sleep(0.05)
+    _HELD.add(fd)
     try:
         _record(fd)
         yield
     finally:
+        _HELD.discard(fd)
         try:
             os.ftruncate(fd, 0)  # no holder on record: the next writer reads none
         except OSError:
