@@ -4,8 +4,9 @@ For each size, on two corpora (identical copies of the seed, and the varied copi
 of benchmarks/varied.py), the current code and ``--against REV`` each build the
 index from scratch in their own process, taking turns which goes first: wall time,
 CPU seconds (every process of the build), peak resident memory of the build's own
-process and of its largest child (Whoosh's worker processes before issue 31), and
-the per-word analysis cache's hit rate; SQLite FTS5 indexes the same lines.  Then
+process and of its largest child (its worker; Whoosh's worker processes before issue
+31), how many processes read and indexed texts, and the per-word analysis cache's
+hit rate (over every process); SQLite FTS5 indexes the same lines.  Then
 the first search on a fresh clone at 1x: a whole ``searcher search`` process with
 no index yet (it builds, then answers), each version in turn.
 """
@@ -74,24 +75,27 @@ def build_rows(sizes, trees: dict[str, Path], child_at, build_at: str, fts5_chil
 
 def report(figures: dict, labels: dict[str, str], load: tuple[str, str]) -> list[str]:
     names = list(labels)
-    head = " | ".join(f"{labels[v]} s | CPU s | peak MiB (own / child)" for v in names)
+    head = " | ".join(f"{labels[v]} s | CPU s | peak MiB (own / child) | processes"
+                      for v in names)
     lines = [
         "", "Index build from scratch (each build its own process; the versions take turns "
         "which goes first; wall seconds, CPU seconds of every process of the build, peak "
-        "resident memory of the build's process / of its largest child), SQLite FTS5 on "
+        "resident memory of the build's process / of its largest child, the processes that "
+        "read and indexed texts: a big build forks one worker), SQLite FTS5 on "
         "the same lines, and the per-word analysis cache's hit rate. Corpora: `copies` = "
         "the seed text N times; `varied` = benchmarks/varied.py (seed 31: passages "
         "shuffled, numbers changed, ~6% of words other inflections, ~4% made-up words). "
         f"Load average at the start {load[0]}, at the end {load[1]}.", "",
         f"| corpus | text MB | distinct words | {head} | FTS5 s | cache hit rate |",
-        "|---|---|---|" + "---|---|---|" * len(names) + "---|---|",
+        "|---|---|---|" + "---|---|---|---|" * len(names) + "---|---|",
     ]
     for r in figures["rows"]:
         cells = []
         for v in names:
             b = r[v]
             cells.append(f"{b['seconds']:.2f} | {b.get('cpu', float('nan')):.2f} | "
-                         f"{b.get('peak_self', b['peak']):.0f} / {b.get('peak_child', 0):.0f}")
+                         f"{b.get('peak_self', b['peak']):.0f} / {b.get('peak_child', 0):.0f} | "
+                         f"{b.get('processes') or 'n/a'}")
         cur = r[names[0]]
         hits = cur.get("hits")
         rate = "n/a" if hits is None else f"{hits / max(1, hits + cur['misses']):.1%}"

@@ -253,14 +253,19 @@ if os.path.isdir(os.path.join(TREE, "searcher", "backends")):
 else:  # a revision before the package had subpackages
     from searcher import index
 t = time.perf_counter()
-index.update(Path(sys.argv[1]), Path(sys.argv[2]), rebuild=True)
+report = index.update(Path(sys.argv[1]), Path(sys.argv[2]), rebuild=True)
 seconds = time.perf_counter() - t
 check_tree()
 out = {"seconds": seconds, **usage()}
-try:  # the per-word analysis cache (issue 31): its hit rate over this build
+# processes that read and indexed texts (a big build forks a worker; before that field
+# existed: one process unless it had children, Whoosh's workers before issue 31)
+out["processes"] = getattr(report, "processes", None)
+if out["processes"] is None and not out["peak_child"]:
+    out["processes"] = 1
+try:  # the per-word analysis cache (issue 31): its hit rate over this build, every process
     from searcher.text.tokens import analysed
     info = analysed.cache_info()
-    out["hits"], out["misses"] = info.hits, info.misses
+    out["hits"], out["misses"] = getattr(report, "cache", None) or (info.hits, info.misses)
 except ImportError:
     pass
 print(json.dumps(out))
