@@ -183,11 +183,16 @@ class BulkWriter(SegmentWriter):
             self._close_segment()
         return self._rolled
 
+    def write_out(self) -> None:
+        """Write the segment being gathered out now (a build does it while its worker
+        still indexes), not at the commit."""
+        if self.docnum:
+            self._roll()
+
     def add_segments(self, segments: list) -> None:
         """Commit *segments* (another writer's :meth:`written`) with this writer's,
         after every passage added so far: the documents keep the order they came in."""
-        if self.docnum:
-            self._roll()
+        self.write_out()
         self._rolled.extend(segments)
 
     def commit(self, *args, **kwargs) -> None:
