@@ -32,16 +32,31 @@ _DAMAGE = r"Ģ(?<=[a-zçğıöüâîû]Ģ)|[ġĠ](?<=[A-ZÇĞÖÜÂÎÛ][ġĠ])"
 _REAL_USE = r"[şŞİģḳṭḥṣẓḍāīūĀĪŪ]|ġ(?<=[^\W\d_]ġ)(?<![A-ZÇĞÖÜÂÎÛ]ġ)"
 
 # What mojibake is made of, read off ftfy's own detector (``ftfy.badness.BADNESS_RE``;
-# tests/test_normalize.py proves it over that pattern): every sequence it flags holds a
-# character outside ASCII and these letters of Turkish and Western European texts, or
-# is one of these small letters right before one of these capitals.  A text that shows
-# neither is not bad, and ftfy (~50 ms to import, ~24 ms to scan the seed) is not asked.
-# (Â, Î and the like are left out: mojibake is made of them next to ordinary letters.)
-PLAIN_LETTERS = "âçèéêëîïôûüÿàáäåæìíñòóõùúýßğıöşÇÈÉÊËÏÔÛÜÀÁÄÅÆÌÍÑÒÓÕÚÝĞİÖŞ´"
+# tests/test_fast_reading.py proves it over that pattern, alternative by alternative):
+# every sequence it flags holds a character outside ASCII and the plain characters of
+# Turkish and Western European texts below, or is one of a few pairs and triples of
+# plain ones (a small accented letter before a capital one, a letter against a
+# quotation mark).  A text that shows none is not bad, and ftfy (~50 ms to import,
+# ~24 ms to scan the seed) is not asked.  (Â, Î and the like are left out: mojibake
+# is made of them next to ordinary letters.)
 SMALL_ACCENTED = "ßàáâäåæçèéêëìíîïñüğş"
 CAPITAL_ACCENTED = "ÀÁÄÅÆÇÈÉÊËÌÍÏÑÜÝĞİŞ"
-_NOT_PLAIN = re.compile(f"[^\\x00-\\x7f{PLAIN_LETTERS}]")
+_OPENING, _CLOSING = "“‘«•", "”»"
+PLAIN = ("âçèéêëîïôûüÿàáäåæìíñòóõùúýßğıöşÇÈÉÊËÏÔÛÜÀÁÄÅÆÌÍÑÒÓÕÚÝĞİÖŞ"
+         "´°’–—…\u0307" + _OPENING + _CLOSING)
+_NOT_PLAIN = re.compile(f"[^\\x00-\\x7f{PLAIN}]")
+_ACC = SMALL_ACCENTED + CAPITAL_ACCENTED
 _SMALL_THEN_CAPITAL = re.compile(f"[{SMALL_ACCENTED}][{CAPITAL_ACCENTED}]")
+# The rest is about a quotation mark or a degree sign: it opens with the mark, then
+# looks around it (one class first: an alternation of classes is tried everywhere).
+_AT_MARKS = re.compile(
+    f"[{_OPENING}{_CLOSING}°](?:"
+    f"(?<=[{_CLOSING}])(?=[{_ACC}])"
+    f"|(?<=[{_ACC}][{_CLOSING}])(?=[{_OPENING}])"
+    f"|(?<=[a-z][{CAPITAL_ACCENTED}][{_OPENING}])"
+    f"|(?<=[{_ACC}][{_OPENING}{_CLOSING}])(?=\\w)"
+    f"|(?<=[{CAPITAL_ACCENTED}]°))"
+)
 
 _SPACING_ACCENTS = {"´": "\u0301", "`": "\u0300", "¨": "\u0308", "^": "\u0302"}
 # A spacing accent typed *before* the letter it belongs to: L'Humanit´e.  (Each
@@ -91,8 +106,9 @@ def shows_glyph_damage(text: str) -> bool:
 
 def may_be_mojibake(text: str) -> bool:
     """False when *text* surely holds nothing ftfy's detector flags (see
-    :data:`PLAIN_LETTERS`); True means ask it."""
-    return bool(_NOT_PLAIN.search(text) or _SMALL_THEN_CAPITAL.search(text))
+    :data:`PLAIN`); True means ask it."""
+    return bool(_NOT_PLAIN.search(text) or _SMALL_THEN_CAPITAL.search(text)
+                or _AT_MARKS.search(text))
 
 
 def repair(
