@@ -33,9 +33,10 @@ from searcher.text.tokens import TOKEN_RE, surface
 from searcher.text.turkish import STOP_WORDS
 
 #: A line-end break: letters, a hyphen, the line end (blank lines between), letters.
-# (It starts where letters start: tried inside a word, it would read the word to its end
-# at every letter only to fail, and its matches start only where letters start.)
-_BREAK = re.compile(r"(?<![^\W\d_])[^\W\d_]+-[ \t]*\n\s*[^\W\d_]+")
+#: (Looked for from its hyphen, :func:`_without_breaks`: a pattern that opens with
+#: letters is tried at every letter of the text.)
+_AFTER_HYPHEN = re.compile(r"-[ \t]*\n\s*[^\W\d_]+")
+_LETTER = re.compile(r"[^\W\d_]")
 _LAST = re.compile(r"([^\W\d_]+)-\s*$")
 _FIRST = re.compile(r"^\W*([^\W\d_]+)")
 
@@ -44,7 +45,7 @@ class LineEndHyphens:
     """Decides, for one document, whether a line-final hyphen is dropped."""
 
     def __init__(self, text: str) -> None:
-        body = _BREAK.sub(" ", text)
+        body = _without_breaks(text)
         written = set(TOKEN_RE.findall(body))
         self.words = frozenset(surface(w) for w in written)
         #: words that can vouch for a compound's second half: in small letters, no stop word
@@ -64,3 +65,19 @@ class LineEndHyphens:
         if tail.isupper():  # capitals throughout (a heading): any case will do
             return not (len(tail) >= 3 and surface(tail) in self.words)
         return tail[0].islower() and tail not in self.halves
+
+
+def _without_breaks(text: str) -> str:
+    """*text* with each line-end break (letters, a hyphen, the line end, blank lines,
+    letters) made one space, as one substitution of that pattern leaves it
+    (tests/test_fast_reading.py), found from the hyphens, which are few."""
+    pieces, end = [], 0
+    for m in _AFTER_HYPHEN.finditer(text):
+        start = m.start()
+        while start > end and _LETTER.match(text, start - 1):
+            start -= 1  # back over the letters before the hyphen, not into the last break
+        if start == m.start():
+            continue  # no letters before it (or the last break took them)
+        pieces += (text[end:start], " ")
+        end = m.end()
+    return "".join(pieces) + text[end:] if pieces else text
