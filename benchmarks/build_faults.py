@@ -124,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             for at in args.at:
                 rows.append(one_kill(texts, idx, at, url, name))
-                print(f"killed at {at:.0f} s: {rows[-1]}", file=sys.stderr)
+                print(f"killed at {at:g} s: {rows[-1]}", file=sys.stderr)
         finally:
             shutil.rmtree(idx, ignore_errors=True)
             if url:
@@ -149,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
     ]
     for r in rows:
         state = ("yes" if r["alias_kept"] else "NO") if url else f"{r['lock_s'] * 1000:.1f} ms"
-        lines.append(f"| {r['at']:.0f} s | {'yes' if r['killed'] else 'no (done)'} | "
+        lines.append(f"| {r['at']:g} s | {'yes' if r['killed'] else 'no (done)'} | "
                      f"{r['left']} | {state} | {r['search_exit']} | "
                      f"{r['next_exit']} | {r['next_s']:.1f} s |"
                      + (f" {r['half_killed']} / {r['half_left']} |" if url else ""))
