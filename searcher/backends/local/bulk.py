@@ -1,4 +1,4 @@
-"""Stage 4 (index): passages written into Whoosh segments in bulk, in one process.
+"""Stage 4 (index): passages written into Whoosh segments in bulk.
 
 Whoosh's own writer runs every token through each field's filter chain (three
 chains, a few hundred thousand tokens a book, a few thousand distinct words) and
