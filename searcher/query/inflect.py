@@ -178,7 +178,7 @@ def _moves(state: str, ctx: Context) -> dict[str, tuple[tuple[str, str, Context]
 class Root:
     """A root a query word stands for, with the forms a suffix may follow."""
 
-    __slots__ = ("word", "flags", "states", "forms", "known")
+    __slots__ = ("word", "flags", "states", "forms", "known", "begins")
 
     def __init__(self, word: str, flags: str | None, verb: bool = False, known: bool = True
                  ) -> None:
@@ -209,6 +209,17 @@ class Root:
         if verb and last in "ae" and len(word) > 2:  # bekle -> bekliyor
             forms.append((word[:-1], None, context(word[:-1] or word, h)))
         self.forms = tuple(forms)
+        # what a form and its first suffix start with: a word that starts with none of
+        # these (and is no bare form) is no inflection, told without reading the grammar
+        begins = []
+        for form, vowel_next, ctx in forms:
+            if vowel_next is None:
+                begins += (form + "iyor", form + "uyor")
+                continue
+            for state in self.states:
+                begins += (form + first for first in _moves(state, ctx)
+                           if not vowel_next or first in VOWELS)
+        self.begins = tuple(dict.fromkeys(begins))
 
     def inflects(self, word: str) -> bool:
         """Whether *word* (folded) is this root plus a chain of suffixes."""
@@ -308,44 +319,72 @@ def _readings(word: str, vocabulary_has, typed: bool = False, wide: bool = False
     """*word* as a root of the table (noun, verb or both; a verb also typed with
     -mak/-mek when *typed*), or as a word of the texts (at least
     :data:`MIN_VOCABULARY_ROOT` letters)."""
+    listed, texts = _listed_readings(word, typed, wide)
+    if texts is None:
+        return listed
+    in_texts = (vocabulary_has is not None and len(word) >= MIN_VOCABULARY_ROOT
+                and vocabulary_has(word))
+    return listed + (texts,) if in_texts else listed
+
+
+@lru_cache(maxsize=65536)
+def _listed_readings(word: str, typed: bool, wide: bool) -> tuple[tuple[Root, ...], Root | None]:
+    """The root list's part of :func:`_readings` (it never changes, so it is read once a
+    word): the readings, and the reading to add when the texts hold *word*."""
     if typed and word.endswith(("mak", "mek")) and len(word) > 4:
         flags = root_flags(word[:-3])
         if flags and "v" in flags:
-            return (Root(word[:-3], flags, verb=True),)
+            return (_root(word[:-3], flags, True),), None
     flags = root_flags(word)
-    in_texts = (vocabulary_has is not None and len(word) >= MIN_VOCABULARY_ROOT
-                and vocabulary_has(word))
     if flags is None:
-        return (Root(word, None),) if in_texts else ()
+        return (), _root(word, None, False)
     if "n" in flags:
-        return (Root(word, flags),) + ((Root(word, flags, verb=True),) if wide and "v" in flags
-                                        else ())
-    return (Root(word, flags, verb=True),) + ((Root(word, flags),) if in_texts else ())
+        return (_root(word, flags, False),) + (
+            (_root(word, flags, True),) if wide and "v" in flags else ()), None
+    return (_root(word, flags, True),), _root(word, flags, False)
+
+
+@lru_cache(maxsize=65536)
+def _root(word: str, flags: str | None, verb: bool) -> Root:
+    """One :class:`Root` for each (word, flags, verb): a root never changes once made."""
+    return Root(word, flags, verb)
 
 
 def _roots_behind(head: str, vocabulary_has, wide: bool = False) -> list[Root]:
     """Roots whose form before a suffix may be *head*: itself, or softened (also from a
     word of the texts of 2+ syllables: ``kardeşliği``), shortened or doubled from it."""
-    out, last = list(_readings(head, vocabulary_has, wide=wide)), head[-1]
+    out = list(_readings(head, vocabulary_has, wide=wide))
+    hard, changed = _listed_behind(head)
+    if hard is not None and vocabulary_has is not None and vocabulary_has(hard.word):
+        out.append(hard)  # softened if the rule for unlisted roots says so
+    return [*out, *changed] if changed else out
+
+
+@lru_cache(maxsize=65536)
+def _listed_behind(head: str) -> tuple[Root | None, list[Root]]:
+    """The root list's part of :func:`_roots_behind`, read once a head: (an unlisted root
+    *head* may be softened from, if the texts hold it; the listed roots changed into
+    *head*: softened, doubled, their last vowel dropped)."""
+    out, last, unlisted = [], head[-1], None
     hard = _HARD.get(last)
     if hard:
         flags = root_flags(head[:-1] + hard)
         if flags and ("V" in flags or "U" in flags):
-            out.append(Root(head[:-1] + hard, flags, verb="n" not in flags))
-        elif flags is None and vocabulary_has is not None and vocabulary_has(head[:-1] + hard):
-            root = Root(head[:-1] + hard, None)  # softened if the rule for unlisted roots says
+            out.append(_root(head[:-1] + hard, flags, "n" not in flags))
+        elif flags is None:
+            root = _root(head[:-1] + hard, None, False)
             if head in (form for form, _, _ in root.forms):
-                out.append(root)
+                unlisted = root
     if len(head) > 2 and head[-2] == last:
         flags = root_flags(head[:-1])
         if flags and "W" in flags:
-            out.append(Root(head[:-1], flags))
+            out.append(_root(head[:-1], flags, False))
     if len(head) > 1 and head[-2] not in VOWELS and last not in VOWELS:
         for v in "aeiou":
             flags = root_flags(head[:-1] + v + last)
             if flags and "D" in flags:
-                out.append(Root(head[:-1] + v + last, flags))
-    return out
+                out.append(_root(head[:-1] + v + last, flags, False))
+    return unlisted, tuple(out)
 
 
 _HARD = {v: k for k, v in SOFT.items()}
@@ -360,91 +399,3 @@ def _head_lengths(word: str, among: frozenset[str] | None = None) -> list[int]:
         return list(range(len(word) - 1, 1, -1))
     return sorted({k for root in among for k in range(len(root) - 1, len(root) + 2)
                    if 1 < k < len(word) and root.startswith(word[: k - 1])}, reverse=True)
-
-
-# ------------------------------------------------------------------ over a vocabulary
-
-
-def words_starting(keys: list[str], prefix: str) -> list[str]:
-    """The words of the sorted *keys* from *prefix* to *prefix* + the last character."""
-    return keys[bisect_left(keys, prefix) : bisect_left(keys, prefix + "\U0010ffff")]
-
-
-def starting(vocabulary, prefix: str) -> list[str]:
-    """The words of *vocabulary* (folded word -> spellings) that start with *prefix*:
-    its own ``starting`` where it has one (the local index's shards), else a scan."""
-    own = getattr(vocabulary, "starting", None)
-    if own is not None:
-        return own(prefix)
-    return sorted(w for w in vocabulary if w.startswith(prefix))
-
-
-def starting_any(vocabulary, prefixes) -> set[str]:
-    """The words of *vocabulary* starting with any of *prefixes*, each range read once."""
-    out: set[str] = set()
-    last = ""
-    for prefix in sorted(prefixes):
-        if not (last and prefix.startswith(last)):
-            out.update(starting(vocabulary, prefix))
-            last = prefix
-    return out
-
-
-#: The longest suffix chain :func:`forms` writes out (a cluster has no vocabulary
-#: to read: the forms are sent as terms).
-FORMS_DEPTH = 3
-
-
-def forms(roots: tuple[Root, ...], depth: int = FORMS_DEPTH, typed: str = ""
-          ) -> frozenset[str]:
-    """Every folded form of *roots* with up to *depth* suffixes, as the grammar
-    writes them out: what :meth:`Root.inflects` reads, for an index whose words
-    cannot be listed (the OpenSearch backend sends them as terms).  A root and one
-    letter that is a word of the list is left out as :func:`accepts` leaves it
-    out, the spelling compared being the root's (as *typed*, or as the list writes
-    it) with the letter in harmony: ``salı`` is left out for ``sal``, ``atı`` kept
-    for ``at`` (the list's ``ati`` is another word)."""
-    out: set[str] = set()
-    for r in roots:
-        written: set[str] = set()
-        for form, vowel_next, ctx in r.forms:
-            if vowel_next is None:
-                continue
-            for state in r.states:  # a verb's chains are longer and branch more
-                _write(form, state, ctx, depth - (state == "verb"), bool(vowel_next), written)
-        spelled = {*root_spellings(r.word), *([typed] if fold_ascii(typed) == r.word else [])}
-        out |= {w for w in written if len(w) != len(r.word) + 1
-                or accepts((r,), w, tuple(_one_letter(x, w[-1]) for x in spelled))}
-    return frozenset(out)
-
-
-def _one_letter(stem: str, letter: str) -> str:
-    """*stem* (as written) and one folded letter, as Turkish would write it."""
-    vowel = next((c for c in reversed(stem) if c in "aeıioöuü"), "a")
-    back = vowel in "aıou"
-    if letter == "i":
-        letter = "ı" if back else "i"
-    elif letter == "u":
-        letter = "u" if back else "ü"
-    return stem + letter
-
-
-def fold_ascii(word: str) -> str:
-    """:func:`searcher.text.turkish.fold` of a lower-case Turkish word, without its import."""
-    return word.translate(_FOLD)
-
-
-_FOLD = str.maketrans("çğıöşüâîû", "cgiosuaiu")
-
-
-def _write(word: str, state: str, ctx: Context, depth: int, vowel_next: bool,
-           out: set[str]) -> None:
-    if not vowel_next:
-        out.add(word)
-    if depth == 0:
-        return
-    for moves in _moves(state, ctx).values():
-        for form, following, after in moves:
-            if vowel_next and form[:1] not in VOWELS:
-                continue
-            _write(word + form, following, after, depth - 1, False, out)

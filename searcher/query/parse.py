@@ -23,7 +23,8 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from searcher.errors import QueryError
-from searcher.query import inflect
+from searcher.query import family, inflect
+from searcher.query.forms import forms
 from searcher.query.operators import (  # noqa: F401 -- split_query: its old home
     MAX_QUERY_CHARS,
     Operators,
@@ -250,7 +251,7 @@ class QueryParser:
         roots = self._roots_of(folded)
         return any(r.flags is not None for r in roots) and any(
             inflect.accepts(roots, w) for r in roots for start in r.starts()
-            for w in inflect.starting(self.vocabulary, start)
+            for w in family.starting(self.vocabulary, start)
         )
 
     def _inflections_clause(self, surface: str, folded: str, spellings: set[str], roots
@@ -274,34 +275,21 @@ class QueryParser:
             shortest = min(len(form) for r in roots for form in r.starts())
             stems = {t for t in stems if len(t) >= shortest}
         prefixes = {f[: tokens.PREFIX_LENGTH] for f in folds if len(f) >= tokens.PREFIX_LENGTH}
-        starts = tuple({start for r in roots for start in r.starts()})
-        ranges = set(starts)
-        for t in stems if known else ():  # where a stem or prefix may join another word
-            ranges.add(t)
-            if t[-1:] in inflect.SOFT:
-                ranges.add(t[:-1] + inflect.SOFT[t[-1]])
-        ranges |= prefixes if known else set()
-        spelled = {w: vocab[w] for w in inflect.starting_any(vocab, ranges)}  # the candidates
-        accepted = {w for w, written in spelled.items()  # (an inflection starts as a root)
-                    if w.startswith(starts) and inflect.accepts(roots, w, written)} | folds
-        word_stems: dict[str, set[str]] = {}  # read where needed: a prefix often tells first
-
-        def stems_of(w: str) -> set[str]:
-            if w not in word_stems:
-                word_stems[w] = {tokens.stem_term(s) for s in spelled[w]}
-            return word_stems[w]
-
-        for w in spelled.keys() - accepted if known else ():
-            if len(w) >= BARE_MIN and folded.startswith(w):
+        accepted = family.inflections(vocab, roots) | folds
+        # where a stem or prefix joins another word (the words that share them, less
+        # the inflections; the order they are read in does not change what is left)
+        for w, shared in family.sharing(vocab, stems, prefixes).items() if known else ():
+            if w in accepted or len(w) >= BARE_MIN and folded.startswith(w):
                 continue  # the query word less a suffix: kabul of kabullendi
-            shared = stems_of(w) & stems
+            shared &= stems
             prefix = w[: tokens.PREFIX_LENGTH] if len(w) >= tokens.PREFIX_LENGTH else ""
             if (shared or prefix in prefixes) and self._another_word(w, folded):
                 stems -= shared
                 prefixes.discard(prefix)
+        stemmed = {w for t in stems for w in family.with_stem(vocab, t)}
         exacts = folds | {
             w for w in accepted - folds
-            if not (w[: tokens.PREFIX_LENGTH] in prefixes or stems_of(w) & stems)
+            if not (w[: tokens.PREFIX_LENGTH] in prefixes or w in stemmed)
         }
         return Clause(kind="word", words=(surface,), stems=frozenset(stems),
                       exacts=frozenset(exacts), prefixes=frozenset(prefixes))
@@ -357,11 +345,11 @@ def listless_terms(surface: str) -> tuple[frozenset[str], bool, bool]:
     roots = inflect.roots_of(folded)
     known = [r for r in roots if r.flags is not None]
     if not known:
-        return inflect.forms(roots, typed=surface), True, True
+        return forms(roots, typed=surface), True, True
     shortest = min(len(form) for r in known for form in r.starts())
     stem = (min(len(r.word) for r in known) >= LISTLESS_STEM_FROM
             and len(tokens.stem_term(surface)) >= shortest)
-    return inflect.forms(roots, typed=surface), stem, False
+    return forms(roots, typed=surface), stem, False
 
 
 def spellings_clause(surface: str, spellings: set[str], typo: bool) -> Clause:

@@ -93,8 +93,8 @@ def claim(index_dir: Path) -> None:
 #: 8: the vocabulary stored with marshal; 9: in shards by first letter; 10: the
 #: manifest records the texts' stat key; 11: the analyzer and codec classes Whoosh
 #: pickles moved into searcher.backends.local; 12: passages keep their printed page
-#: labels, and PDFs are texts).
-SCHEMA_VERSION = 12
+#: labels, and PDFs are texts; 13: the vocabulary lists its words by stem too).
+SCHEMA_VERSION = 13
 MANIFEST = "manifest.json"  # in each generation: versions, texts, their stat key
 
 

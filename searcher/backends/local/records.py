@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from searcher.errors import corrupt
-from searcher.query.inflect import words_starting
+from searcher.query.family import words_starting
 from searcher.text.document import Passage
 from searcher.text.record import last_page, passage_from_record
 
@@ -43,11 +43,16 @@ def _read_packed(path: Path) -> str:
 
 
 def write_vocabulary(generation: Path, docs) -> None:
-    """fold(word) -> the Turkish spellings seen in the texts, for ASCII queries and typos.
+    """fold(word) -> the Turkish spellings seen in the texts, for ASCII queries and typos;
+    and each Snowball stem -> the folded words one of whose spellings has it, for the
+    terms a query word shares with other words (:mod:`searcher.query.family`).
 
-    Stored in shards by the word's first letter (:class:`Vocabulary`): a marshal'd
-    table ``first letter -> (offset, length)`` after its 4-byte length, then each
-    shard, a zlib-compressed marshal'd dict."""
+    Stored in shards by the word's (the stem's) first letter (:class:`Vocabulary`): a
+    marshal'd table ``first letter -> (offset, length)`` (a stem shard's key starts
+    with :data:`_STEMS`) after its 4-byte length, then each shard, a zlib-compressed
+    marshal'd dict (a stem shard: text, see :data:`_STEMS`).  The stems are those the
+    build has just made (``turkish.stem`` remembers them): ~1 µs a word."""
+    from searcher.text.tokens import stem_term
     from searcher.text.turkish import fold
 
     by_fold: dict[str, set[str]] = {}
@@ -56,16 +61,31 @@ def write_vocabulary(generation: Path, docs) -> None:
             if w:
                 by_fold.setdefault(fold(w), set()).add(w)
     shards: dict[str, dict[str, tuple[str, ...]]] = {}
+    by_stem: dict[str, set[str]] = {}
     for k, v in sorted(by_fold.items()):
         shards.setdefault(k[:1], {})[k] = tuple(sorted(v))
+        for spelling in v:
+            by_stem.setdefault(stem_term(spelling), set()).add(k)
+    lines: dict[str, list[str]] = {}
+    for stem, words in sorted(by_stem.items()):
+        lines.setdefault(_STEMS + stem[:1], []).append(" ".join(
+            [stem, *(w[len(stem) :] if w.startswith(stem) else _WHOLE + w for w in sorted(words))]))
     table, blobs, pos = {}, [], 0
-    for first, shard in shards.items():
-        blobs.append(zlib.compress(marshal.dumps(shard), 6))
+    for first, shard in [*shards.items(), *lines.items()]:
+        raw = marshal.dumps(shard) if isinstance(shard, dict) else "\n".join(shard).encode()
+        blobs.append(zlib.compress(raw, 6))
         table[first] = (pos, len(blobs[-1]))
         pos += len(blobs[-1])
     head = marshal.dumps(table)
     (generation / VOCABULARY).write_bytes(_HEAD_LENGTH.pack(len(head)) + head + b"".join(blobs))
 
+
+#: What starts the key of a stem shard in the vocabulary's table (no word starts so).
+#: A stem shard is text, a line a stem: the stem, then its words less the stem (a
+#: word that does not start with it, whole after :data:`_WHOLE`): a third the size
+#: of a marshal'd dict, and the index stays within 12x its text.
+_STEMS = "\x00"
+_WHOLE = "/"
 
 _HEAD_LENGTH = struct.Struct("<I")
 
@@ -130,12 +150,33 @@ class Vocabulary(Mapping):
             keys = self._sorted[prefix[:1]] = sorted(self._shard(prefix[:1]))
         return words_starting(keys, prefix)
 
+    def sharing_stem(self, stem: str) -> tuple[str, ...]:
+        """The words one of whose spellings has the Snowball *stem*."""
+        key = _STEMS + stem[:1]
+        shard = self._shards.get(key)
+        if shard is None:
+            shard = self._shards[key] = {}
+            where = self._table.get(key)
+            if where is not None:
+                try:
+                    text = zlib.decompress(self._data[where[0] : sum(where)]).decode("utf-8")
+                except (zlib.error, UnicodeDecodeError) as exc:
+                    raise corrupt(self._where.parent, "vocabulary unreadable") from exc
+                for line in text.split("\n"):
+                    t, *rest = line.split(" ")
+                    shard[t] = tuple(w[1:] if w[:1] == _WHOLE else t + w for w in rest)
+        return shard.get(stem, ())
+
     def __iter__(self):
-        for first in self._table:
+        for first in self._words():
             yield from self._shard(first)
 
     def __len__(self) -> int:
-        return sum(len(self._shard(first)) for first in self._table)
+        return sum(len(self._shard(first)) for first in self._words())
+
+    def _words(self) -> list[str]:
+        """The table's keys of the word shards (not the stem shards)."""
+        return [k for k in self._table if not k.startswith(_STEMS)]
 
 
 #: What a damaged index file surfaces as, from Whoosh, pickle, zlib, struct or the system.

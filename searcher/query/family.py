@@ -1,0 +1,89 @@
+"""Stage 5 (query): a query word's family among the words of the texts.
+
+Which words of the vocabulary are the query word's inflections (the grammar of
+:mod:`searcher.query.inflect` decides, word by word), and which share its Snowball
+stem or its 5-letter prefix (the index's ``stem`` and ``prefix`` fields would join
+them to it: :meth:`searcher.query.parse.QueryParser.word_clause` keeps those terms only
+where no such word is another word).
+
+The vocabulary maps each folded word of the texts to its spellings there; the local
+index's (:class:`searcher.backends.local.records.Vocabulary`) also lists its words by
+first letter and by stem, so a query word reads a few short ranges, never the whole
+vocabulary, and no word of a range is stemmed at query time.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+
+from searcher.query import inflect
+from searcher.text import tokens
+
+
+def words_starting(keys: list[str], prefix: str) -> list[str]:
+    """The words of the sorted *keys* from *prefix* to *prefix* + the last character."""
+    return keys[bisect_left(keys, prefix) : bisect_left(keys, prefix + "\U0010ffff")]
+
+
+def starting(vocabulary, prefix: str) -> list[str]:
+    """The words of *vocabulary* (folded word -> spellings) that start with *prefix*:
+    its own ``starting`` where it has one (the local index's shards), else a scan."""
+    own = getattr(vocabulary, "starting", None)
+    if own is not None:
+        return own(prefix)
+    return sorted(w for w in vocabulary if w.startswith(prefix))
+
+
+def starting_any(vocabulary, prefixes):
+    """The words of *vocabulary* starting with any of *prefixes*, each range read once
+    (a list or a set: each word once)."""
+    if len(prefixes) == 1:
+        return starting(vocabulary, next(iter(prefixes)))
+    out: set[str] = set()
+    last = ""
+    for prefix in sorted(prefixes):
+        if not (last and prefix.startswith(last)):
+            out.update(starting(vocabulary, prefix))
+            last = prefix
+    return out
+
+
+def inflections(vocabulary, roots: tuple[inflect.Root, ...]) -> set[str]:
+    """The words of *vocabulary* that are one of *roots* plus suffixes
+    (:func:`inflect.accepts`).  A word of a root's range whose next letter starts no
+    suffix the root takes (``devlet`` after the verb ``de``: no suffix starts with
+    ``v``) is passed over before the grammar is read."""
+    if len(roots) == 1:
+        bare, begins, starts = (roots[0].word,), roots[0].begins, roots[0].starts()
+    else:
+        bare = {r.word for r in roots}
+        begins = tuple({b for r in roots for b in r.begins})
+        starts = {s for r in roots for s in r.starts()}
+    get = vocabulary.get
+    return {w for w in starting_any(vocabulary, starts)
+            if (w in bare or w.startswith(begins)) and inflect.accepts(roots, w, get(w, ()))}
+
+
+def sharing(vocabulary, stems: set[str], prefixes: set[str]) -> dict[str, set[str]]:
+    """The words of *vocabulary* whose stem is one of *stems* or that start with one of
+    *prefixes* (5 letters), each with the stems of *stems* it has."""
+    out: dict[str, set[str]] = {}
+    for stem in stems:
+        for w in with_stem(vocabulary, stem):
+            out.setdefault(w, set()).add(stem)
+    for w in starting_any(vocabulary, prefixes):
+        out.setdefault(w, set())
+    return out
+
+
+def with_stem(vocabulary, stem: str) -> tuple[str, ...]:
+    """The words of *vocabulary* one of whose spellings has the Snowball *stem*: the
+    vocabulary's own list where it keeps one, else its words stemmed (a stem is its
+    word's beginning, the last consonant perhaps hardened: ``kitap`` of ``kitabı``)."""
+    own = getattr(vocabulary, "sharing_stem", None)
+    if own is not None:
+        return own(stem)
+    soft = inflect.SOFT.get(stem[-1:])
+    ranges = {stem, stem[:-1] + soft} if soft else {stem}
+    return tuple(w for w in starting_any(vocabulary, ranges)
+                 if any(tokens.stem_term(s) == stem for s in vocabulary[w]))
