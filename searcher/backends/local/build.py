@@ -41,6 +41,7 @@ from searcher.backends.local.folder import (
 from searcher.backends.local.lock import Waiting, writer_lock
 from searcher.backends.local.records import (
     WORDS,
+    word_stems,
     words_file,
     write_packed,
     write_vocabulary,
@@ -206,7 +207,7 @@ def _worker_job(gen: Path, names: list[str], texts: dict[str, Path]):
             state = _index_document(writer, gen, name, texts[name], warnings)
             send((name, state, warnings))
         info = analysed.cache_info()
-        send((None, writer.written(), (info.hits, info.misses)))
+        send((None, writer.written(), ((info.hits, info.misses), word_stems(gen, names))))
 
     return job
 
@@ -255,7 +256,7 @@ def _write_generation(texts, key, index_dir, live, manifest, ch: Changes, progre
                 words_file(gen, name).unlink(missing_ok=True)
         theirs = _worker_share(todo, texts)
         helper = worker.start(_worker_job(gen, theirs, texts)) if theirs else None
-        cache = (0, 0)
+        cache, stems = (0, 0), None
         try:
             writer = _writer(ix)
         except BaseException:
@@ -293,7 +294,7 @@ def _write_generation(texts, key, index_dir, live, manifest, ch: Changes, progre
             if helper:
                 writer.write_out()  # while the worker still indexes
                 heard(helper.rest())
-                segments, cache = handed[0]
+                segments, (cache, stems) = handed[0]
                 writer.add_segments(segments)
             docs.update((name, told[name]) for name in todo)
             for name, state in ch.touched.items():
@@ -306,7 +307,7 @@ def _write_generation(texts, key, index_dir, live, manifest, ch: Changes, progre
         writer.commit(optimize=bool(ch.removed or ch.changed))
         info = analysed.cache_info()
         cache = (cache[0] + info.hits, cache[1] + info.misses)
-        write_vocabulary(gen, docs)
+        write_vocabulary(gen, docs, stems)
         # a text read without its extra (a PDF without pypdf) is looked at again by
         # every new process, so that installing the extra is noticed: no stat key
         waiting = any(d.get("needs") for d in docs.values())

@@ -42,7 +42,17 @@ def _read_packed(path: Path) -> str:
     return zlib.decompress(path.read_bytes()).decode("utf-8")
 
 
-def write_vocabulary(generation: Path, docs) -> None:
+def word_stems(generation: Path, docs) -> dict[str, str]:
+    """Each spelling of the word lists of *docs* -> its Snowball stem term: what a build
+    worker hands back with its segments, so that :func:`write_vocabulary` in the parent
+    need not stem again the words only the worker has seen (its cache has them)."""
+    from searcher.text.tokens import stem_term
+
+    return {w: stem_term(w) for name in docs
+            for w in _read_packed(words_file(generation, name)).split("\n") if w}
+
+
+def write_vocabulary(generation: Path, docs, stems: dict[str, str] | None = None) -> None:
     """fold(word) -> the Turkish spellings seen in the texts, for ASCII queries and typos;
     and each Snowball stem -> the folded words one of whose spellings has it, for the
     terms a query word shares with other words (:mod:`searcher.query.family`).
@@ -51,7 +61,8 @@ def write_vocabulary(generation: Path, docs) -> None:
     marshal'd table ``first letter -> (offset, length)`` (a stem shard's key starts
     with :data:`_STEMS`) after its 4-byte length, then each shard, a zlib-compressed
     marshal'd dict (a stem shard: text, see :data:`_STEMS`).  The stems are those the
-    build has just made (``turkish.stem`` remembers them): ~1 µs a word."""
+    build has just made (``turkish.stem`` remembers them; *stems*, a worker's): ~1 µs a
+    word."""
     from searcher.text.tokens import stem_term
     from searcher.text.turkish import fold
 
@@ -65,7 +76,8 @@ def write_vocabulary(generation: Path, docs) -> None:
     for k, v in sorted(by_fold.items()):
         shards.setdefault(k[:1], {})[k] = tuple(sorted(v))
         for spelling in v:
-            by_stem.setdefault(stem_term(spelling), set()).add(k)
+            stem = stems.get(spelling) if stems else None
+            by_stem.setdefault(stem or stem_term(spelling), set()).add(k)
     lines: dict[str, list[str]] = {}
     for stem, words in sorted(by_stem.items()):
         lines.setdefault(_STEMS + stem[:1], []).append(" ".join(
