@@ -35,8 +35,9 @@ def _cli(*args: str, **kw) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, stdin=subprocess.DEVNULL, **kw)
 
 
-def _session(sid: int) -> list[int]:
-    """The live processes of session *sid* (a process started with a new session)."""
+def _processes(field: int, value: int) -> list[int]:
+    """The live processes whose ``/proc/PID/stat`` *field* (counted after the state:
+    1 the parent, 3 the session) is *value*."""
     found = []
     for p in Path("/proc").iterdir():
         if not p.name.isdigit():
@@ -46,9 +47,19 @@ def _session(sid: int) -> list[int]:
         except OSError:
             continue
         fields = stat[stat.rindex(")") + 2 :].split()
-        if int(fields[3]) == sid and fields[0] != "Z":
+        if int(fields[field]) == value and fields[0] != "Z":
             found.append(int(p.name))
     return found
+
+
+def _session(sid: int) -> list[int]:
+    """The live processes of session *sid* (a process started with a new session)."""
+    return _processes(3, sid)
+
+
+def _children(pid: int) -> list[int]:
+    """The live processes whose parent is *pid*."""
+    return _processes(1, pid)
 
 
 def _copies(folder_: Path, n: int) -> Path:

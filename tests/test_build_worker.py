@@ -21,25 +21,10 @@ from searcher.backends.local import folder, worker
 from searcher.backends.local.lock import LOCK, writer_lock
 from searcher.errors import IndexStateError
 from tests.conftest import REAL_TEXT, doubled, write_texts
-from tests.test_build_faults import _copies, _session, linux_only
+from tests.test_build_faults import _children, _copies, _session, linux_only
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ["Sakarya zaferi", '"Moskova Antlaşması"', "Ali Fuat Paşa", "kuraklık", "ek 3"]
-
-
-def _children(pid: int) -> list[int]:
-    """The live processes whose parent is *pid*."""
-    found = []
-    for p in Path("/proc").iterdir():
-        if p.name.isdigit():
-            try:
-                stat = (p / "stat").read_text()
-            except OSError:
-                continue
-            fields = stat[stat.rindex(")") + 2 :].split()
-            if int(fields[1]) == pid and fields[0] != "Z":
-                found.append(int(p.name))
-    return found
 
 
 def _content(idx: Path) -> dict:
