@@ -24,11 +24,10 @@ no index: the decision is made against a vocabulary, at query time, by both back
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from functools import lru_cache
 
 from searcher.query.roots import entry as _entry
-from searcher.query.roots import root_flags, root_spellings
+from searcher.query.roots import root_flags
 
 VOWELS = frozenset("aeiou")
 _VOICELESS = frozenset("ptkfhs")  # folded; c may be ç (voiceless) or c

@@ -99,6 +99,15 @@ def write_vocabulary(generation: Path, docs, stems: dict[str, str] | None = None
 _STEMS = "\x00"
 _WHOLE = "/"
 
+
+def _stem_lines(text: str) -> dict[str, tuple[str, ...]]:
+    """A stem shard's text (:data:`_STEMS`) -> stem -> its words."""
+    shard = {}
+    for line in text.split("\n"):
+        t, *rest = line.split(" ")
+        shard[t] = tuple(w[1:] if w[:1] == _WHOLE else t + w for w in rest)
+    return shard
+
 _HEAD_LENGTH = struct.Struct("<I")
 
 
@@ -130,6 +139,8 @@ class Vocabulary(Mapping):
         self._table = {k: (start + at, n) for k, (at, n) in table.items()}
 
     def _shard(self, first: str) -> dict[str, tuple[str, ...]]:
+        """The shard of *first* (a word's first letter, or :data:`_STEMS` and a stem's),
+        read at its first use."""
         shard = self._shards.get(first)
         if shard is None:
             where = self._table.get(first)
@@ -137,7 +148,9 @@ class Vocabulary(Mapping):
                 return {}
             at, n = where
             try:
-                shard = marshal.loads(zlib.decompress(self._data[at : at + n]))
+                raw = zlib.decompress(self._data[at : at + n])
+                shard = (_stem_lines(raw.decode("utf-8")) if first.startswith(_STEMS)
+                         else marshal.loads(raw))
             except (EOFError, ValueError, TypeError, zlib.error) as exc:
                 raise corrupt(self._where.parent, "vocabulary unreadable") from exc
             if not isinstance(shard, dict):
@@ -164,20 +177,7 @@ class Vocabulary(Mapping):
 
     def sharing_stem(self, stem: str) -> tuple[str, ...]:
         """The words one of whose spellings has the Snowball *stem*."""
-        key = _STEMS + stem[:1]
-        shard = self._shards.get(key)
-        if shard is None:
-            shard = self._shards[key] = {}
-            where = self._table.get(key)
-            if where is not None:
-                try:
-                    text = zlib.decompress(self._data[where[0] : sum(where)]).decode("utf-8")
-                except (zlib.error, UnicodeDecodeError) as exc:
-                    raise corrupt(self._where.parent, "vocabulary unreadable") from exc
-                for line in text.split("\n"):
-                    t, *rest = line.split(" ")
-                    shard[t] = tuple(w[1:] if w[:1] == _WHOLE else t + w for w in rest)
-        return shard.get(stem, ())
+        return self._shard(_STEMS + stem[:1]).get(stem, ())
 
     def __iter__(self):
         for first in self._words():
