@@ -61,7 +61,7 @@ def inflections(vocabulary, roots: tuple[inflect.Root, ...]) -> set[str]:
         starts = {s for r in roots for s in r.starts()}
     get = vocabulary.get
     return {w for w in starting_any(vocabulary, starts)
-            if (w in bare or w.startswith(begins)) and inflect.accepts(roots, w, get(w, ()))}
+            if (w in bare or w.startswith(begins)) and inflect.accepts(roots, w, get)}
 
 
 def sharing(vocabulary, stems: set[str], prefixes: set[str]) -> dict[str, set[str]]:

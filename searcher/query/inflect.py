@@ -324,8 +324,9 @@ def _plan(folded: str, wide: bool, among: frozenset[str] | None):
     return listed, texts, tuple(entries), (Root(folded, None, known=False),)
 
 
-def accepts(roots: tuple[Root, ...], word: str, spellings: tuple[str, ...] = ()) -> bool:
-    """Whether the folded *word* of the texts (written *spellings* there) is an
+def accepts(roots: tuple[Root, ...], word: str, spellings=()) -> bool:
+    """Whether the folded *word* of the texts (written *spellings* there, or as
+    ``spellings(word, ())`` tells, read only where it decides) is an
     inflection of one of *roots* -- but not a word of the root list, written as it
     writes it, that is a short root (up to :data:`SHORT_ROOT` letters) and one
     letter: ``kara`` is not ``kar-a``, ``kuma`` not ``kum-a``, ``salı`` not
@@ -337,6 +338,8 @@ def accepts(roots: tuple[Root, ...], word: str, spellings: tuple[str, ...] = ())
             if (len(r.word) <= SHORT_ROOT and len(word) == len(r.word) + 1
                     and word.startswith(r.word) and "H" not in (r.flags or "")):
                 entry = _entry(word)
+                if callable(spellings):
+                    spellings = spellings(word, ())
                 if entry and "n" in entry[0] and set(spellings or (word,)) & set(entry[1]):
                     continue
             return True
