@@ -238,6 +238,26 @@ class Root:
                     return True
         return False
 
+    def accepts(self, word: str, spellings=()) -> bool:
+        """Whether the folded *word* of the texts (written *spellings* there, or as
+        ``spellings(word, ())`` tells, read only where it decides) is an inflection
+        of this root -- but not a word of the root list, written as it writes it,
+        that is a short root (up to :data:`SHORT_ROOT` letters) and one letter:
+        ``kara`` is not ``kar-a``, ``kuma`` not ``kum-a``, ``salı`` not ``sal-ı``,
+        ``adam`` not ``ada-m`` (Snowball's classic conflations); ``atı`` is ``at-ı``
+        (the list's ``ati`` is written so), ``hale`` is ``hal-e`` (a root that takes
+        front suffixes: folding cannot tell ``hali`` from ``halı``)."""
+        if not self.inflects(word):
+            return False
+        if (len(self.word) <= SHORT_ROOT and len(word) == len(self.word) + 1
+                and word.startswith(self.word) and "H" not in (self.flags or "")):
+            entry = _entry(word)
+            if entry and "n" in entry[0]:
+                if callable(spellings):
+                    spellings = spellings(word, ())
+                return not set(spellings or (word,)) & set(entry[1])
+        return True
+
     def starts(self) -> tuple[str, ...]:
         """The beginnings every inflected form has: one vocabulary range each."""
         return tuple(dict.fromkeys(form for form, _, _ in self.forms))
@@ -326,24 +346,9 @@ def _plan(folded: str, wide: bool, among: frozenset[str] | None):
 
 def accepts(roots: tuple[Root, ...], word: str, spellings=()) -> bool:
     """Whether the folded *word* of the texts (written *spellings* there, or as
-    ``spellings(word, ())`` tells, read only where it decides) is an
-    inflection of one of *roots* -- but not a word of the root list, written as it
-    writes it, that is a short root (up to :data:`SHORT_ROOT` letters) and one
-    letter: ``kara`` is not ``kar-a``, ``kuma`` not ``kum-a``, ``salı`` not
-    ``sal-ı``, ``adam`` not ``ada-m`` (Snowball's classic conflations); ``atı`` is
-    ``at-ı`` (the list's ``ati`` is written so), ``hale`` is ``hal-e`` (a root that
-    takes front suffixes: folding cannot tell ``hali`` from ``halı``)."""
-    for r in roots:
-        if r.inflects(word):
-            if (len(r.word) <= SHORT_ROOT and len(word) == len(r.word) + 1
-                    and word.startswith(r.word) and "H" not in (r.flags or "")):
-                entry = _entry(word)
-                if callable(spellings):
-                    spellings = spellings(word, ())
-                if entry and "n" in entry[0] and set(spellings or (word,)) & set(entry[1]):
-                    continue
-            return True
-    return False
+    ``spellings(word, ())`` tells, read only where it decides) is an inflection of one
+    of *roots* (:meth:`Root.accepts`)."""
+    return any(r.accepts(word, spellings) for r in roots)
 
 
 @lru_cache(maxsize=65536)
