@@ -278,7 +278,8 @@ class QueryParser:
         accepted = family.inflections(vocab, roots) | folds
         # where a stem or prefix joins another word (the words that share them, less
         # the inflections; the order they are read in does not change what is left)
-        for w, shared in family.sharing(vocab, stems, prefixes).items() if known else ():
+        share = family.sharing(vocab, stems, prefixes) if known else {}
+        for w, shared in share.items():
             if w in accepted or len(w) >= BARE_MIN and folded.startswith(w):
                 continue  # the query word less a suffix: kabul of kabullendi
             shared &= stems
@@ -286,7 +287,9 @@ class QueryParser:
             if (shared or prefix in prefixes) and self._another_word(w, folded):
                 stems -= shared
                 prefixes.discard(prefix)
-        stemmed = {w for t in stems for w in family.with_stem(vocab, t)}
+        # the words the stems left match (those a word shares were read above)
+        stemmed = ({w for w, shared in share.items() if shared & stems} if known
+                   else {w for t in stems for w in family.with_stem(vocab, t)})
         exacts = folds | {
             w for w in accepted - folds
             if not (w[: tokens.PREFIX_LENGTH] in prefixes or w in stemmed)
