@@ -143,10 +143,12 @@ class Searcher:
             meaning = self._by_meaning(semantic, question)
             depth = limit
             if meaning:
+                from searcher.query.letters import restore
                 from searcher.semantic.fusion import DEPTH
                 from searcher.semantic.model import QueryVector
 
-                asked = QueryVector(query)  # embedded while the words are searched
+                asked = QueryVector(restore(query, self._spellings()))  # (while the words
+                # are searched; a question typed in ASCII with its Turkish letters back)
                 depth = None if limit is None else max(limit, DEPTH)
             plan = self._plan(q.parts, question, q.ops, filters)
             hits: list[Hit] = []
@@ -257,6 +259,12 @@ class Searcher:
     def _has_vectors(self) -> bool:
         """Whether the open index has vectors of this searcher's model."""
         return False
+
+    def _spellings(self):
+        """fold(word) -> its spellings in the texts (a mapping with ``get``), for a
+        question typed in ASCII to be embedded with its Turkish letters
+        (:func:`searcher.query.letters.restore`); None: the root list alone."""
+        return None
 
     def _nearest(self, vector, k: int) -> list[tuple[float, object, Passage, tuple[int, int]]]:
         """``(similarity, ref, passage, unit span)`` of the *k* passages nearest *vector*

@@ -257,6 +257,9 @@ class LocalSearcher(Searcher):
 
         return current(self._manifest)
 
+    def _spellings(self):
+        return self.parser.vocabulary
+
     def _open_vectors(self):
         if self._vectors is None:
             from searcher.backends.local.vectors import Vectors
