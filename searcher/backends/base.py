@@ -66,6 +66,7 @@ class Searcher:
     *index_name* on that cluster, loaded by ``searcher index --opensearch``.
     *progress* is called as a build goes, *warn* with each warning (default: stderr).
     """
+    _spellings = None  # fold(word) -> its spellings in the texts (query.letters.restore)
 
     def __new__(cls, index_dir=None, texts_dir=None, *args, opensearch=None, **kwargs):
         if cls is Searcher:
@@ -143,12 +144,10 @@ class Searcher:
             meaning = self._by_meaning(semantic, question)
             depth = limit
             if meaning:
-                from searcher.query.letters import restore
                 from searcher.semantic.fusion import DEPTH
                 from searcher.semantic.model import QueryVector
 
-                asked = QueryVector(restore(query, self._spellings()))  # (while the words
-                # are searched; a question typed in ASCII with its Turkish letters back)
+                asked = QueryVector(query, self._spellings)  # while the words are searched
                 depth = None if limit is None else max(limit, DEPTH)
             plan = self._plan(q.parts, question, q.ops, filters)
             hits: list[Hit] = []
@@ -259,12 +258,6 @@ class Searcher:
     def _has_vectors(self) -> bool:
         """Whether the open index has vectors of this searcher's model."""
         return False
-
-    def _spellings(self):
-        """fold(word) -> its spellings in the texts (a mapping with ``get``), for a
-        question typed in ASCII to be embedded with its Turkish letters
-        (:func:`searcher.query.letters.restore`); None: the root list alone."""
-        return None
 
     def _nearest(self, vector, k: int) -> list[tuple[float, object, Passage, tuple[int, int]]]:
         """``(similarity, ref, passage, unit span)`` of the *k* passages nearest *vector*

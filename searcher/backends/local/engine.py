@@ -257,6 +257,7 @@ class LocalSearcher(Searcher):
 
         return current(self._manifest)
 
+    @property
     def _spellings(self):
         return self.parser.vocabulary
 
