@@ -50,18 +50,18 @@ def starting_any(vocabulary, prefixes):
 
 def inflections(vocabulary, roots: tuple[inflect.Root, ...]) -> set[str]:
     """The words of *vocabulary* that are one of *roots* plus suffixes
-    (:func:`inflect.accepts`).  A word of a root's range whose next letter starts no
-    suffix the root takes (``devlet`` after the verb ``de``: no suffix starts with
-    ``v``) is passed over before the grammar is read."""
-    if len(roots) == 1:
-        bare, begins, starts = (roots[0].word,), roots[0].begins, roots[0].starts()
-    else:
-        bare = {r.word for r in roots}
-        begins = tuple({b for r in roots for b in r.begins})
-        starts = {s for r in roots for s in r.starts()}
+    (:meth:`inflect.Root.accepts`), each root read against its own ranges.  A word of
+    a root's range whose next letter starts no suffix the root takes (``devlet`` after
+    the verb ``de``: no suffix starts with ``v``) is passed over before the grammar is
+    read."""
     get = vocabulary.get
-    return {w for w in starting_any(vocabulary, starts)
-            if (w in bare or w.startswith(begins)) and inflect.accepts(roots, w, get(w, ()))}
+    out: set[str] = set()
+    for root in roots:
+        bare, begins = root.word, root.begins
+        out.update(w for w in starting_any(vocabulary, root.starts())
+                   if w not in out and (w == bare or w.startswith(begins))
+                   and root.accepts(w, get))
+    return out
 
 
 def sharing(vocabulary, stems: set[str], prefixes: set[str]) -> dict[str, set[str]]:

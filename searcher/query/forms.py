@@ -7,7 +7,7 @@ query word's roots with up to :data:`FORMS_DEPTH` suffixes, and those are sent a
 
 from __future__ import annotations
 
-from searcher.query.inflect import VOWELS, Context, Root, _moves, accepts
+from searcher.query.inflect import VOWELS, Context, Root, _moves
 from searcher.query.roots import root_spellings
 
 #: The longest suffix chain :func:`forms` writes out (a cluster has no vocabulary
@@ -20,7 +20,7 @@ def forms(roots: tuple[Root, ...], depth: int = FORMS_DEPTH, typed: str = ""
     """Every folded form of *roots* with up to *depth* suffixes, as the grammar
     writes them out: what :meth:`Root.inflects` reads, for an index whose words
     cannot be listed (the OpenSearch backend sends them as terms).  A root and one
-    letter that is a word of the list is left out as :func:`accepts` leaves it
+    letter that is a word of the list is left out as :meth:`Root.accepts` leaves it
     out, the spelling compared being the root's (as *typed*, or as the list writes
     it) with the letter in harmony: ``salı`` is left out for ``sal``, ``atı`` kept
     for ``at`` (the list's ``ati`` is another word)."""
@@ -34,7 +34,7 @@ def forms(roots: tuple[Root, ...], depth: int = FORMS_DEPTH, typed: str = ""
                 _write(form, state, ctx, depth - (state == "verb"), bool(vowel_next), written)
         spelled = {*root_spellings(r.word), *([typed] if fold_ascii(typed) == r.word else [])}
         out |= {w for w in written if len(w) != len(r.word) + 1
-                or accepts((r,), w, tuple(_one_letter(x, w[-1]) for x in spelled))}
+                or r.accepts(w, tuple(_one_letter(x, w[-1]) for x in spelled))}
     return frozenset(out)
 
 

@@ -238,6 +238,26 @@ class Root:
                     return True
         return False
 
+    def accepts(self, word: str, spellings=()) -> bool:
+        """Whether the folded *word* of the texts (written *spellings* there, or as
+        ``spellings(word, ())`` tells, read only where it decides) is an inflection
+        of this root -- but not a word of the root list, written as it writes it,
+        that is a short root (up to :data:`SHORT_ROOT` letters) and one letter:
+        ``kara`` is not ``kar-a``, ``kuma`` not ``kum-a``, ``salı`` not ``sal-ı``,
+        ``adam`` not ``ada-m`` (Snowball's classic conflations); ``atı`` is ``at-ı``
+        (the list's ``ati`` is written so), ``hale`` is ``hal-e`` (a root that takes
+        front suffixes: folding cannot tell ``hali`` from ``halı``)."""
+        if not self.inflects(word):
+            return False
+        if (len(self.word) <= SHORT_ROOT and len(word) == len(self.word) + 1
+                and word.startswith(self.word) and "H" not in (self.flags or "")):
+            entry = _entry(word)
+            if entry and "n" in entry[0]:
+                if callable(spellings):
+                    spellings = spellings(word, ())
+                return not set(spellings or (word,)) & set(entry[1])
+        return True
+
     def starts(self) -> tuple[str, ...]:
         """The beginnings every inflected form has: one vocabulary range each."""
         return tuple(dict.fromkeys(form for form, _, _ in self.forms))
@@ -269,67 +289,73 @@ def roots_of(folded: str, vocabulary_has=None, wide: bool = False,
     with *among* (root words, not *folded*), the roots found beyond its readings as a word
     are only those written so: to tell whether it has one of them, the others need not be
     looked for."""
-    known = _readings(folded, vocabulary_has, typed=True, wide=wide)
-    if known and known[0].states == ("verb",) and folded != known[0].word:
-        return known  # typed with -mak/-mek
-    found = {(r.word, r.states): r for r in known}
-    table = any(r.flags is not None for r in known)
-    longest = ""
-    for k in _head_lengths(folded, among if wide else None):
+    listed, texts, entries, fallback = _plan(folded, wide, among if wide else None)
+    if texts is not None and vocabulary_has is not None and len(folded) >= MIN_VOCABULARY_ROOT \
+            and vocabulary_has(folded):
+        listed += (texts,)
+    elif listed and listed[0].states == ("verb",) and folded != listed[0].word:
+        return listed  # typed with -mak/-mek
+    found = {(r.word, r.states): r for r in listed}
+    longest = None  # the head where a root of the list was found: shorter ones are not read
+    for head, root, needs in entries:
+        if longest is not None and head is not longest:
+            break
+        if needs is not None and (vocabulary_has is None or not vocabulary_has(needs)):
+            continue
+        if (root.word, root.states) not in found:
+            found[root.word, root.states] = root
+            if root.flags is not None and not wide:
+                longest = head
+    return tuple(found.values()) or fallback
+
+
+@lru_cache(maxsize=65536)
+def _plan(folded: str, wide: bool, among: frozenset[str] | None):
+    """What :func:`roots_of` reads of a word that does not depend on the texts, worked
+    out once a word (the root list and the grammar never change): its readings as a
+    root of the list, its reading as a word of the texts (None: none to add), then each
+    root behind one of its heads, longest first, that *folded* inflects, with the word
+    the texts must hold for it to count (None: none), and the root it is when none is
+    found."""
+    listed, texts = _listed_readings(folded, True, wide)
+    table = any(r.flags is not None for r in listed)  # a word of the list: no texts roots
+    entries = []
+    for k in _head_lengths(folded, among):
         head = folded[:k]
-        if not wide and longest.startswith(head):
-            continue  # adami is adam-i (a word of the list), not ada-m-i
         rest, ctx = folded[k:], _ANY_HARMONY.get(head[-1]) or (_sound(head[-1]), "x", 2)
         if not (chain(rest, "root", ctx) or wide and chain(rest, "verb", ctx)):
             continue  # for nothing that cannot follow a root
-        for root in _roots_behind(head, None if table else vocabulary_has, wide):
+        head_listed, head_texts = _listed_readings(head, False, wide)
+        behind = [(r, None) for r in head_listed]
+        hard, changed = _listed_behind(head)
+        if not table:
+            if head_texts is not None and len(head) >= MIN_VOCABULARY_ROOT:
+                behind.append((head_texts, head))
+            if hard is not None:
+                behind.append((hard, hard.word))  # softened if the texts hold the hard form
+        behind += [(r, None) for r in changed]
+        for root, needs in behind:
             if root.states == ("verb",) and not wide:
                 continue  # giden is not every form of gitmek: a verb is typed as one
             if table and not (head != root.word or rest.startswith(("lar", "ler"))):
-                continue
-            if (root.word, root.states) not in found and root.inflects(folded):
-                found[root.word, root.states] = root
-                if root.flags is not None:
-                    longest = longest or head
-    return tuple(found.values()) or (Root(folded, None, known=False),)
+                continue  # adami is adam-i (a word of the list), not ada-m-i
+            if root.inflects(folded):
+                entries.append((head, root, needs))
+    return listed, texts, tuple(entries), (Root(folded, None, known=False),)
 
 
-def accepts(roots: tuple[Root, ...], word: str, spellings: tuple[str, ...] = ()) -> bool:
-    """Whether the folded *word* of the texts (written *spellings* there) is an
-    inflection of one of *roots* -- but not a word of the root list, written as it
-    writes it, that is a short root (up to :data:`SHORT_ROOT` letters) and one
-    letter: ``kara`` is not ``kar-a``, ``kuma`` not ``kum-a``, ``salı`` not
-    ``sal-ı``, ``adam`` not ``ada-m`` (Snowball's classic conflations); ``atı`` is
-    ``at-ı`` (the list's ``ati`` is written so), ``hale`` is ``hal-e`` (a root that
-    takes front suffixes: folding cannot tell ``hali`` from ``halı``)."""
-    for r in roots:
-        if r.inflects(word):
-            if (len(r.word) <= SHORT_ROOT and len(word) == len(r.word) + 1
-                    and word.startswith(r.word) and "H" not in (r.flags or "")):
-                entry = _entry(word)
-                if entry and "n" in entry[0] and set(spellings or (word,)) & set(entry[1]):
-                    continue
-            return True
-    return False
-
-
-def _readings(word: str, vocabulary_has, typed: bool = False, wide: bool = False
-              ) -> tuple[Root, ...]:
-    """*word* as a root of the table (noun, verb or both; a verb also typed with
-    -mak/-mek when *typed*), or as a word of the texts (at least
-    :data:`MIN_VOCABULARY_ROOT` letters)."""
-    listed, texts = _listed_readings(word, typed, wide)
-    if texts is None:
-        return listed
-    in_texts = (vocabulary_has is not None and len(word) >= MIN_VOCABULARY_ROOT
-                and vocabulary_has(word))
-    return listed + (texts,) if in_texts else listed
+def accepts(roots: tuple[Root, ...], word: str, spellings=()) -> bool:
+    """Whether the folded *word* of the texts (written *spellings* there, or as
+    ``spellings(word, ())`` tells, read only where it decides) is an inflection of one
+    of *roots* (:meth:`Root.accepts`)."""
+    return any(r.accepts(word, spellings) for r in roots)
 
 
 @lru_cache(maxsize=65536)
 def _listed_readings(word: str, typed: bool, wide: bool) -> tuple[tuple[Root, ...], Root | None]:
-    """The root list's part of :func:`_readings` (it never changes, so it is read once a
-    word): the readings, and the reading to add when the texts hold *word*."""
+    """*word* as a root of the list (noun, verb or both; a verb also typed with -mak/-mek
+    when *typed*), read once a word: the readings, and the reading to add when the texts
+    hold *word* (at least :data:`MIN_VOCABULARY_ROOT` letters), or None."""
     if typed and word.endswith(("mak", "mek")) and len(word) > 4:
         flags = root_flags(word[:-3])
         if flags and "v" in flags:
@@ -349,21 +375,11 @@ def _root(word: str, flags: str | None, verb: bool) -> Root:
     return Root(word, flags, verb)
 
 
-def _roots_behind(head: str, vocabulary_has, wide: bool = False) -> list[Root]:
-    """Roots whose form before a suffix may be *head*: itself, or softened (also from a
-    word of the texts of 2+ syllables: ``kardeşliği``), shortened or doubled from it."""
-    out = list(_readings(head, vocabulary_has, wide=wide))
-    hard, changed = _listed_behind(head)
-    if hard is not None and vocabulary_has is not None and vocabulary_has(hard.word):
-        out.append(hard)  # softened if the rule for unlisted roots says so
-    return [*out, *changed] if changed else out
-
-
 @lru_cache(maxsize=65536)
 def _listed_behind(head: str) -> tuple[Root | None, list[Root]]:
-    """The root list's part of :func:`_roots_behind`, read once a head: (an unlisted root
-    *head* may be softened from, if the texts hold it; the listed roots changed into
-    *head*: softened, doubled, their last vowel dropped)."""
+    """The roots whose form before a suffix may be *head* beyond its own readings, read
+    once a head: (an unlisted root *head* may be softened from, if the texts hold it;
+    the listed roots changed into *head*: softened, doubled, their last vowel dropped)."""
     out, last, unlisted = [], head[-1], None
     hard = _HARD.get(last)
     if hard:
@@ -393,7 +409,7 @@ _ANY_HARMONY = {c: (_sound(c), "x", 2) for c in "abcdefghijklmnopqrstuvwxyz"}
 
 def _head_lengths(word: str, among: frozenset[str] | None = None) -> list[int]:
     """The lengths of *word*'s heads :func:`roots_of` reads, longest first; with *among*, only
-    those :func:`_roots_behind` may find one of them behind (a root's length -1 to +1)."""
+    those :func:`_plan` may find one of them behind (a root's length -1 to +1)."""
     if among is None:
         return list(range(len(word) - 1, 1, -1))
     return sorted({k for root in among for k in range(len(root) - 1, len(root) + 2)
