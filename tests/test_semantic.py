@@ -89,6 +89,19 @@ def test_a_question_whose_words_match_keeps_its_lexical_answer_first(events):
     assert hits[0].passage == 1 and hits[0].match == "words"
 
 
+def test_a_question_typed_in_ascii_is_answered_as_typed_in_turkish(events):
+    # the model reads "goturduler" as other tokens than "götürdüler": a question typed
+    # in ASCII is embedded with its Turkish letters back, so both rank alike, to the score
+    def ranked(question):
+        return [(h.passage, h.match, round(h.score, 6)) for h in events.search(question)]
+
+    for turkish, ascii in (("çiftçiler arpayı nereye götürdüler",
+                            "ciftciler arpayi nereye goturduler"),
+                           ("köylüler pazarda neler satardı", "koyluler pazarda neler satardi")):
+        assert ranked(ascii) == ranked(turkish)
+    assert [p for p, *_ in ranked("ciftciler arpayi nereye goturduler")] == [6, 2]
+
+
 def test_negative_query_stays_empty_with_vectors(events):
     found = [len(events.search(q)) for q in NEGATIVES]
     forced = [len(events.search(q, semantic=True)) for q in NEGATIVES]

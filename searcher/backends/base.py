@@ -66,6 +66,7 @@ class Searcher:
     *index_name* on that cluster, loaded by ``searcher index --opensearch``.
     *progress* is called as a build goes, *warn* with each warning (default: stderr).
     """
+    _spellings = None  # fold(word) -> its spellings in the texts (query.letters.restore)
 
     def __new__(cls, index_dir=None, texts_dir=None, *args, opensearch=None, **kwargs):
         if cls is Searcher:
@@ -146,7 +147,7 @@ class Searcher:
                 from searcher.semantic.fusion import DEPTH
                 from searcher.semantic.model import QueryVector
 
-                asked = QueryVector(query)  # embedded while the words are searched
+                asked = QueryVector(query, self._spellings)  # while the words are searched
                 depth = None if limit is None else max(limit, DEPTH)
             plan = self._plan(q.parts, question, q.ops, filters)
             hits: list[Hit] = []

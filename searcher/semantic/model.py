@@ -65,18 +65,23 @@ class QueryVector:
     postings meanwhile: a question with vectors costs about the slower of the two, not
     their sum.  The engine runs this one query on one core (:func:`_one_core`): on a
     machine as busy as it has cores, its OpenMP threads waiting on each other made a
-    query's vector cost 15 ms or 300 ms by turns."""
+    query's vector cost 15 ms or 300 ms by turns.  A question typed in ASCII is embedded
+    with its Turkish letters back (:func:`searcher.query.letters.restore`, from
+    *spellings*: fold(word) -> its spellings in the texts): the model reads ``kacindi``
+    as other tokens than ``kaçındı``."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, spellings=None) -> None:
         self._vector = self._error = None
-        self._thread = threading.Thread(target=self._run, args=(text,), daemon=True,
+        self._thread = threading.Thread(target=self._run, args=(text, spellings), daemon=True,
                               name="searcher-query-vector")
         self._thread.start()
 
-    def _run(self, text: str) -> None:
+    def _run(self, text: str, spellings) -> None:
+        from searcher.query.letters import restore
+
         try:
             _one_core()
-            self._vector = embed_query(text)
+            self._vector = embed_query(restore(text, spellings))
         except BaseException as e:  # noqa: BLE001 -- raised again by get()
             self._error = e
 

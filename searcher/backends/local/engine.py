@@ -257,6 +257,10 @@ class LocalSearcher(Searcher):
 
         return current(self._manifest)
 
+    @property
+    def _spellings(self):
+        return self.parser.vocabulary
+
     def _open_vectors(self):
         if self._vectors is None:
             from searcher.backends.local.vectors import Vectors
