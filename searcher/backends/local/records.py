@@ -158,16 +158,14 @@ class Vocabulary(Mapping):
             self._shards[first] = shard
         return shard
 
-    # (the shards read so far looked up first: a query word asks a few dozen times)
     def __getitem__(self, word: str) -> tuple[str, ...]:
-        return (self._shards.get(word[:1]) or self._shard(word[:1]))[word]
+        return self._shard(word[:1])[word]
 
     def get(self, word: str, default=None):
-        return (self._shards.get(word[:1]) or self._shard(word[:1])).get(word, default)
+        return self._shard(word[:1]).get(word, default)
 
     def __contains__(self, word) -> bool:
-        return isinstance(word, str) and word in (
-            self._shards.get(word[:1]) or self._shard(word[:1]))
+        return isinstance(word, str) and word in self._shard(word[:1])
 
     def starting(self, prefix: str) -> list[str]:
         """The words that start with *prefix* (not empty), from its letter's shard
