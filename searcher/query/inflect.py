@@ -290,11 +290,11 @@ def roots_of(folded: str, vocabulary_has=None, wide: bool = False,
     are only those written so: to tell whether it has one of them, the others need not be
     looked for."""
     listed, texts, entries, fallback = _plan(folded, wide, among if wide else None)
+    if listed and listed[0].states == ("verb",) and folded != listed[0].word:
+        return listed  # typed with -mak/-mek
     if texts is not None and vocabulary_has is not None and len(folded) >= MIN_VOCABULARY_ROOT \
             and vocabulary_has(folded):
         listed += (texts,)
-    elif listed and listed[0].states == ("verb",) and folded != listed[0].word:
-        return listed  # typed with -mak/-mek
     found = {(r.word, r.states): r for r in listed}
     longest = None  # the head where a root of the list was found: shorter ones are not read
     for head, root, needs in entries:
