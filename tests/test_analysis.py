@@ -21,6 +21,13 @@ def test_turkish_lowercase_handles_dotted_and_dotless_i():
     assert "KIZILAY".lower() == "kizilay"  # why Python's lower() is not used
 
 
+def test_turkish_capital_keeps_the_dot_of_its_i():
+    assert turkish.capitalize("istanbul") == "İstanbul"
+    assert turkish.capitalize("ırmak") == "Irmak"
+    assert turkish.capitalize("çiçerin") == "Çiçerin"
+    assert "istanbul".capitalize() == "Istanbul"  # why Python's capitalize() is not used
+
+
 # Lucene's TestTurkishLowerCaseFilter, token by token: composed, decomposed (I + U+0307),
 # decomposed with another mark first (I U+0316 U+0307 is canonically İ U+0316), the lone
 # decomposed İ, and the empty term.

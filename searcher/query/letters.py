@@ -30,7 +30,6 @@ _VOWELS = frozenset("aeıioöuü")
 _VOICELESS = frozenset("pçtkfhsş")
 #: A start shorter than this is no root worth restoring a word from.
 MIN_ROOT = 2
-_UPPER = {"i": "İ", "ı": "I"}
 #: Suffixes whose last vowel does not follow harmony: -(y)Abil- (*alabilecek*),
 #: -ki after -DA (*arasındaki*).
 _FIXED = re.compile(r"(?<=[ae]b)i(?=l)|(?<=[dt][ae]k)i")
@@ -62,18 +61,16 @@ def _restore_word(word: str, vocabulary) -> str:
     if tail:
         tail = _harmonised(turkish.lower(tail), spelled, front=_front(low))
     if base[:1].isupper():
-        spelled = _UPPER.get(spelled[:1], spelled[:1].upper()) + spelled[1:]
+        spelled = turkish.capitalize(spelled)
     return spelled + apostrophe + tail
 
 
 def _spelled(low: str, vocabulary, whole: bool = False) -> str | None:
     """A lower-case ASCII word with its letters restored, or None if in doubt;
     *whole*: only as a whole word (a name: *Halil* is no *hal* + *-il*)."""
-    known = _one(vocabulary.get(low) if vocabulary is not None else None)
-    if known is not None:
-        return known
-    if vocabulary is not None and vocabulary.get(low) is not None:
-        return None  # the texts write it in more than one way
+    in_texts = vocabulary.get(low) if vocabulary is not None else None
+    if in_texts is not None:  # the one way the texts write it, else in doubt
+        return _one(in_texts)
     for end in range(len(low), len(low) - 1 if whole else MIN_ROOT - 1, -1):
         start = low[:end]
         found = entry(start)
@@ -85,8 +82,7 @@ def _spelled(low: str, vocabulary, whole: bool = False) -> str | None:
         stem = _one(tuple(spellings))
         if stem is None:
             return None
-        front = bool(found and "H" in found[0])
-        return stem + _harmonised(low[end:], stem, front)
+        return stem + _harmonised(low[end:], stem, _front(start))
     return None
 
 
@@ -99,6 +95,7 @@ def _one(spellings) -> str | None:
 
 
 def _front(low: str) -> bool:
+    """Whether the root list marks *low* as taking front suffixes (*saat*, *hal*)."""
     found = entry(low)
     return bool(found and "H" in found[0])
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
-_UPPER_SPECIAL = str.maketrans({"I": "ı", "İ": "i"})
+_DOTTED = {"I": "ı", "İ": "i"}  # the capitals whose small letters are not str.lower's
+_UPPER_SPECIAL = str.maketrans(_DOTTED)
+_CAPITALS = {small: capital for capital, small in _DOTTED.items()}
 _DOT_ABOVE = "\u0307"  # COMBINING DOT ABOVE: I + U+0307 is a decomposed İ
 #: Optional circumflexes and the letters they sit on (``ilân`` is ``ilan``).
 CIRCUMFLEX = {"â": "a", "î": "i", "û": "u", "Â": "A", "Î": "İ", "Û": "U"}
@@ -32,6 +34,13 @@ def lower(text: str) -> str:
     if _DOT_ABOVE in text:
         text = _undot_i(text)
     return text.translate(_UPPER_SPECIAL).lower()
+
+
+def capitalize(word: str) -> str:
+    """*word* (lower case) with a Turkish capital first: ``istanbul`` -> ``İstanbul``,
+    ``ırmak`` -> ``Irmak``; the rest as it is."""
+    first = word[:1]
+    return _CAPITALS.get(first, first.upper()) + word[1:]
 
 
 def _undot_i(text: str) -> str:
