@@ -11,6 +11,7 @@ without the ftfy pass (importing ftfy costs ~50 ms and queries never carry mojib
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -44,19 +45,29 @@ CAPITAL_ACCENTED = "ÀÁÄÅÆÇÈÉÊËÌÍÏÑÜÝĞİŞ"
 _OPENING, _CLOSING = "“‘«•", "”»"
 PLAIN = ("âçèéêëîïôûüÿàáäåæìíñòóõùúýßğıöşÇÈÉÊËÏÔÛÜÀÁÄÅÆÌÍÑÒÓÕÚÝĞİÖŞ"
          "´°’–—…\u0307" + _OPENING + _CLOSING)
-_NOT_PLAIN = re.compile(f"[^\\x00-\\x7f{PLAIN}]")
 _ACC = SMALL_ACCENTED + CAPITAL_ACCENTED
-_SMALL_THEN_CAPITAL = re.compile(f"[{SMALL_ACCENTED}][{CAPITAL_ACCENTED}]")
-# The rest is about a quotation mark or a degree sign: it opens with the mark, then
-# looks around it (one class first: an alternation of classes is tried everywhere).
-_AT_MARKS = re.compile(
-    f"[{_OPENING}{_CLOSING}°](?:"
-    f"(?<=[{_CLOSING}])(?=[{_ACC}])"
-    f"|(?<=[{_ACC}][{_CLOSING}])(?=[{_OPENING}])"
-    f"|(?<=[a-z][{CAPITAL_ACCENTED}][{_OPENING}])"
-    f"|(?<=[{_ACC}][{_OPENING}{_CLOSING}])(?=\\w)"
-    f"|(?<=[{CAPITAL_ACCENTED}]°))"
-)
+
+
+@functools.cache
+def _mojibake_signs() -> tuple[re.Pattern[str], ...]:
+    """The detector's patterns, compiled when a document first needs them (~4 ms:
+    a query never does, and a terminal search should not pay for them)."""
+    return (
+        re.compile(f"[^\\x00-\\x7f{PLAIN}]"),
+        re.compile(f"[{SMALL_ACCENTED}][{CAPITAL_ACCENTED}]"),
+        # The rest is about a quotation mark or a degree sign: it opens with the mark,
+        # then looks around it (one class first: an alternation of classes is tried
+        # everywhere).
+        re.compile(
+            f"[{_OPENING}{_CLOSING}°](?:"
+            f"(?<=[{_CLOSING}])(?=[{_ACC}])"
+            f"|(?<=[{_ACC}][{_CLOSING}])(?=[{_OPENING}])"
+            f"|(?<=[a-z][{CAPITAL_ACCENTED}][{_OPENING}])"
+            f"|(?<=[{_ACC}][{_OPENING}{_CLOSING}])(?=\\w)"
+            f"|(?<=[{CAPITAL_ACCENTED}]°))"
+        ),
+    )
+
 
 _SPACING_ACCENTS = {"´": "\u0301", "`": "\u0300", "¨": "\u0308", "^": "\u0302"}
 # A spacing accent typed *before* the letter it belongs to: L'Humanit´e.  (Each
@@ -107,8 +118,7 @@ def shows_glyph_damage(text: str) -> bool:
 def may_be_mojibake(text: str) -> bool:
     """False when *text* surely holds nothing ftfy's detector flags (see
     :data:`PLAIN`); True means ask it."""
-    return bool(_NOT_PLAIN.search(text) or _SMALL_THEN_CAPITAL.search(text)
-                or _AT_MARKS.search(text))
+    return any(sign.search(text) for sign in _mojibake_signs())
 
 
 def repair(
