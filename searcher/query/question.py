@@ -15,7 +15,7 @@ engine gives a bounded bonus to passages whose best sentence holds some.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections import namedtuple
 from functools import cache, lru_cache
 
 from searcher.errors import QueryError
@@ -68,16 +68,21 @@ _STANDALONE = {"kadardi": COUNT, "kadardir": COUNT, "kadarlik": COUNT}
 _PRIORITY = (WHEN, COUNT, WHO, WHERE, WHY, HOW, WHICH, YESNO)
 
 
-@dataclass(frozen=True)
-class Question:
-    """What a question asks: its content (the query less question words) and kind."""
+class Question(namedtuple("Question", "content kind question_words open", defaults=(False,))):
+    """What a question asks: its content (the query less question words) and kind.
 
-    content: str  # query text to search (quoted phrases kept quoted)
-    kind: str | None  # WHEN, COUNT, WHO, WHERE, WHY, HOW, WHICH, YESNO or None
-    question_words: tuple[str, ...]  # the words taken out, as typed
-    #: ranked by the words that match, missing words left out (a question of
-    #: :data:`~searcher.query.rules.QUESTION_FROM_WORDS` typed words or more)
-    open: bool = False
+    ``content``: query text to search (quoted phrases kept quoted); ``kind``: WHEN,
+    COUNT, WHO, WHERE, WHY, HOW, WHICH, YESNO or None; ``question_words``: the words
+    taken out, as typed; ``open``: ranked by the words that match, missing words left
+    out (a question of :data:`~searcher.query.rules.QUESTION_FROM_WORDS` typed words
+    or more).  A named tuple, not a dataclass: every search process creates this
+    class at start-up (a frozen dataclass costs ~1 ms to make, as
+    :mod:`searcher.query.operators` measured)."""
+
+    __slots__ = ()
+
+    def to_dict(self) -> dict:
+        return {**self._asdict(), "question_words": list(self.question_words)}
 
 
 def _word_kind(folded: str) -> str | None:

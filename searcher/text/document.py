@@ -29,7 +29,6 @@ import bisect
 import re
 from collections import namedtuple
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from searcher.text.normalize import normalize, repair, shows_glyph_damage
@@ -58,22 +57,27 @@ class TextDecodeError(ValueError):
         self.offset = offset
 
 
-@dataclass(frozen=True)
-class Footnote:
-    """A footnote marker as printed: ``(**)`` is the page's second note."""
+# Footnote and Passage are named tuples, not dataclasses: every search process
+# creates these classes at start-up, where a frozen dataclass costs ~1 ms to make.
 
-    marker: str
-    stars: int
-    line: int
+
+class Footnote(namedtuple("Footnote", "marker stars line")):
+    """A footnote marker as printed: ``(**)`` is the page's second note (``stars``),
+    on ``line``."""
+
+    __slots__ = ()
 
     def to_dict(self) -> dict:
         return {"marker": self.marker, "stars": self.stars, "line": self.line}
 
 
-@dataclass(frozen=True)
-class Passage:
+class Passage(namedtuple("Passage", "doc number text line_start line_end page section "
+                                    "footnotes line_map page_labels", defaults=((), (), ()))):
     """A paragraph of a document, normalised, with its provenance.
 
+    ``doc`` (its file name), ``number`` (its place in the document), ``text``,
+    ``line_start``/``line_end`` (source lines), ``page``, ``section`` (the heading it
+    stands under), ``footnotes`` (:class:`Footnote`), ``line_map`` and ``page_labels``.
     ``line_map`` holds one ``(offset, line, page)`` triple for every source line
     that contributed to ``text``: the character at ``offset`` and the ones after
     it (up to the next triple) come from that line of the file, on that page.
@@ -82,16 +86,7 @@ class Passage:
     PDF's page labels), else empty: see :meth:`label_at`.
     """
 
-    doc: str
-    number: int
-    text: str
-    line_start: int
-    line_end: int
-    page: int
-    section: str
-    footnotes: tuple[Footnote, ...] = ()
-    line_map: tuple[tuple[int, int, int], ...] = field(default=(), repr=False, compare=False)
-    page_labels: tuple[str, ...] = ()
+    __slots__ = ()
 
     def _entry(self, offset: int) -> tuple[int, int, int]:
         if not self.line_map:

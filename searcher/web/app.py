@@ -166,7 +166,8 @@ class Site:
         # and what the search did with the query: every attribute of the Results
         # (corrections, question, ...), so one the library adds is passed on as it is
         return {"query": q, "hits": [h.to_dict() for h in hits],
-                **{k: asdict(v) if is_dataclass(v) else v for k, v in vars(hits).items()}}
+                **{k: v.to_dict() if hasattr(v, "to_dict") else asdict(v) if is_dataclass(v)
+                   else v for k, v in vars(hits).items()}}
 
     def passage_json(self, request) -> dict:
         loc = request.query_params.get("loc")
