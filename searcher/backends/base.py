@@ -151,11 +151,11 @@ class Searcher:
                 depth = None if limit is None else max(limit, DEPTH)
             plan = self._plan(q.parts, question, q.ops, filters)
             hits: list[Hit] = []
-            for match, step in self._tiers(plan, exact):
-                room = None if depth is None else max(depth, 0) - len(hits)
-                if room is not None and room <= 0:
-                    break
-                hits += self._tier_hits(plan, match, step, room, question, context, len(hits))
+            # a tier is made (its clauses cost a parse) only while the limit leaves room
+            room, tiers = (None if depth is None else max(depth, 0)), iter(self._tiers(plan, exact))
+            while (room is None or room > 0) and (tier := next(tiers, None)):
+                hits += self._tier_hits(plan, *tier, room, question, context, len(hits))
+                room = None if depth is None else depth - len(hits)
             if meaning:
                 hits = self._fused(asked.get(), plan, hits, limit, context, filters, question)
             elif question is not None and semantic is None and len(hits) < FEW:

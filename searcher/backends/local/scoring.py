@@ -28,7 +28,7 @@ from searcher.text import turkish
 from searcher.text.tokens import PREFIX_LENGTH as PREFIX
 
 B, K1 = 0.75, 1.2
-WHOLE_FROM = 4  # a term wanted at over 1/WHOLE_FROM of its postings' documents: read whole
+WHOLE_FROM = 2  # a term wanted at over 1/WHOLE_FROM of its postings' documents: read whole
 
 
 class TermScorer:
