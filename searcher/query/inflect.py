@@ -177,7 +177,7 @@ def _moves(state: str, ctx: Context) -> dict[str, tuple[tuple[str, str, Context]
 class Root:
     """A root a query word stands for, with the forms a suffix may follow."""
 
-    __slots__ = ("word", "flags", "states", "forms", "known", "begins")
+    __slots__ = ("word", "flags", "states", "forms", "known", "begins", "heads")
 
     def __init__(self, word: str, flags: str | None, verb: bool = False, known: bool = True
                  ) -> None:
@@ -208,6 +208,7 @@ class Root:
         if verb and last in "ae" and len(word) > 2:  # bekle -> bekliyor
             forms.append((word[:-1], None, context(word[:-1] or word, h)))
         self.forms = tuple(forms)
+        self.heads = tuple(dict.fromkeys(form for form, _, _ in forms))
         # what a form and its first suffix start with: a word that starts with none of
         # these (and is no bare form) is no inflection, told without reading the grammar
         begins = []
@@ -260,7 +261,7 @@ class Root:
 
     def starts(self) -> tuple[str, ...]:
         """The beginnings every inflected form has: one vocabulary range each."""
-        return tuple(dict.fromkeys(form for form, _, _ in self.forms))
+        return self.heads
 
     def __repr__(self) -> str:
         return f"Root({self.word!r}, {self.flags!r}, {self.states[0]})"

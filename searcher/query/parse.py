@@ -279,14 +279,18 @@ class QueryParser:
         # where a stem or prefix joins another word (the words that share them, less
         # the inflections; the order they are read in does not change what is left)
         share = family.sharing(vocab, stems, prefixes) if known else {}
+        own = None  # the query word's roots, read widely: read once, if a word needs them
         for w, shared in share.items():
             if w in accepted or len(w) >= BARE_MIN and folded.startswith(w):
                 continue  # the query word less a suffix: kabul of kabullendi
             shared &= stems
             prefix = w[: tokens.PREFIX_LENGTH] if len(w) >= tokens.PREFIX_LENGTH else ""
-            if (shared or prefix in prefixes) and self._another_word(w, folded):
-                stems -= shared
-                prefixes.discard(prefix)
+            if shared or prefix in prefixes:
+                if own is None:
+                    own = frozenset(r.word for r in self._roots_of(folded, wide=True))
+                if self._another_word(w, own):
+                    stems -= shared
+                    prefixes.discard(prefix)
         # the words the stems left match (those a word shares were read above)
         stemmed = ({w for w, shared in share.items() if shared & stems} if known
                    else {w for t in stems for w in family.with_stem(vocab, t)})
@@ -297,12 +301,12 @@ class QueryParser:
         return Clause(kind="word", words=(surface,), stems=frozenset(stems),
                       exacts=frozenset(exacts), prefixes=frozenset(prefixes))
 
-    def _another_word(self, word: str, query: str) -> bool:
+    def _another_word(self, word: str, own: frozenset[str]) -> bool:
         """Whether a word of the texts that shares a stem or a prefix with the query
-        word, and that the grammar does not read as its inflection, is another word:
-        no root of one is a root of the other, read widely (``dönüşleri`` and
-        ``dönüşü`` are both ``dön-üş-``, a noun the root list does not hold)."""
-        own = frozenset(r.word for r in self._roots_of(query, wide=True))
+        word (whose roots, read widely, are *own*), and that the grammar does not read
+        as its inflection, is another word: no root of one is a root of the other
+        (``dönüşleri`` and ``dönüşü`` are both ``dön-üş-``, a noun the root list does
+        not hold)."""
         theirs = (self._roots_of(word, wide=True) if word in own else  # (then all of them)
                   inflect.roots_of(word, self.vocabulary.__contains__, wide=True, among=own))
         return not any(r.word in own for r in theirs)
