@@ -88,6 +88,10 @@ class Passage(namedtuple("Passage", "doc number text line_start line_end page se
 
     __slots__ = ()
 
+    def __repr__(self) -> str:  # without the line map: one triple a source line
+        return "Passage(" + ", ".join(f"{k}={v!r}" for k, v in self._asdict().items()
+                                      if k != "line_map") + ")"
+
     def _entry(self, offset: int) -> tuple[int, int, int]:
         if not self.line_map:
             return (0, self.line_start, self.page)
