@@ -42,11 +42,12 @@ from speed import (
     BUILD_AT,
     CLI_QUERY,
     ROOT,
+    SET_LABELS,
     STARTUP_AT,
     _child_at,
     _git,
-    generate,
     machine,
+    query_sets,
     replicate,
     rev_worktree,
     save,
@@ -115,12 +116,7 @@ def main(argv=None) -> int:
     if not shutil.which("valgrind"):
         print("instructions.py needs valgrind (apt-get install valgrind)", file=sys.stderr)
         return 2
-    dev = [json.loads(x)["query"] for x in
-           (ROOT / "benchmarks" / "dev.jsonl").read_text(encoding="utf-8").splitlines() if x]
-    quotes = generate(ROOT / "texts", seed=12, per_kind=10)  # speed.py's sets
-    sets = {"development": dev,
-            "verbatim quotations": [q["query"] for q in quotes if q["kind"] == "verbatim"],
-            "misremembered quotations": [q["query"] for q in quotes if q["kind"] != "verbatim"]}
+    sets = query_sets(ROOT / "benchmarks" / "dev.jsonl")  # speed.py's
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     rows = []
     with rev_worktree(args.against) as (rev_tree, full, subject), \
@@ -152,7 +148,7 @@ def main(argv=None) -> int:
         for name in sets:
             cm, rm = (statistics.median(got[v][name]) for v in ("cur", "rev"))
             cs, rs = (sum(got[v][name]) for v in ("cur", "rev"))
-            lines.append(f"| {n}× | {name}, median a query | {len(sets[name])} | "
+            lines.append(f"| {n}× | {SET_LABELS[name]}, median a query | {len(sets[name])} | "
                          f"{cm / 1e6:.2f}M | {rm / 1e6:.2f}M | {cm / rm:.3f} | "
                          f"{cs / 1e6:.1f}M | {rs / 1e6:.1f}M | {cs / rs:.3f} |")
     return save(lines, args.out, f"instructions-{args.against}-")

@@ -182,6 +182,21 @@ def replicate(n: int, dest: Path) -> int:
     return total
 
 
+#: The query sets of the comparisons (--against, benchmarks/instructions.py), as reported.
+SET_LABELS = {"dev": "development", "verbatim": "verbatim quotations",
+              "misremembered": "misremembered quotations"}
+
+
+def query_sets(queries: Path) -> dict[str, list[str]]:
+    """The development queries of *queries* (JSONL) and the quotation set of
+    benchmarks/quotations.py (seed 12, 10 of each kind): its verbatim quotations and
+    the misremembered rest, which fall through to the lower tiers."""
+    quotes = generate(ROOT / "texts", seed=12, per_kind=10)
+    return {"dev": [json.loads(x)["query"] for x in queries.read_text().splitlines() if x],
+            "verbatim": [q["query"] for q in quotes if q["kind"] == "verbatim"],
+            "misremembered": [q["query"] for q in quotes if q["kind"] != "verbatim"]}
+
+
 def in_process_latency(texts: Path, idx: Path, queries: list[str]) -> list[float]:
     from searcher import Searcher
 
@@ -420,8 +435,6 @@ def against_report(rev: str, full: str, subject: str, rounds: int, sets: dict[st
     dirty = _git("status", "--porcelain", "--", "searcher")
     current = f"`{_git('rev-parse', '--short', 'HEAD')}`" + (
         " with uncommitted changes to searcher/" if dirty else "")
-    labels = {"dev": "development", "verbatim": "verbatim quotations",
-              "misremembered": "misremembered quotations"}
     lines = [
         "", f"Current code ({current}) against `{rev}` ({named}{subject}), same machine, "
         f"same run: {rounds} rounds, the two versions taking turns which goes first, each "
@@ -441,7 +454,7 @@ def against_report(rev: str, full: str, subject: str, rounds: int, sets: dict[st
         for k, queries in sets.items():
             c, o = r["cur"][k], r["rev"][k]
             lines.append(
-                f"| {r['size']}× | {labels.get(k, k)} | {len(queries)} | "
+                f"| {r['size']}× | {SET_LABELS.get(k, k)} | {len(queries)} | "
                 f"{r['found']['cur'][k]} / {r['found']['rev'][k]} | "
                 f"{c['p50'] * 1e3:.2f} | {o['p50'] * 1e3:.2f} | {c['p50'] / o['p50']:.2f} | "
                 f"{c['p95'] * 1e3:.2f} | {o['p95'] * 1e3:.2f} | {c['p95'] / o['p95']:.2f} | "
@@ -562,10 +575,8 @@ def run(args, against: tuple[Path, str, str] | None) -> int:
     if args.builds:
         return builds(args, against)
     sizes = args.sizes + ([1000] if args.with_1000 else [])
-    queries = [json.loads(x)["query"] for x in args.queries.read_text().splitlines() if x]
-    quotes = generate(ROOT / "texts", seed=12, per_kind=10)
-    verbatim = [q["query"] for q in quotes if q["kind"] == "verbatim"]
-    misremembered = [q["query"] for q in quotes if q["kind"] != "verbatim"]
+    sets = query_sets(args.queries)
+    queries, verbatim, misremembered = sets["dev"], sets["verbatim"], sets["misremembered"]
     searcher_bin = shutil.which("searcher") or str(Path(sys.executable).parent / "searcher")
     grep, rg = shutil.which("grep"), shutil.which("rg")
     # measure what users get: imports from cached bytecode (the warm-up run writes it)
@@ -578,7 +589,6 @@ def run(args, against: tuple[Path, str, str] | None) -> int:
              "version": [searcher_bin, "--version"]},
             args.runs, user_env,
         )
-    sets = {"dev": queries, "verbatim": verbatim, "misremembered": misremembered}
     load_start = _load()
 
     rows, vs_rows = [], []
