@@ -58,7 +58,7 @@ def inflections(vocabulary, roots: tuple[inflect.Root, ...]) -> set[str]:
     out: set[str] = set()
     for root in roots:
         bare, begins = root.word, root.begins
-        out.update(w for w in starting_any(vocabulary, root.starts())
+        out.update(w for w in starting_any(vocabulary, root.starts)
                    if w not in out and (w == bare or w.startswith(begins))
                    and root.accepts(w, get))
     return out

@@ -177,7 +177,7 @@ def _moves(state: str, ctx: Context) -> dict[str, tuple[tuple[str, str, Context]
 class Root:
     """A root a query word stands for, with the forms a suffix may follow."""
 
-    __slots__ = ("word", "flags", "states", "forms", "known", "begins", "heads")
+    __slots__ = ("word", "flags", "states", "forms", "known", "begins", "starts")
 
     def __init__(self, word: str, flags: str | None, verb: bool = False, known: bool = True
                  ) -> None:
@@ -208,7 +208,8 @@ class Root:
         if verb and last in "ae" and len(word) > 2:  # bekle -> bekliyor
             forms.append((word[:-1], None, context(word[:-1] or word, h)))
         self.forms = tuple(forms)
-        self.heads = tuple(dict.fromkeys(form for form, _, _ in forms))
+        # the beginnings every inflected form has: one vocabulary range each
+        self.starts = tuple(dict.fromkeys(form for form, _, _ in forms))
         # what a form and its first suffix start with: a word that starts with none of
         # these (and is no bare form) is no inflection, told without reading the grammar
         begins = []
@@ -258,10 +259,6 @@ class Root:
                     spellings = spellings(word, ())
                 return not set(spellings or (word,)) & set(entry[1])
         return True
-
-    def starts(self) -> tuple[str, ...]:
-        """The beginnings every inflected form has: one vocabulary range each."""
-        return self.heads
 
     def __repr__(self) -> str:
         return f"Root({self.word!r}, {self.flags!r}, {self.states[0]})"

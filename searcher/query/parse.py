@@ -250,7 +250,7 @@ class QueryParser:
         (``kısım``, only ``kısmıyla`` in the texts): not a typo."""
         roots = self._roots_of(folded)
         return any(r.flags is not None for r in roots) and any(
-            inflect.accepts(roots, w) for r in roots for start in r.starts()
+            inflect.accepts(roots, w) for r in roots for start in r.starts
             for w in family.starting(self.vocabulary, start)
         )
 
@@ -272,7 +272,7 @@ class QueryParser:
         if not known:
             roots = (inflect.Root(folded, None),)
         elif all(r.flags is not None for r in roots):  # roots of the root list
-            shortest = min(len(form) for r in roots for form in r.starts())
+            shortest = min(len(form) for r in roots for form in r.starts)
             stems = {t for t in stems if len(t) >= shortest}
         prefixes = {f[: tokens.PREFIX_LENGTH] for f in folds if len(f) >= tokens.PREFIX_LENGTH}
         accepted = family.inflections(vocab, roots) | folds
@@ -353,7 +353,7 @@ def listless_terms(surface: str) -> tuple[frozenset[str], bool, bool]:
     known = [r for r in roots if r.flags is not None]
     if not known:
         return forms(roots, typed=surface), True, True
-    shortest = min(len(form) for r in known for form in r.starts())
+    shortest = min(len(form) for r in known for form in r.starts)
     stem = (min(len(r.word) for r in known) >= LISTLESS_STEM_FROM
             and len(tokens.stem_term(surface)) >= shortest)
     return forms(roots, typed=surface), stem, False
