@@ -82,7 +82,7 @@ class Question(namedtuple("Question", "content kind question_words open", defaul
     __slots__ = ()
 
     def to_dict(self) -> dict:
-        return {**self._asdict(), "question_words": list(self.question_words)}
+        return self._asdict()
 
 
 def _word_kind(folded: str) -> str | None:

@@ -12,7 +12,6 @@ answer; never a traceback.  Every route is read-only (GET and HEAD).
 from __future__ import annotations
 
 import inspect
-from dataclasses import asdict, is_dataclass
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader
@@ -166,8 +165,8 @@ class Site:
         # and what the search did with the query: every attribute of the Results
         # (corrections, question, ...), so one the library adds is passed on as it is
         return {"query": q, "hits": [h.to_dict() for h in hits],
-                **{k: v.to_dict() if hasattr(v, "to_dict") else asdict(v) if is_dataclass(v)
-                   else v for k, v in vars(hits).items()}}
+                **{k: v.to_dict() if hasattr(v, "to_dict") else v
+                   for k, v in vars(hits).items()}}
 
     def passage_json(self, request) -> dict:
         loc = request.query_params.get("loc")
