@@ -105,3 +105,38 @@ def test_term_lookup_finds_what_whoosh_finds(real_searcher):
         for miss in (key + b"x", key[:-1] + b"\xff", b"\x00\x00" + key):
             got = term_value(table, miss)
             assert (None if got is None else bytes(got)) == table.get(miss), miss
+
+
+@pytest.fixture(scope="module")
+def copies(tmp_path_factory):
+    """The seed text three times over: a common word's passages outnumber those shown."""
+    import shutil
+
+    from searcher import Searcher
+    from tests.conftest import REAL_TEXT
+
+    texts = tmp_path_factory.mktemp("copies")
+    for i in range(3):
+        shutil.copy(REAL_TEXT, texts / f"copy-{i}.txt")
+    s = Searcher(index_dir=tmp_path_factory.mktemp("copies-index"), texts_dir=texts)
+    s.refresh()
+    yield s
+    s.close()
+
+
+@pytest.mark.parametrize("query", [
+    "Sovyet hükümeti", "Türkiye Büyük Millet Meclisi", "Moskova Antlaşması maddeleri",
+    "Kars konferansı Ermenistan", "Moskova Antlaşması ne zaman imzalandı",
+    "Sovyet Ermenistan hükümeti Türkiye'ye ne zaman başvurdu",
+    "Sovyetler Türk ordusuna ne kadar altın yardımı yaptı",
+])
+def test_the_first_ten_are_the_beginning_of_the_whole_ranking(copies, query):
+    """A search for ten leaves out early the passages that cannot reach them (the
+    proximity bonus is read only where it could lift a passage that far): what it
+    shows is what the whole ranking begins with."""
+    def shown(hits):
+        return [(h.doc, h.passage, h.score) for h in hits]
+
+    ten = shown(copies.search(query, 10))
+    assert len(ten) == 10
+    assert ten == shown(copies.search(query, limit=None))[:10]

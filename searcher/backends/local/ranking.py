@@ -113,13 +113,15 @@ def rank(
             coverage = c / total if total else 1.0
             if coverage >= min_coverage:
                 kept[d] = coverage
+    # only the first `need` are shown or re-ranked: nsmallest is sorted(...)[:need]
+    need = None if limit is None else max(limit, FOCUS_POOL if question else 0)
+    if need is not None and len(kept) > need:
+        kept = within_reach(kept, summed, question, need, proximity_pairs(clauses))
     bonus = proximity(clauses, where, kept, scorer.terms.positions)
     scored = (
         ((summed[d] + bonus.get(d, 0.0)) * coverage_factor(coverage, question), d)
         for d, coverage in kept.items()
     )
-    # only the first `need` are shown or re-ranked: nsmallest is sorted(...)[:need]
-    need = None if limit is None else max(limit, FOCUS_POOL if question else 0)
     if need is not None and len(kept) > 4 * need:
         ranked = heapq.nsmallest(need, scored, key=lambda x: (-x[0], x[1]))
     else:
@@ -136,6 +138,29 @@ def rank(
     return ranked, focus, held
 
 
+def within_reach(kept: dict[int, float], summed: dict[int, float], question, need: int,
+                 pairs: int) -> dict[int, float]:
+    """The passages of *kept* (passage -> coverage) that can still be among the *need*
+    best once :func:`proximity` adds its bonus (at most :data:`PROXIMITY_WEIGHT` for
+    each of *pairs* pairs of words): at 100x a question keeps thousands, whose word
+    positions would all be read for a bonus that cannot lift most of them that far.
+    The *need*-th best score without the bonus is a floor the *need* best reach; a
+    passage whose score with the whole bonus stays below it is left out."""
+    factor = {d: coverage_factor(c, question) for d, c in kept.items()}
+    floor = heapq.nlargest(need, (summed[d] * f for d, f in factor.items()))[-1]
+    most = PROXIMITY_WEIGHT * pairs
+    return {d: c for d, c in kept.items() if (summed[d] + most) * factor[d] >= floor}
+
+
+def proximity_pairs(clauses: list[Clause]) -> int:
+    """How many pairs of consecutive words :func:`proximity` may give a bonus."""
+    return max(len(_proximity_words(clauses)) - 1, 0)
+
+
+def _proximity_words(clauses: list[Clause]) -> list[int]:
+    return [i for i, c in enumerate(clauses) if c.kind == "word" and not c.typo]
+
+
 def proximity(
     clauses: list[Clause], where: dict[int, dict[int, object]], kept,
     decode: Callable[[object], list[int]],
@@ -144,7 +169,7 @@ def proximity(
     the full bonus when adjacent and in order, less with up to two words between.
     *where* holds each word's positions as stored; *decode* reads them, only for the
     passages kept."""
-    words = [i for i, c in enumerate(clauses) if c.kind == "word" and not c.typo]
+    words = _proximity_words(clauses)
     bonus: dict[int, float] = {}
     for a, b in zip(words, words[1:], strict=False):
         pa, pb = where.get(a, {}), where.get(b, {})
