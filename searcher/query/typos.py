@@ -123,7 +123,7 @@ def taken_for_typo(surface: str, open_question: bool) -> bool:
         return True
     from searcher.query import lexicon
 
-    return lexicon.reads_as_word(surface) is not True
+    return not lexicon.reads_as_word(surface)
 
 
 def near_in_texts(surface: str, texts: list[str]) -> set[str]:
