@@ -115,13 +115,15 @@ def rank(
                 kept[d] = coverage
     # only the first `need` are shown or re-ranked: nsmallest is sorted(...)[:need]
     need = None if limit is None else max(limit, FOCUS_POOL if question else 0)
-    if need is not None and len(kept) > need:
-        kept = within_reach(kept, summed, question, need, proximity_pairs(clauses))
+    # what a passage's coverage multiplies its score by, worked out once a coverage (a
+    # coverage is which clauses a passage holds: thousands of passages share a few)
+    factor = {c: coverage_factor(c, question) for c in set(kept.values())}
+    pairs = proximity_pairs(clauses)
+    if pairs and need is not None and len(kept) > 4 * need:  # (fewer: as cheap to read)
+        kept = within_reach(kept, summed, factor, need, pairs)
     bonus = proximity(clauses, where, kept, scorer.terms.positions)
-    scored = (
-        ((summed[d] + bonus.get(d, 0.0)) * coverage_factor(coverage, question), d)
-        for d, coverage in kept.items()
-    )
+    scored = (((summed[d] + bonus.get(d, 0.0)) * factor[coverage], d)
+              for d, coverage in kept.items())
     if need is not None and len(kept) > 4 * need:
         ranked = heapq.nsmallest(need, scored, key=lambda x: (-x[0], x[1]))
     else:
@@ -138,18 +140,18 @@ def rank(
     return ranked, focus, held
 
 
-def within_reach(kept: dict[int, float], summed: dict[int, float], question, need: int,
-                 pairs: int) -> dict[int, float]:
-    """The passages of *kept* (passage -> coverage) that can still be among the *need*
-    best once :func:`proximity` adds its bonus (at most :data:`PROXIMITY_WEIGHT` for
-    each of *pairs* pairs of words): at 100x a question keeps thousands, whose word
-    positions would all be read for a bonus that cannot lift most of them that far.
-    The *need*-th best score without the bonus is a floor the *need* best reach; a
-    passage whose score with the whole bonus stays below it is left out."""
-    factor = {d: coverage_factor(c, question) for d, c in kept.items()}
-    floor = heapq.nlargest(need, (summed[d] * f for d, f in factor.items()))[-1]
+def within_reach(kept: dict[int, float], summed: dict[int, float], factor: dict[float, float],
+                 need: int, pairs: int) -> dict[int, float]:
+    """The passages of *kept* (passage -> coverage, which multiplies a score by
+    *factor*) that can still be among the *need* best once :func:`proximity` adds its
+    bonus (at most :data:`PROXIMITY_WEIGHT` for each of *pairs* pairs of words): at
+    100x a question keeps thousands, whose word positions would all be read for a
+    bonus that cannot lift most of them that far.  The *need*-th best score without
+    the bonus is a floor the *need* best reach; a passage whose score with the whole
+    bonus stays below it is left out."""
+    floor = heapq.nlargest(need, (summed[d] * factor[c] for d, c in kept.items()))[-1]
     most = PROXIMITY_WEIGHT * pairs
-    return {d: c for d, c in kept.items() if (summed[d] + most) * factor[d] >= floor}
+    return {d: c for d, c in kept.items() if (summed[d] + most) * factor[c] >= floor}
 
 
 def proximity_pairs(clauses: list[Clause]) -> int:
