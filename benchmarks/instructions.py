@@ -18,9 +18,11 @@ each with its own index of the same texts):
   search runs inside ``functools.reduce``, which callgrind is told to count and to dump
   after: one count a query).
 
-Reported: instructions of the whole process; per query set the median over its queries
-and the sum, each with the ratio current / REV.  Wall time is speed.py's job; this says
-which way a change moved the work, in numbers that repeat.  Not a unit test.
+Every process runs with ``PYTHONHASHSEED=0``: with a random seed, set and dict orders
+moved a query's count by 1-3 % from run to run.  Reported: instructions of the whole
+process; per query set the median over its queries and the sum, each with the ratio
+current / REV.  Wall time is speed.py's job; this says which way a change moved the
+work, in numbers that repeat.  Not a unit test.
 """
 
 from __future__ import annotations
@@ -118,6 +120,9 @@ def main(argv=None) -> int:
         return 2
     sets = query_sets(ROOT / "benchmarks" / "dev.jsonl")  # speed.py's
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    # one hash seed for every process: set and dict orders (and so the work of a query)
+    # otherwise move its count by 1-3 % from run to run
+    env["PYTHONHASHSEED"] = "0"
     rows = []
     with rev_worktree(args.against) as (rev_tree, full, subject), \
             tempfile.TemporaryDirectory() as tmp:
