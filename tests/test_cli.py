@@ -231,3 +231,13 @@ def test_c_locale_does_not_crash_on_turkish_letters(corpus):
     )
     assert r.returncode == 0, r.stderr
     assert "gümrük".encode() in r.stdout
+
+
+@pytest.mark.parametrize("command", ["search", "kwic", "where"])
+def test_mistyped_option_is_an_error_not_searched_for(corpus, command):
+    """``--limt 1`` is a typo of ``--limit``, not two words to search: a usage error
+    naming it, exit 2 (a single dash still excludes a word: tests/test_operators.py)."""
+    r = run(corpus, command, "gümrük", "--limt", "1")
+    assert r.exit_code == 2
+    assert "No such option" in r.output and "--limt" in r.output
+    assert "gümrük" not in r.stdout

@@ -77,7 +77,8 @@ def filter_options(f):
 class QueryCommand(click.Command):
     """A command whose arguments are query words: a dash-word that is none of its
     options (``-antlaşma``, ``-"Kars Antlaşması"``) is a query word, not an error;
-    ``--`` still ends the options."""
+    ``--`` still ends the options.  A word after two dashes that no option spells
+    (``--limt``) is a mistyped option, not searched for: Click's usage error."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         takes: dict[str, bool] = {}
@@ -102,6 +103,8 @@ class QueryCommand(click.Command):
                     i += 1
             elif len(arg) > 2 and takes.get(arg[:2]) and arg[2:].isdecimal():
                 options.append(arg)  # -n3
+            elif arg.startswith("--") and arg[2:3].isalpha():
+                options.append(arg)  # a mistyped option (--limt): Click says so, exit 2
             else:
                 words.append(arg)
         return super().parse_args(ctx, [*options, "--", *words])
