@@ -17,7 +17,10 @@ from __future__ import annotations
 from bisect import bisect_left
 
 from searcher.query import inflect
+from searcher.query.inflect import SOFT_UNFOLDED
+from searcher.query.roots import root_spellings
 from searcher.text import tokens
+from searcher.text.turkish import fold, strip_circumflex
 
 
 def words_starting(keys: list[str], prefix: str) -> list[str]:
@@ -58,10 +61,34 @@ def inflections(vocabulary, roots: tuple[inflect.Root, ...]) -> set[str]:
     out: set[str] = set()
     for root in roots:
         bare, begins = root.word, root.begins
+        heads = spelled(vocabulary, bare)
         out.update(w for w in starting_any(vocabulary, root.starts)
                    if w not in out and (w == bare or w.startswith(begins))
-                   and root.accepts(w, get))
+                   and root.accepts(w, get)
+                   and (not heads or any(spelled_alike(s, heads) for s in get(w, (w,)))))
     return out
+
+
+def spelled(vocabulary, root: str) -> tuple[str, ...]:
+    """How the texts write the folded *root* as a word of its own, and how the root
+    list writes it, circumflexes left out as the texts' words leave them (``kars``:
+    ``kars``; ``dag``: ``dağ``; ``ilan``: ``ilan``): none when neither knows it."""
+    return tuple(dict.fromkeys((*vocabulary.get(root, ()),
+                                *map(strip_circumflex, root_spellings(root)))))
+
+
+def spelled_alike(spelling: str, heads: tuple[str, ...]) -> bool:
+    """Whether a word's *spelling* begins as one of the root's spellings *heads* does,
+    letter for letter where folding would make them alike: ``karşı`` is not ``Kars``
+    plus ``-ı`` (s and ş fold alike), ``dağa`` is ``dağ`` plus ``-a``.  Letters a
+    suffix changes are not compared: they fold apart (``kitabı`` of ``kitap``), or
+    are a last ç or g softened (``ağacı`` of ``ağaç``)."""
+    for head in heads:
+        last = len(head) - 1
+        if all(a == b or fold(a) != fold(b) or (i == last and SOFT_UNFOLDED.get(b) == a)
+               for i, (a, b) in enumerate(zip(spelling, head, strict=False))):
+            return True
+    return False
 
 
 def sharing(vocabulary, stems: set[str], prefixes: set[str]) -> dict[str, set[str]]:

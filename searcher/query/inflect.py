@@ -32,6 +32,8 @@ from searcher.query.roots import root_flags
 VOWELS = frozenset("aeiou")
 _VOICELESS = frozenset("ptkfhs")  # folded; c may be ç (voiceless) or c
 SOFT = {"p": "b", "t": "d", "k": "g"}  # folded: ç -> c and g -> ğ fold to themselves
+#: The softenings folding hides (written letters): a root's last ç or g before a vowel.
+SOFT_UNFOLDED = {"ç": "c", "g": "ğ"}
 
 #: Roots this long or shorter are where a word of the list and root + one letter meet.
 SHORT_ROOT = 3
