@@ -84,6 +84,8 @@ def spelled_alike(spelling: str, heads: tuple[str, ...]) -> bool:
     suffix changes are not compared: they fold apart (``kitabı`` of ``kitap``), or
     are a last ç or g softened (``ağacı`` of ``ağaç``)."""
     for head in heads:
+        if spelling.startswith(head) or spelling.isascii() and head.isascii():
+            return True  # (the usual cases: nothing folding could hide)
         last = len(head) - 1
         if all(a == b or fold(a) != fold(b) or (i == last and SOFT_UNFOLDED.get(b) == a)
                for i, (a, b) in enumerate(zip(spelling, head, strict=False))):
