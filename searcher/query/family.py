@@ -65,7 +65,7 @@ def inflections(vocabulary, roots: tuple[inflect.Root, ...]) -> set[str]:
         out.update(w for w in starting_any(vocabulary, root.starts)
                    if w not in out and (w == bare or w.startswith(begins))
                    and root.accepts(w, get)
-                   and (not heads or any(spelled_alike(s, heads) for s in get(w, (w,)))))
+                   and (not heads or spelled_as(get(w, (w,)), heads)))
     return out
 
 
@@ -77,6 +77,12 @@ def spelled(vocabulary, root: str) -> tuple[str, ...]:
                                 *map(strip_circumflex, root_spellings(root)))))
 
 
+def spelled_as(spellings, heads: tuple[str, ...]) -> bool:
+    """Whether one of a word's *spellings* begins as one of the root's spellings *heads*
+    does (:func:`spelled_alike`), the usual case -- it starts with one -- told first."""
+    return any(s.startswith(heads) or spelled_alike(s, heads) for s in spellings)
+
+
 def spelled_alike(spelling: str, heads: tuple[str, ...]) -> bool:
     """Whether a word's *spelling* begins as one of the root's spellings *heads* does,
     letter for letter where folding would make them alike: ``karşı`` is not ``Kars``
@@ -84,8 +90,8 @@ def spelled_alike(spelling: str, heads: tuple[str, ...]) -> bool:
     suffix changes are not compared: they fold apart (``kitabı`` of ``kitap``), or
     are a last ç or g softened (``ağacı`` of ``ağaç``)."""
     for head in heads:
-        if spelling.startswith(head) or spelling.isascii() and head.isascii():
-            return True  # (the usual cases: nothing folding could hide)
+        if spelling.isascii() and head.isascii():
+            return True  # nothing folding could hide
         last = len(head) - 1
         if all(a == b or fold(a) != fold(b) or (i == last and SOFT_UNFOLDED.get(b) == a)
                for i, (a, b) in enumerate(zip(spelling, head, strict=False))):
