@@ -1,7 +1,9 @@
 """Stage 5 (query): a query word's family among the words of the texts.
 
 Which words of the vocabulary are the query word's inflections (the grammar of
-:mod:`searcher.query.inflect` decides, word by word), and which share its Snowball
+:mod:`searcher.query.inflect` decides, word by word, on folded words; their spellings
+then say whether folding alone made them alike: ``karşı`` is no inflection of
+``Kars``), and which share its Snowball
 stem or its 5-letter prefix (the index's ``stem`` and ``prefix`` fields would join
 them to it: :meth:`searcher.query.parse.QueryParser.word_clause` keeps those terms only
 where no such word is another word).
@@ -17,7 +19,6 @@ from __future__ import annotations
 from bisect import bisect_left
 
 from searcher.query import inflect
-from searcher.query.inflect import SOFT_UNFOLDED
 from searcher.query.roots import root_spellings
 from searcher.text import tokens
 from searcher.text.turkish import fold, strip_circumflex
@@ -93,7 +94,7 @@ def spelled_alike(spelling: str, heads: tuple[str, ...]) -> bool:
         if spelling.isascii() and head.isascii():
             return True  # nothing folding could hide
         last = len(head) - 1
-        if all(a == b or fold(a) != fold(b) or (i == last and SOFT_UNFOLDED.get(b) == a)
+        if all(a == b or fold(a) != fold(b) or (i == last and inflect.SOFT_UNFOLDED.get(b) == a)
                for i, (a, b) in enumerate(zip(spelling, head, strict=False))):
             return True
     return False
