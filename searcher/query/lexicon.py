@@ -24,9 +24,8 @@ from __future__ import annotations
 from functools import cache, lru_cache
 from pathlib import Path
 
+from searcher.query.inflect import VOWELS
 from searcher.text import turkish
-
-_VOWELS = frozenset("aeiou")
 
 
 @cache
@@ -98,7 +97,7 @@ def _parses(folded: str, depth: int) -> bool:
         if n < MIN_STEM or not folded.endswith(s):
             continue
         # a one-consonant suffix (-m, -n, -r, -l, -t) follows a vowel
-        if len(s) == 1 and s not in _VOWELS and folded[n - 1] not in _VOWELS:
+        if len(s) == 1 and s not in VOWELS and folded[n - 1] not in VOWELS:
             continue
         if _parses(folded[:n], depth + 1):
             return True
